@@ -1,0 +1,43 @@
+// The decode boundary: flat exports over fixed regions. The host copies evidence to
+// input_reserve(len), calls decode(format, len) and reads a status; render() then writes JSON or
+// text to the output region (output_ptr/output_len). No allocator crosses the boundary.
+import { decodeInput, lastFormat } from "./formats/decode";
+import { reserveInput, entries, count } from "./formats/table";
+import { errCode, errOffset } from "./formats/error";
+import { outReset, outPtr, outLen } from "./render/out";
+import { renderJson } from "./render/json";
+import { renderText } from "./render/text";
+import { renderErrorJson, renderErrorText } from "./render/error";
+import { renderLayouts } from "./formats/layouts_json";
+
+export function input_reserve(len: u32): usize { return reserveInput(len); }
+
+/** 0 on success, else an error code (formats/error.ts E). */
+export function decode(format: i32, len: u32): i32 { return decodeInput(format, len); }
+
+export function decoded_format(): i32 { return lastFormat; }
+export function error_offset(): u32 { return errOffset; }
+
+/** Renders the last result (or its error): 0 compact JSON, 1 pretty JSON, 2 text. */
+export function render(mode: i32): usize {
+  outReset();
+  if (errCode != 0) {
+    if (mode == 2) renderErrorText();
+    else renderErrorJson(mode == 1 ? 2 : 0);
+  } else if (mode == 2) renderText();
+  else renderJson(mode == 1 ? 2 : 0);
+  return outPtr;
+}
+
+export function output_ptr(): usize { return outPtr; }
+export function output_len(): u32 { return outLen; }
+
+export function entries_ptr(): usize { return changetype<usize>(entries); }
+export function entries_count(): i32 { return count; }
+
+/** Writes the layout tables as JSON to the output region. */
+export function layouts(): usize {
+  outReset();
+  renderLayouts();
+  return outPtr;
+}

@@ -1,0 +1,54 @@
+// Format dispatch: detect what the bytes are (or take the caller's word), run one decoder,
+// and remember which format an error belongs to.
+import { E, fail, clearError, errCode } from "./error";
+import { reset, setInputLength } from "./table";
+import { looksLikeQuote, decodeQuote } from "./quote";
+import { looksLikeTdreport, decodeTdreport } from "./tdreport";
+import { looksLikeSnpReport, decodeSnpReport } from "./snp_report";
+import { looksLikeSnpCerts, decodeSnpCerts } from "./snp_certs";
+
+/** Format ids shared with the hosts (hosts/js/formats.js mirrors these numbers). */
+export const enum Format { AUTO = 0, QUOTE = 1, TDREPORT = 2, SNP_REPORT = 3, SNP_CERTS = 4 }
+
+export function formatName(f: i32): string {
+  switch (f) {
+    case Format.QUOTE: return "quote";
+    case Format.TDREPORT: return "tdreport";
+    case Format.SNP_REPORT: return "snp-report";
+    case Format.SNP_CERTS: return "snp-certs";
+  }
+  return "unknown";
+}
+
+export let lastFormat: i32 = Format.AUTO;
+
+/** Tells the format from the bytes alone; AUTO when nothing matches. */
+export function detect(len: u32): i32 {
+  if (looksLikeTdreport(len)) return Format.TDREPORT;
+  if (looksLikeQuote(len)) return Format.QUOTE;
+  if (looksLikeSnpReport(len)) return Format.SNP_REPORT;
+  if (looksLikeSnpCerts(len)) return Format.SNP_CERTS;
+  return Format.AUTO;
+}
+
+export function decodeInput(format: i32, len: u32): i32 {
+  reset();
+  clearError();
+  setInputLength(len);
+  if (format == Format.AUTO) format = detect(len);
+  lastFormat = format;
+  switch (format) {
+    case Format.QUOTE: decodeQuote(len); break;
+    case Format.TDREPORT: decodeTdreport(len); break;
+    case Format.SNP_REPORT: decodeSnpReport(len); break;
+    case Format.SNP_CERTS: decodeSnpCerts(len); break;
+    case Format.AUTO:
+      fail(E.UNKNOWN_FORMAT, "", 0,
+        "not a TDX/SGX quote, TDREPORT, SEV-SNP report or SNP certificate table (" +
+        len.toString() + " bytes)");
+      break;
+    default:
+      fail(E.UNSUPPORTED_TYPE, "", 0, "unknown format id " + format.toString());
+  }
+  return errCode;
+}

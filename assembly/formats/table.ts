@@ -1,0 +1,149 @@
+// The result table: a flat stream of entries that describes the decoded tree without copying
+// evidence bytes. Each entry is four u32: [op | type << 8, name id, a, b]. For byte-backed
+// fields a/b are the offset/length in the input; computed fields keep their value in a.
+// JSON and text renderers walk this stream; hosts may read it directly (entries_ptr).
+import { T, Field, Layout } from "./layout";
+import { E, fail } from "./error";
+
+export const enum Op { FIELD = 1, OPEN = 2, CLOSE = 3, ARRAY = 4 }
+
+// ---- input region -------------------------------------------------------------------------
+let inputBuf: ArrayBuffer = new ArrayBuffer(64 * 1024);
+export let inPtr: usize = changetype<usize>(inputBuf);
+export let inLen: u32 = 0;
+
+/** Grows the input region when needed; the host copies evidence to the returned pointer. */
+export function reserveInput(len: u32): usize {
+  if (<u32>inputBuf.byteLength < len) {
+    inputBuf = new ArrayBuffer(<i32>len);
+    inPtr = changetype<usize>(inputBuf);
+  }
+  return inPtr;
+}
+export function setInputLength(len: u32): void { inLen = len; }
+
+// ---- names (interned once; entries carry ids) -----------------------------------------------
+export const names: string[] = [""];
+const nameIds = new Map<string, u32>();
+export function nameId(s: string): u32 {
+  if (nameIds.has(s)) return nameIds.get(s);
+  const id = <u32>names.length;
+  names.push(s);
+  nameIds.set(s, id);
+  return id;
+}
+
+// ---- entries ------------------------------------------------------------------------------
+export const MAX_ENTRIES: i32 = 16384;
+export const entries = new StaticArray<u32>(MAX_ENTRIES * 4);
+export let count: i32 = 0;
+// Path of open groups, for error messages ("signatureData.qeReport.reportData").
+const path: string[] = [];
+
+export function reset(): void {
+  count = 0;
+  path.length = 0;
+}
+
+function push(op: u32, type: u32, name: u32, a: u32, b: u32): bool {
+  if (count >= MAX_ENTRIES) return fail(E.TOO_LARGE, "", a, "result table full");
+  const i = count << 2;
+  unchecked(entries[i] = op | (type << 8));
+  unchecked(entries[i + 1] = name);
+  unchecked(entries[i + 2] = a);
+  unchecked(entries[i + 3] = b);
+  count++;
+  return true;
+}
+
+export function fieldPath(field: string): string {
+  let s = "";
+  for (let i = 0; i < path.length; i++) s += (i ? "." : "") + path[i];
+  return field.length ? (s.length ? s + "." + field : field) : s;
+}
+
+/** Fails with TRUNCATED unless [offset, offset + size) lies inside the input. */
+export function need(field: string, offset: u32, size: u32): bool {
+  if (<u64>offset + <u64>size <= <u64>inLen) return true;
+  return fail(E.TRUNCATED, fieldPath(field), offset,
+    "needs " + size.toString() + " bytes at offset " + offset.toString() +
+    ", input ends at " + inLen.toString());
+}
+
+export function open(name: string): bool {
+  path.push(name.length ? name : "[]");
+  return push(Op.OPEN, 0, nameId(name), 0, 0);
+}
+export function openArray(name: string): bool {
+  path.push(name);
+  return push(Op.ARRAY, 0, nameId(name), 0, 0);
+}
+export function close(): bool {
+  path.pop();
+  return push(Op.CLOSE, 0, 0, 0, 0);
+}
+
+export function bytes(name: string, type: T, offset: u32, size: u32): bool {
+  if (!need(name, offset, size)) return false;
+  return push(Op.FIELD, type, nameId(name), offset, size);
+}
+export function computed(name: string, type: T, value: u32): bool {
+  return push(Op.FIELD, type, nameId(name), value, 0);
+}
+export function str(name: string, value: string): bool {
+  return computed(name, T.NAME, nameId(value));
+}
+
+// ---- reading the input (callers check bounds with need/layout first) ------------------------
+export function u8at(o: u32): u32 { return <u32>load<u8>(inPtr + o); }
+export function u16at(o: u32): u32 { return <u32>load<u16>(inPtr + o); }
+export function u32at(o: u32): u32 { return load<u32>(inPtr + o); }
+export function u64at(o: u32): u64 { return load<u64>(inPtr + o); }
+
+export function readValue(type: T, o: u32): u64 {
+  switch (type) {
+    case T.U8: return <u64>u8at(o);
+    case T.U16: return <u64>u16at(o);
+    case T.U32: return <u64>u32at(o);
+    case T.U64: return u64at(o);
+    case T.U16BE: return <u64>bswap<u16>(load<u16>(inPtr + o));
+    case T.U32BE: return <u64>bswap<u32>(u32at(o));
+  }
+  return 0;
+}
+
+/** Emits one layout row at `base`; rows with bit tables become {raw, part...} groups. */
+export function emitField(fd: Field, base: u32): bool {
+  const o = base + fd.offset;
+  const bits = fd.bits;
+  if (bits === null) return bytes(fd.name, fd.type, o, fd.size);
+  if (!need(fd.name, o, fd.size)) return false;
+  const v = readValue(fd.type, o);
+  open(fd.name);
+  bytes("raw", fd.type, o, fd.size);
+  for (let i = 0; i < bits.length; i++) {
+    const p = unchecked(bits[i]);
+    const part = <u32>((v >> <u64>p.shift) & ((<u64>1 << <u64>p.width) - 1));
+    if (p.width == 1) computed(p.name, T.BOOL, part);
+    else computed(p.name, T.UINT, part);
+  }
+  return close();
+}
+
+/** Emits every row of a layout at `base` (bounds-checked as a whole first). */
+export function emitLayout(l: Layout, base: u32): bool {
+  if (!need(l.name, base, l.size)) return false;
+  const fs = l.fields;
+  for (let i = 0; i < fs.length; i++) {
+    if (!emitField(unchecked(fs[i]), base)) return false;
+  }
+  return true;
+}
+
+/** Offset of a named row, for code that reads a value (version, lengths) before emitting. */
+export function offsetOf(l: Layout, name: string): u32 {
+  const fs = l.fields;
+  for (let i = 0; i < fs.length; i++) if (fs[i].name == name) return fs[i].offset;
+  abort("no field " + name + " in " + l.name);
+  return 0;
+}

@@ -1,0 +1,2 @@
+// core.wasm: evidence decoding and the configfs-tsm report state machines, no I/O.
+export * from "./abi";
