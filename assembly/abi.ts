@@ -2,9 +2,9 @@
 // input_reserve(len), calls decode(format, len) and reads a status; render() then writes JSON or
 // text to the output region (output_ptr/output_len). No allocator crosses the boundary.
 import { decodeInput, lastFormat } from "./formats/decode";
-import { reserveInput, entries, count } from "./formats/table";
+import { reserveInput, entries, count, names } from "./formats/table";
 import { errCode, errOffset } from "./formats/error";
-import { outReset, outPtr, outLen } from "./render/out";
+import { outReset, outPtr, outLen, byte, jsonString } from "./render/out";
 import { renderJson } from "./render/json";
 import { renderText } from "./render/text";
 import { renderErrorJson, renderErrorText } from "./render/error";
@@ -39,5 +39,19 @@ export function entries_count(): i32 { return count; }
 export function layouts(): usize {
   outReset();
   renderLayouts();
+  return outPtr;
+}
+
+export function names_count(): i32 { return names.length; }
+
+/** Writes the interned names (entry name ids index it) as a JSON array to the output region. */
+export function names_json(): usize {
+  outReset();
+  byte(0x5b);
+  for (let i = 0; i < names.length; i++) {
+    if (i) byte(0x2c);
+    jsonString(names[i]);
+  }
+  byte(0x5d);
   return outPtr;
 }

@@ -70,13 +70,14 @@ export function need(field: string, offset: u32, size: u32): bool {
     ", input ends at " + inLen.toString());
 }
 
-export function open(name: string): bool {
+/** Opens a group; offset/size give its byte extent (hosts use it to find signed regions). */
+export function open(name: string, offset: u32 = 0, size: u32 = 0): bool {
   path.push(name.length ? name : "[]");
-  return push(Op.OPEN, 0, nameId(name), 0, 0);
+  return push(Op.OPEN, 0, nameId(name), offset, size);
 }
-export function openArray(name: string): bool {
+export function openArray(name: string, offset: u32 = 0, size: u32 = 0): bool {
   path.push(name);
-  return push(Op.ARRAY, 0, nameId(name), 0, 0);
+  return push(Op.ARRAY, 0, nameId(name), offset, size);
 }
 export function close(): bool {
   path.pop();

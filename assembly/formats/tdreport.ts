@@ -67,13 +67,13 @@ export function decodeTdreport(len: u32): bool {
       "unsupported TDREPORT version " + version.toString());
   }
   str("format", "tdreport");
-  open("reportMacStruct");
+  open("reportMacStruct", 0, 256);
   if (!emitLayout(REPORT_MAC, 0)) return false;
   close();
-  open("teeTcbInfo");
+  open("teeTcbInfo", 256, 239);
   if (!emitLayout(TEE_TCB_INFO, 256)) return false;
   close();
-  open("tdInfo");
+  open("tdInfo", 512, 512);
   if (!emitLayout(TD_INFO, 512)) return false;
   return close();
 }

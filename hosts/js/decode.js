@@ -81,3 +81,38 @@ export function layouts() {
   core.layouts();
   return JSON.parse(output());
 }
+
+let nameCache = [];
+function nameOf(id) {
+  if (id >= nameCache.length) {
+    core.names_json();
+    nameCache = JSON.parse(output());
+  }
+  return nameCache[id];
+}
+
+/**
+ * Where each decoded field and group lies in the input: a Map from dotted path
+ * ("signatureData.certificationData.qeReport") to [offset, length]. Array members are indexed
+ * ("...pckCertChain.0"). Verifiers use it to take signed regions straight from the caller's bytes.
+ */
+export function locate(bytes, opts) {
+  if (run(bytes, opts) !== 0) throw errorFromCore();
+  const n = core.entries_count();
+  const e = new Uint32Array(core.memory.buffer, core.entries_ptr(), n * 4);
+  const map = new Map();
+  const path = [];
+  const counters = [];
+  for (let i = 0; i < n; i++) {
+    const op = e[i * 4] & 0xff;
+    if (op === 3) { path.pop(); counters.pop(); continue; }
+    const parentIsArray = counters.length > 0 && counters[counters.length - 1] !== null;
+    const key = parentIsArray ? String(counters[counters.length - 1]++) : nameOf(e[i * 4 + 1]);
+    const full = path.length ? `${path.join(".")}.${key}` : key;
+    const type = e[i * 4] >> 8;
+    // Byte-backed fields and groups with a known extent; computed values have no bytes.
+    if (op !== 1 || (type !== 7 && type !== 8 && type !== 9)) map.set(full, [e[i * 4 + 2], e[i * 4 + 3]]);
+    if (op === 2 || op === 4) { path.push(key); counters.push(op === 4 ? 0 : null); }
+  }
+  return map;
+}
