@@ -1,0 +1,30 @@
+// `tsmkit show [--json] [--format F] [--provider P] FILE|-`: decode evidence and print it in
+// the core's rendering (the same bytes the WASI command prints).
+import { parse, readInput, UsageError } from "./args.js";
+import { render } from "../../js/decode.js";
+import { FORMATS } from "../../js/formats.js";
+
+const HELP = `usage: tsmkit show [--json] [--format ${Object.keys(FORMATS).join("|")}] [--provider P] FILE|-`;
+
+export async function run(argv, io) {
+  const { values, positionals } = parse(argv, {
+    json: { type: "boolean" },
+    format: { type: "string" },
+    provider: { type: "string" },
+  }, { positionals: [1, 1], help: HELP });
+  if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
+  if (values.format !== undefined && values.format !== "auto" && !Object.hasOwn(FORMATS, values.format)) {
+    throw new UsageError(`unknown format "${values.format}"\n${HELP}`);
+  }
+  const bytes = await readInput(positionals[0], io.stdin);
+  return print(bytes, { json: values.json, format: values.format, provider: values.provider }, io);
+}
+
+/** Prints decoded evidence (or its decode error); shared with `report`. Returns the exit status. */
+export function print(bytes, { json, format, provider }, io) {
+  const out = render(bytes, json ? "pretty" : "text", { format, provider });
+  if (out.ok) { io.stdout.write(out.text + (json ? "\n" : "")); return 0; }
+  if (json) io.stdout.write(out.text + "\n");
+  else io.stderr.write(`tsmkit: ${out.text}\n`);
+  return 2;
+}
