@@ -1,0 +1,73 @@
+// build/tsmkit.wasm: the WASI command for minimal guests (no Node). Subcommands mirror the Node
+// CLI and print through the same core renderers, so output is byte-identical.
+// Exit status: 0 ok, 1 runtime failure, 2 bad arguments or bad input.
+import { decodeInput } from "../../assembly/formats/decode";
+import { reserveInput } from "../../assembly/formats/table";
+import { outReset, outPtr, outLen, ascii } from "../../assembly/render/out";
+import { renderJson } from "../../assembly/render/json";
+import { renderText } from "../../assembly/render/text";
+import { renderErrorJson, renderErrorText } from "../../assembly/render/error";
+import { FsResult, readFile, readFd, writeRaw } from "./fs";
+import { Args } from "./args";
+import { formatId, FORMAT_NAMES } from "./formats";
+
+const USAGE = "usage: tsmkit.wasm <command> [options]\n\n" +
+  "commands:\n" +
+  "  show    decode evidence: show [--json] [--format " + FORMAT_NAMES + "] FILE|-\n" +
+  "  help    this text\n";
+
+function out(s: string): void { writeString(1, s); }
+function err(s: string): void { writeString(2, s); }
+function writeString(fd: u32, s: string): void {
+  const b = String.UTF8.encode(s);
+  writeRaw(fd, changetype<usize>(b), b.byteLength, new FsResult(), "");
+}
+function flushOutput(fd: u32): void {
+  writeRaw(fd, outPtr, <i32>outLen, new FsResult(), "");
+}
+
+/** Decodes bytes and prints them (or the decode error) exactly as `tsmkit show` does. */
+export function show(bytes: Uint8Array, format: i32, json: bool): i32 {
+  const ptr = reserveInput(<u32>bytes.length);
+  memory.copy(ptr, bytes.dataStart, bytes.length);
+  const code = decodeInput(format, <u32>bytes.length);
+  outReset();
+  if (code == 0) {
+    if (json) { renderJson(2); ascii("\n"); } else renderText();
+    flushOutput(1);
+    return 0;
+  }
+  if (json) { renderErrorJson(2); ascii("\n"); flushOutput(1); }
+  else { ascii("tsmkit: "); renderErrorText(); ascii("\n"); flushOutput(2); }
+  return 2;
+}
+
+function cmdShow(a: Args): i32 {
+  if (a.positionals.length != 1) { err("tsmkit show: expected 1 argument(s), got " + a.positionals.length.toString() + "\n"); return 2; }
+  const fmt = formatId(a.get("format"));
+  if (fmt < 0) { err("tsmkit show: unknown format \"" + a.get("format") + "\"\n"); return 2; }
+  const path = a.positionals[0];
+  let r: FsResult;
+  if (path == "-") {
+    r = new FsResult();
+    r.data = readFd(0, r, "stdin");
+  } else r = readFile(path);
+  if (!r.ok) { err("tsmkit show: cannot read " + path + ": " + r.error + "\n"); return 2; }
+  return show(r.data, fmt, a.has("json"));
+}
+
+function main(): i32 {
+  const argv = process.argv;
+  if (argv.length < 2) { err(USAGE); return 2; }
+  const cmd = argv[1];
+  if (cmd == "help" || cmd == "--help" || cmd == "-h") { out(USAGE); return 0; }
+  const a = new Args(argv, 2);
+  if (cmd == "show") {
+    if (!a.parse(["json"], ["format", "provider"])) { err("tsmkit show: " + a.error + "\n"); return 2; }
+    return cmdShow(a);
+  }
+  err("tsmkit: unknown command \"" + cmd + "\"\n" + USAGE);
+  return 2;
+}
+
+process.exit(main());

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// tsmkit-wasi: runs build/tsmkit.wasm under Node's built-in node:wasi, with the same
+// `--dir HOST::GUEST` preopens as `wasmtime run`. For machines that have Node but want the
+// exact guest binary (and for testing it on a second engine).
+//   tsmkit-wasi [--dir HOST[::GUEST]]... COMMAND [ARGS...]
+import { WASI } from "node:wasi";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+
+const WASM = fileURLToPath(new URL("../../build/tsmkit.wasm", import.meta.url));
+let compiled;
+
+/** Runs the command; returns its exit status. stdio are file descriptors (default: inherited). */
+export async function runWasi(args, { dirs = [], stdin = 0, stdout = 1, stderr = 2 } = {}) {
+  compiled ??= await WebAssembly.compile(await readFile(WASM));
+  const preopens = Object.fromEntries(dirs.map(({ host, guest }) => [guest, host]));
+  const wasi = new WASI({ version: "preview1", args: ["tsmkit.wasm", ...args], env: {}, preopens, returnOnExit: true, stdin, stdout, stderr });
+  const instance = await WebAssembly.instantiate(compiled, wasi.getImportObject());
+  return wasi.start(instance);
+}
+
+/** Splits leading `--dir HOST[::GUEST]` options from the command's own arguments. */
+export function parseDirs(argv) {
+  const dirs = [];
+  let i = 0;
+  while (argv[i] === "--dir" && i + 1 < argv.length) {
+    const [host, guest] = argv[i + 1].split("::");
+    dirs.push({ host, guest: guest ?? host });
+    i += 2;
+  }
+  return { dirs, args: argv.slice(i) };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === (await import("node:fs")).realpathSync(process.argv[1])) {
+  const { dirs, args } = parseDirs(process.argv.slice(2));
+  process.exitCode = await runWasi(args, { dirs });
+}

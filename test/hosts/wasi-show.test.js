@@ -1,0 +1,69 @@
+// The WASI command's `show` prints exactly what the Node CLI prints, on wasmtime and node:wasi,
+// for every evidence file in the corpus (good ones and ones that fail to decode alike).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { DATA, data } from "../data.js";
+import { main as cli } from "../../hosts/node/cli.js";
+import { wasmtime, nodeWasi } from "./wasi-engines.js";
+
+const dirs = [{ host: DATA, guest: "/data" }];
+const FILES = ["tdx", "sgx", "snp"].flatMap((d) =>
+  readdirSync(join(DATA, d)).filter((f) => !f.endsWith(".json") && !f.endsWith(".pem")).map((f) => `${d}/${f}`));
+
+/** The Node CLI in-process, with stdout/stderr captured as bytes. */
+async function nodeCli(args) {
+  const chunks = { stdout: [], stderr: [] };
+  const sink = (k) => ({ write: (s) => { chunks[k].push(Buffer.from(s)); return true; } });
+  const status = await cli(args, { stdout: sink("stdout"), stderr: sink("stderr"), stdin: process.stdin });
+  return { status, stdout: Buffer.concat(chunks.stdout), stderr: Buffer.concat(chunks.stderr) };
+}
+
+test("the corpus is there to compare", () => {
+  assert.ok(FILES.length >= 70, `only ${FILES.length} files`);
+});
+
+for (const mode of [["--json"], []]) {
+  test(`show ${mode.join(" ") || "(text)"}: wasmtime and node:wasi print the Node CLI's bytes for every corpus file`, async () => {
+    for (const file of FILES) {
+      const want = await nodeCli(["show", ...mode, join(DATA, file)]);
+      for (const [engine, got] of [["wasmtime", wasmtime(["show", ...mode, `/data/${file}`], { dirs })],
+        ["node:wasi", await nodeWasi(["show", ...mode, `/data/${file}`], { dirs })]]) {
+        assert.is(got.status, want.status, `${engine} exit status for ${file}`);
+        assert.ok(got.stdout.equals(want.stdout), `${engine} stdout differs for ${file}`);
+        assert.ok(got.stderr.equals(want.stderr), `${engine} stderr differs for ${file}`);
+      }
+    }
+  });
+}
+
+test("show reads standard input for -", async () => {
+  const input = data("tdx/trustee-az-tdx-tdreport.dat");
+  const want = await nodeCli(["show", "--json", join(DATA, "tdx/trustee-az-tdx-tdreport.dat")]);
+  const got = wasmtime(["show", "--json", "-"], { input });
+  assert.is(got.status, 0);
+  assert.ok(got.stdout.equals(want.stdout));
+  assert.is(JSON.parse(got.stdout).format, "tdreport");
+});
+
+test("a path outside every preopen is a clear error with status 2", () => {
+  const got = wasmtime(["show", "/nowhere/x.bin"]);
+  assert.is(got.status, 2);
+  assert.match(got.stderr.toString(), /no preopened directory gives access to \/nowhere\/x\.bin/);
+});
+
+test("bad arguments exit 2 on both engines", async () => {
+  for (const args of [["show", "--bogus", "x"], ["show"], ["show", "--format", "nope", "/data/x"], ["frobnicate"]]) {
+    assert.is(wasmtime(args, { dirs }).status, 2, args.join(" "));
+    assert.is((await nodeWasi(args, { dirs })).status, 2, args.join(" "));
+  }
+});
+
+test("help exits 0 and names the commands", () => {
+  const got = wasmtime(["help"]);
+  assert.is(got.status, 0);
+  assert.match(got.stdout.toString(), /show/);
+});
+
+test.run();
