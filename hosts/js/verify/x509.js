@@ -1,0 +1,263 @@
+// Certificate and CRL helpers shared by the SNP and DCAP verifiers, on @peculiar/x509 (which runs
+// on WebCrypto, so the same code verifies in Node and in browsers). Everything here answers with
+// data ({ ok, reason, detail }) rather than throwing, so verifiers can record every check; only
+// unparsable input throws, as a CertError with a code.
+import "./reflect.js";
+import * as x509 from "@peculiar/x509";
+
+export { x509 };
+
+/** Unparsable certificate or CRL input. `code` is BAD_CERTIFICATE, BAD_CRL or BAD_PEM. */
+export class CertError extends Error {
+  constructor(code, message, { field, index } = {}) {
+    super(message);
+    this.name = "CertError";
+    this.code = code;
+    if (field !== undefined) this.field = field;
+    if (index !== undefined) this.index = index;
+  }
+}
+
+const PEM_BEGIN = "-----BEGIN ";
+
+/** Bytes from a Uint8Array, ArrayBuffer or typed-array view (no copy). */
+export function toBytes(v) {
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  throw new TypeError("expected bytes (Uint8Array, ArrayBuffer or a typed-array view)");
+}
+
+/** Lowercase hex of bytes. */
+export const hex = (b) => Array.from(toBytes(b), (x) => x.toString(16).padStart(2, "0")).join("");
+
+/** Byte-wise equality. */
+export function equalBytes(a, b) {
+  a = toBytes(a); b = toBytes(b);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function textOf(v) {
+  if (typeof v === "string") return v.includes(PEM_BEGIN) ? v : null;
+  const b = toBytes(v);
+  // PEM is ASCII starting (after optional whitespace) with "-----BEGIN"; DER starts with 0x30.
+  let i = 0;
+  while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+  if (b[i] !== 0x2d) return null;
+  return new TextDecoder().decode(b);
+}
+
+/** The DER blobs in PEM text (every BEGIN/END block, in order). */
+export function pemBlocks(text, label = "CERTIFICATE") {
+  const out = [];
+  const re = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`, "g");
+  for (const m of text.matchAll(re)) {
+    const b64 = m[1].replace(/\s+/g, "");
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw new CertError("BAD_PEM", `PEM ${label} block ${out.length} is not base64`);
+    out.push(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+  }
+  return out;
+}
+
+function oneCertificate(der, index) {
+  try {
+    return new x509.X509Certificate(toBytes(der));
+  } catch (e) {
+    throw new CertError("BAD_CERTIFICATE", `certificate ${index ?? ""} is not DER X.509: ${e.message}`.replace("  ", " "), { index });
+  }
+}
+
+/**
+ * Certificates from any of: an X509Certificate, DER bytes, PEM text (string or bytes, one or many
+ * blocks), or an array of those. Order is kept.
+ */
+export function parseCertificates(input) {
+  if (input == null) return [];
+  if (Array.isArray(input)) return input.flatMap((v) => parseCertificates(v));
+  if (input instanceof x509.X509Certificate) return [input];
+  const text = textOf(input);
+  if (text !== null) {
+    const ders = pemBlocks(text);
+    if (!ders.length) throw new CertError("BAD_PEM", "no CERTIFICATE block in PEM text");
+    return ders.map((d, i) => oneCertificate(d, i));
+  }
+  return [oneCertificate(input)];
+}
+
+/** Exactly one certificate (see parseCertificates for accepted input). */
+export function parseCertificate(input) {
+  const certs = parseCertificates(input);
+  if (certs.length !== 1) throw new CertError("BAD_CERTIFICATE", `expected one certificate, got ${certs.length}`);
+  return certs[0];
+}
+
+/** A CRL from DER bytes, PEM text ("X509 CRL") or an X509Crl. */
+export function parseCrl(input) {
+  if (input instanceof x509.X509Crl) return input;
+  const text = textOf(input);
+  const der = text !== null ? pemBlocks(text, "X509 CRL")[0] : toBytes(input);
+  if (!der) throw new CertError("BAD_PEM", "no X509 CRL block in PEM text");
+  try {
+    return new x509.X509Crl(der);
+  } catch (e) {
+    throw new CertError("BAD_CRL", `CRL is not DER: ${e.message}`);
+  }
+}
+
+/** The certificate's common name (for messages and product matching). */
+export function commonName(cert) {
+  return cert.subjectName.getField("CN")[0] ?? cert.subject;
+}
+
+const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
+
+/** Whether `now` lies within the certificate's (or CRL's) validity window. */
+export function validAt(cert, now) {
+  const t = now.getTime();
+  const name = commonName(cert);
+  if (t < cert.notBefore.getTime()) {
+    return { ok: false, reason: "not-yet-valid", detail: `${name} is not valid before ${iso(cert.notBefore)} (now ${iso(now)})` };
+  }
+  if (t > cert.notAfter.getTime()) {
+    return { ok: false, reason: "expired", detail: `${name} expired after ${iso(cert.notAfter)} (now ${iso(now)})` };
+  }
+  return { ok: true, detail: `${name} valid ${iso(cert.notBefore)}..${iso(cert.notAfter)}` };
+}
+
+/** Whether `issuer`'s key verifies `cert`'s signature (names are not compared here). */
+export async function signatureBy(cert, issuer) {
+  try {
+    return await cert.verify({ publicKey: issuer, signatureOnly: true });
+  } catch {
+    return false; // unsupported or mismatched key algorithm: not a valid signature
+  }
+}
+
+/** Whether the certificate is issued by itself and its own key verifies it. */
+export async function selfSigned(cert) {
+  return cert.subject === cert.issuer && (await signatureBy(cert, cert));
+}
+
+/**
+ * Checks one link: `cert` names `issuer` as its issuer and `issuer`'s key verifies it, and both are
+ * valid at `now`. Returns { ok, reason, detail } with reason "issuer-name", "signature",
+ * "expired" or "not-yet-valid".
+ */
+export async function checkLink(cert, issuer, now) {
+  const name = commonName(cert);
+  const by = commonName(issuer);
+  if (cert.issuer !== issuer.subject) {
+    return { ok: false, reason: "issuer-name", detail: `${name} is issued by "${cert.issuer}", not by ${by}` };
+  }
+  if (!(await signatureBy(cert, issuer))) {
+    return { ok: false, reason: "signature", detail: `${name} signature does not verify with ${by}'s key` };
+  }
+  for (const c of [cert, issuer]) {
+    const v = validAt(c, now);
+    if (!v.ok) return v;
+  }
+  return { ok: true, detail: `${name} signed by ${by}` };
+}
+
+/** Whether `cert` is one of `anchors` (same DER bytes). */
+export function isAnchor(cert, anchors) {
+  const raw = new Uint8Array(cert.rawData);
+  return anchors.some((a) => equalBytes(new Uint8Array(a.rawData), raw));
+}
+
+/**
+ * Builds and checks the path leaf -> intermediates -> trust anchor. An anchor must be one of
+ * `roots` byte for byte and self-signed. Returns { ok, path, reason, detail } where path runs
+ * leaf first; reason is "no-issuer", "untrusted-root", "root-not-self-signed", "too-long" or a
+ * checkLink reason.
+ */
+export async function verifyChain(leaf, { intermediates = [], roots, now, maxLength = 8 }) {
+  const pool = [...intermediates, ...roots];
+  const path = [leaf];
+  for (let cert = leaf; path.length <= maxLength;) {
+    if (isAnchor(cert, roots)) {
+      if (!(await selfSigned(cert))) {
+        return { ok: false, path, reason: "root-not-self-signed", detail: `trusted root ${commonName(cert)} is not a self-signed certificate` };
+      }
+      const v = validAt(cert, now);
+      return v.ok ? { ok: true, path, detail: path.map(commonName).join(" -> ") } : { ...v, path };
+    }
+    if (cert.subject === cert.issuer && (await signatureBy(cert, cert))) {
+      return { ok: false, path, reason: "untrusted-root", detail: `${commonName(cert)} is self-signed but not a trusted root` };
+    }
+    const candidates = pool.filter((c) => c !== cert && c.subject === cert.issuer);
+    if (!candidates.length) {
+      return { ok: false, path, reason: "no-issuer", detail: `no certificate named "${cert.issuer}" to check ${commonName(cert)} against` };
+    }
+    let link, next;
+    for (const c of candidates) {
+      link = await checkLink(cert, c, now);
+      next = c;
+      if (link.ok) break;
+    }
+    if (!link.ok) return { ...link, path };
+    path.push(next);
+    cert = next;
+  }
+  return { ok: false, path, reason: "too-long", detail: `no trusted root within ${maxLength} certificates` };
+}
+
+/**
+ * Checks a CRL: signed by `issuer`, current at `now` (thisUpdate <= now <= nextUpdate) and, for
+ * each of `certs` that `issuer` issued, the serial number is not listed. Returns { ok, reason,
+ * detail, revoked? } with reason "crl-issuer", "crl-signature", "crl-not-yet-valid", "crl-expired"
+ * or "revoked".
+ */
+export async function checkCrl(crl, { issuer, now, certs = [] }) {
+  const by = commonName(issuer);
+  if (crl.issuer !== issuer.subject) {
+    return { ok: false, reason: "crl-issuer", detail: `CRL is issued by "${crl.issuer}", not by ${by}` };
+  }
+  let sigOk = false;
+  try {
+    sigOk = await crl.verify({ publicKey: issuer.publicKey });
+  } catch {
+    sigOk = false;
+  }
+  if (!sigOk) return { ok: false, reason: "crl-signature", detail: `CRL signature does not verify with ${by}'s key` };
+  const t = now.getTime();
+  if (t < crl.thisUpdate.getTime()) {
+    return { ok: false, reason: "crl-not-yet-valid", detail: `CRL from ${by} is not valid before ${iso(crl.thisUpdate)}` };
+  }
+  if (crl.nextUpdate && t > crl.nextUpdate.getTime()) {
+    return { ok: false, reason: "crl-expired", detail: `CRL from ${by} expired after ${iso(crl.nextUpdate)}` };
+  }
+  for (const cert of certs) {
+    if (cert.issuer !== issuer.subject) continue;
+    const entry = crl.findRevoked(cert);
+    if (entry) {
+      return {
+        ok: false, reason: "revoked", revoked: cert.serialNumber,
+        detail: `${commonName(cert)} (serial ${cert.serialNumber}) revoked by ${by} on ${iso(entry.revocationDate)}`,
+      };
+    }
+  }
+  return { ok: true, detail: `not revoked per CRL from ${by} (${iso(crl.thisUpdate)})` };
+}
+
+/** The raw value (extnValue contents) of the extension `oid`, or undefined. */
+export function extensionValue(cert, oid) {
+  const ext = cert.extensions.find((e) => e.type === oid);
+  return ext ? new Uint8Array(ext.value) : undefined;
+}
+
+/**
+ * A small non-negative DER INTEGER (tag 0x02) as a number; throws CertError on anything else.
+ * AMD's TCB extensions and Intel's SGX extensions hold SVNs this way.
+ */
+export function derSmallInt(bytes, field) {
+  const b = toBytes(bytes);
+  if (b.length < 3 || b[0] !== 0x02 || b[1] !== b.length - 2 || b[1] > 6 || (b[2] & 0x80)) {
+    throw new CertError("BAD_CERTIFICATE", `${field}: not a small non-negative DER INTEGER (${hex(b)})`, { field });
+  }
+  let v = 0;
+  for (let i = 2; i < b.length; i++) v = v * 256 + b[i];
+  return v;
+}
