@@ -1,0 +1,302 @@
+// The simulator's TEST PKI: an Intel-like SGX/TDX DCAP hierarchy (root CA, PCK Platform CA, PCK
+// leaf with the SGX extensions, TCB signing cert, CRLs, signed TCB Info and QE Identity) and an
+// AMD-like SEV-SNP hierarchy (ARK -> ASK -> VCEK with the KDS extensions). Every name says TEST so
+// nothing issued here can be mistaken for a vendor's.
+//
+// Keys: WebCrypto generates them once per process (createPki). A PKI can be saved with
+// exportPki() and restored with importPki(), and sharedPki() does this through the file named by
+// TSMKIT_SIM_PKI, so separate processes (a mounted simulator and `tsmkit sim roots`) agree on one
+// set of trust anchors. Seed-derived keys were not chosen: RSA-4096 from a seed needs a
+// home-grown prime search.
+import { readFile, writeFile } from "node:fs/promises";
+import x509 from "./x509.js";
+import * as der from "./der.js";
+
+const crypto = globalThis.crypto;
+const subtle = crypto.subtle;
+
+const EC_P256 = { name: "ECDSA", namedCurve: "P-256" };
+const EC_P384 = { name: "ECDSA", namedCurve: "P-384" };
+const ES256 = { name: "ECDSA", hash: "SHA-256" };
+const ES384 = { name: "ECDSA", hash: "SHA-384" };
+const RSA_PSS = { name: "RSA-PSS", modulusLength: 4096, publicExponent: Uint8Array.of(1, 0, 1), hash: "SHA-384" };
+/** AMD signs with RSASSA-PSS, SHA-384, MGF1-SHA-384, 48-byte salt. */
+export const PS384 = { name: "RSA-PSS", hash: "SHA-384", saltLength: 48 };
+
+const NOT_BEFORE = new Date("2024-01-01T00:00:00Z");
+const NOT_AFTER = new Date("2049-12-31T23:59:59Z");
+const DAY = 86400000;
+
+const INTEL = "O=tsmkit TEST, L=Santa Clara, ST=CA, C=US";
+const AMD = "OU=Engineering, C=US, L=Santa Clara, ST=CA, O=tsmkit TEST";
+export const NAMES = Object.freeze({
+  sgxRoot: `CN=tsmkit TEST SGX Root CA, ${INTEL}`,
+  pckPlatformCa: `CN=tsmkit TEST SGX PCK Platform CA, ${INTEL}`,
+  pck: `CN=tsmkit TEST SGX PCK Certificate, ${INTEL}`,
+  tcbSigning: `CN=tsmkit TEST SGX TCB Signing, ${INTEL}`,
+  ark: (product) => `${AMD}, CN=tsmkit TEST ARK-${product}`,
+  ask: (product) => `${AMD}, CN=tsmkit TEST SEV-${product}`,
+  vcek: `${AMD}, CN=tsmkit TEST SEV-VCEK`,
+});
+
+// Intel PCK Certificate and CRL Profile: SGX extensions and their arcs under 1.2.840.113741.1.13.1.
+const SGX_EXT = "1.2.840.113741.1.13.1";
+// AMD VCEK certificate extensions (KDS interface spec), arcs under 1.3.6.1.4.1.3704.1.
+const AMD_EXT = "1.3.6.1.4.1.3704.1";
+
+const enc = new TextEncoder();
+export const hex = (b) => Buffer.from(b).toString("hex");
+export const unhex = (h) => Uint8Array.from(Buffer.from(h, "hex"));
+export const sha = async (alg, ...parts) => new Uint8Array(await subtle.digest(alg, Buffer.concat(parts.map((p) => typeof p === "string" ? enc.encode(p) : p))));
+
+/**
+ * The simulated Intel platform: what the PCK certificate says and what TCB Info / QE Identity
+ * accept as UpToDate. Providers read their defaults from here so evidence and collateral agree.
+ */
+export const INTEL_PLATFORM = Object.freeze({
+  fmspc: "50806f000000",
+  pceId: "0000",
+  pceSvn: 11,
+  cpuSvn: "03030202020100020000000000000000", // compsvn 1..16 are these bytes
+  sgxType: 1, // Scalable
+  teeTcbSvn: "03000500000000000000000000000000",
+  mrSignerSeam: "00".repeat(48),
+  qe: { isvProdId: 2, isvSvn: 4, miscSelect: "00000000", attributes: "11000000000000000000000000000000" },
+  tcbEvaluationDataNumber: 17,
+});
+
+/** The simulated AMD chip: product, reported TCB (Milan/Genoa layout) and firmware version. */
+export const AMD_PLATFORM = Object.freeze({
+  product: "Milan",
+  productName: "Milan-B0",
+  cpuid: { family: 0x19, model: 0x01, stepping: 0x01 },
+  tcb: { bootloader: 4, tee: 0, snp: 24, microcode: 219 },
+  firmware: { major: 1, minor: 55, build: 29 },
+});
+
+function serial() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[0] &= 0x7f; b[0] |= 0x10; // positive and of fixed length
+  return hex(b);
+}
+
+const keyUsage = (flags, critical = true) => new x509.KeyUsagesExtension(flags, critical);
+const KU = x509.KeyUsageFlags;
+
+async function issueCert({ subject, issuer, keys, signer, alg, ca, pathLen, usage, extensions = [] }) {
+  const exts = [
+    new x509.BasicConstraintsExtension(ca, pathLen, true),
+    keyUsage(usage),
+    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ...extensions,
+  ];
+  if (signer) exts.push(await x509.AuthorityKeyIdentifierExtension.create(signer.cert, false));
+  return x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject,
+    issuer: signer ? signer.cert.subject : subject,
+    notBefore: NOT_BEFORE,
+    notAfter: NOT_AFTER,
+    publicKey: keys.publicKey,
+    signingKey: signer ? signer.keys.privateKey : keys.privateKey,
+    signingAlgorithm: alg,
+    extensions: exts,
+  });
+}
+
+/** The SGX extensions SEQUENCE of a PCK certificate issued by the Platform CA. */
+function sgxExtensions(p, ppid, platformInstanceId) {
+  const cpu = unhex(p.cpuSvn);
+  const item = (arc, value) => der.seq(der.oid(`${SGX_EXT}.${arc}`), value);
+  const tcb = [];
+  for (let i = 0; i < 16; i++) tcb.push(item(`2.${i + 1}`, der.int(cpu[i])));
+  tcb.push(item("2.17", der.int(p.pceSvn)), item("2.18", der.octets(cpu)));
+  return der.seq(
+    item("1", der.octets(ppid)),
+    item("2", der.seq(...tcb)),
+    item("3", der.octets(unhex(p.pceId))),
+    item("4", der.octets(unhex(p.fmspc))),
+    item("5", der.enumerated(p.sgxType)),
+    item("6", der.octets(platformInstanceId)),
+    item("7", der.seq(item("7.1", der.bool(false)), item("7.2", der.bool(true)), item("7.3", der.bool(true)))),
+  );
+}
+
+/** The AMD KDS extensions of a VCEK for a chip and its reported TCB. */
+function vcekExtensions(a, chipId) {
+  const ext = (arc, value) => new x509.Extension(`${AMD_EXT}.${arc}`, false, value);
+  return [
+    ext("1", der.int(0)), // structVersion
+    ext("2", der.ia5(a.productName)),
+    ext("3.1", der.int(a.tcb.bootloader)),
+    ext("3.2", der.int(a.tcb.tee)),
+    ext("3.4", der.int(0)), ext("3.5", der.int(0)), ext("3.6", der.int(0)), ext("3.7", der.int(0)),
+    ext("3.3", der.int(a.tcb.snp)),
+    ext("3.8", der.int(a.tcb.microcode)),
+    ext("4", chipId), // hwID: the 64 raw bytes, not wrapped (as AMD's KDS issues it)
+  ];
+}
+
+async function emptyCrl(ca, now) {
+  return x509.X509CrlGenerator.create({
+    issuer: ca.cert.subject,
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + 30 * DAY),
+    signingKey: ca.keys.privateKey,
+    signingAlgorithm: ES256,
+    extensions: [
+      new x509.Extension("2.5.29.20", false, der.int(1)), // cRLNumber
+      await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false),
+    ],
+  });
+}
+
+/** Signs a PCS JSON document: ECDSA P-256 over the exact bytes of the inner object's text. */
+async function signedJson(key, signer, body) {
+  const text = JSON.stringify(body);
+  const sig = new Uint8Array(await subtle.sign(ES256, signer.keys.privateKey, enc.encode(text)));
+  return `{"${key}":${text},"signature":"${hex(sig)}"}`;
+}
+
+const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+const svns = (h) => [...unhex(h)].map((svn) => ({ svn }));
+
+async function intelCollateral(intel, now) {
+  const p = INTEL_PLATFORM;
+  const dates = { issueDate: iso(now), nextUpdate: iso(new Date(now.getTime() + 30 * DAY)) };
+  const tcbDate = "2024-01-01T00:00:00Z";
+  const zeros = "00".repeat(16);
+  const tcbInfo = {
+    id: "TDX", version: 3, ...dates, fmspc: p.fmspc, pceId: p.pceId, tcbType: 0,
+    tcbEvaluationDataNumber: p.tcbEvaluationDataNumber,
+    tdxModule: { mrsigner: p.mrSignerSeam.toUpperCase(), attributes: "0000000000000000", attributesMask: "FFFFFFFFFFFFFFFF" },
+    tcbLevels: [
+      { tcb: { sgxtcbcomponents: svns(p.cpuSvn), pcesvn: p.pceSvn, tdxtcbcomponents: svns(p.teeTcbSvn) }, tcbDate, tcbStatus: "UpToDate" },
+      { tcb: { sgxtcbcomponents: svns(zeros), pcesvn: 0, tdxtcbcomponents: svns(zeros) }, tcbDate: "2023-01-01T00:00:00Z", tcbStatus: "OutOfDate", advisoryIDs: ["INTEL-SA-00000"] },
+    ],
+  };
+  const qeIdentity = {
+    id: "TD_QE", version: 2, ...dates, tcbEvaluationDataNumber: p.tcbEvaluationDataNumber,
+    miscselect: p.qe.miscSelect.toUpperCase(), miscselectMask: "FFFFFFFF",
+    attributes: p.qe.attributes.toUpperCase(), attributesMask: "FBFFFFFFFFFFFFFF0000000000000000",
+    mrsigner: hex(intel.qeMrSigner).toUpperCase(), isvprodid: p.qe.isvProdId,
+    tcbLevels: [
+      { tcb: { isvsvn: p.qe.isvSvn }, tcbDate, tcbStatus: "UpToDate" },
+      { tcb: { isvsvn: 0 }, tcbDate: "2023-01-01T00:00:00Z", tcbStatus: "OutOfDate", advisoryIDs: ["INTEL-SA-00000"] },
+    ],
+  };
+  return {
+    rootCrl: await emptyCrl(intel.root, now),
+    pckCrl: await emptyCrl(intel.platformCa, now),
+    tcbInfo: await signedJson("tcbInfo", intel.tcbSigning, tcbInfo),
+    qeIdentity: await signedJson("enclaveIdentity", intel.tcbSigning, qeIdentity),
+  };
+}
+
+const gen = (alg) => subtle.generateKey(alg, true, ["sign", "verify"]);
+
+/**
+ * Creates a fresh TEST PKI. `opts.now` (Date) sets CRL thisUpdate and the TCB Info / QE Identity
+ * issueDate (nextUpdate = +30 days); certificates are valid 2024-01-01..2049-12-31.
+ */
+export async function createPki(opts = {}) {
+  const [rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK] = await Promise.all([
+    gen(EC_P256), gen(EC_P256), gen(EC_P256), gen(EC_P256), gen(EC_P256), gen(RSA_PSS), gen(RSA_PSS), gen(EC_P384),
+  ]);
+  const random = (n) => crypto.getRandomValues(new Uint8Array(n));
+  return build({
+    keys: { rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK },
+    ppid: random(16), platformInstanceId: random(16), chipId: random(64), qeAuthData: random(32),
+  }, opts.now ?? new Date());
+}
+
+async function build(state, now) {
+  const { rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK } = state.keys;
+  // A restored PKI keeps its certificates byte for byte, so anchors written earlier still match.
+  const saved = state.certs ?? {};
+  const issue = async (name, params) => saved[name] ? new x509.X509Certificate(saved[name]) : issueCert(params);
+  const intel = { qeMrSigner: await sha("SHA-256", "tsmkit TEST TD QE signer") };
+  intel.root = { keys: rootK };
+  intel.root.cert = await issue("sgxRoot", { subject: NAMES.sgxRoot, keys: rootK, alg: ES256, ca: true, pathLen: 1, usage: KU.keyCertSign | KU.cRLSign });
+  intel.platformCa = { keys: platK };
+  intel.platformCa.cert = await issue("pckPlatformCa", { subject: NAMES.pckPlatformCa, keys: platK, signer: intel.root, alg: ES256, ca: true, pathLen: 0, usage: KU.keyCertSign | KU.cRLSign });
+  intel.pck = { keys: pckK };
+  intel.pck.cert = await issue("pck", {
+    subject: NAMES.pck, keys: pckK, signer: intel.platformCa, alg: ES256, ca: false, usage: KU.digitalSignature | KU.nonRepudiation,
+    extensions: [new x509.Extension(SGX_EXT, false, sgxExtensions(INTEL_PLATFORM, state.ppid, state.platformInstanceId))],
+  });
+  intel.tcbSigning = { keys: tcbK };
+  intel.tcbSigning.cert = await issue("tcbSigning", { subject: NAMES.tcbSigning, keys: tcbK, signer: intel.root, alg: ES256, ca: false, usage: KU.digitalSignature | KU.nonRepudiation });
+  intel.attestationKey = attK;
+  intel.qeAuthData = state.qeAuthData;
+  Object.assign(intel, await intelCollateral(intel, now));
+
+  const a = AMD_PLATFORM;
+  const amd = { product: a.product, chipId: state.chipId };
+  amd.ark = { keys: arkK };
+  amd.ark.cert = await issue("ark", { subject: NAMES.ark(a.product), keys: arkK, alg: PS384, ca: true, usage: KU.keyCertSign | KU.cRLSign });
+  amd.ask = { keys: askK };
+  amd.ask.cert = await issue("ask", { subject: NAMES.ask(a.product), keys: askK, signer: amd.ark, alg: PS384, ca: true, pathLen: 0, usage: KU.keyCertSign });
+  amd.vcek = { keys: vcekK };
+  amd.vcek.cert = await issue("vcek", {
+    subject: NAMES.vcek, keys: vcekK, signer: amd.ask, alg: PS384, ca: false, usage: KU.digitalSignature,
+    extensions: vcekExtensions(a, state.chipId),
+  });
+  state.certs = {
+    sgxRoot: intel.root.cert.rawData, pckPlatformCa: intel.platformCa.cert.rawData, pck: intel.pck.cert.rawData,
+    tcbSigning: intel.tcbSigning.cert.rawData, ark: amd.ark.cert.rawData, ask: amd.ask.cert.rawData, vcek: amd.vcek.cert.rawData,
+  };
+  return { intel, amd, state, now };
+}
+
+/** Serialises a PKI's keys and platform secrets (JWK + hex), to restore the same anchors later. */
+export async function exportPki(pki) {
+  const keys = {};
+  for (const [name, pair] of Object.entries(pki.state.keys)) keys[name] = await subtle.exportKey("jwk", pair.privateKey);
+  const { ppid, platformInstanceId, chipId, qeAuthData, certs } = pki.state;
+  const ders = Object.fromEntries(Object.entries(certs).map(([k, v]) => [k, hex(new Uint8Array(v))]));
+  return JSON.stringify({ keys, certs: ders, ppid: hex(ppid), platformInstanceId: hex(platformInstanceId), chipId: hex(chipId), qeAuthData: hex(qeAuthData) });
+}
+
+async function importPair(jwk) {
+  const alg = jwk.kty === "EC" ? { name: "ECDSA", namedCurve: jwk.crv } : { name: "RSA-PSS", hash: "SHA-384" };
+  const privateKey = await subtle.importKey("jwk", jwk, alg, true, ["sign"]);
+  const { d, p, q, dp, dq, qi, key_ops, ...pub } = jwk; // eslint-disable-line no-unused-vars
+  const publicKey = await subtle.importKey("jwk", { ...pub, key_ops: ["verify"] }, alg, true, ["verify"]);
+  return { privateKey, publicKey };
+}
+
+/** Restores a PKI saved by exportPki: same keys, certificates and identities; CRLs and PCS JSON re-signed for opts.now. */
+export async function importPki(text, opts = {}) {
+  const s = JSON.parse(text);
+  const keys = {};
+  for (const [name, jwk] of Object.entries(s.keys)) keys[name] = await importPair(jwk);
+  const certs = Object.fromEntries(Object.entries(s.certs).map(([k, v]) => [k, unhex(v)]));
+  return build({
+    keys, certs, ppid: unhex(s.ppid), platformInstanceId: unhex(s.platformInstanceId), chipId: unhex(s.chipId), qeAuthData: unhex(s.qeAuthData),
+  }, opts.now ?? new Date());
+}
+
+let shared;
+/**
+ * The process-wide PKI every provider uses unless given one. With TSMKIT_SIM_PKI=<file> it is
+ * loaded from that file (created there on first use), so several processes share one PKI.
+ */
+export function sharedPki() {
+  shared ??= (async () => {
+    const file = globalThis.process?.env?.TSMKIT_SIM_PKI;
+    if (!file) return createPki();
+    try {
+      return await importPki(await readFile(file, "utf8"));
+    } catch (e) {
+      if (e.code !== "ENOENT") throw e;
+      const pki = await createPki();
+      await writeFile(file, await exportPki(pki), { mode: 0o600 });
+      return pki;
+    }
+  })();
+  return shared;
+}
+
+/** Certificate as PEM text with a trailing newline. */
+export const pem = (cert) => `${cert.toString("pem")}\n`;
