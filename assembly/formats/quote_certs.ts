@@ -1,0 +1,191 @@
+// QE Certification Data of DCAP quotes (types 1-7) and the QE Report Certification Data that
+// type 6 carries (and that v3 signature data holds inline). Every declared size is checked
+// against the structure that contains it, never only against the input: quotes are often
+// followed by padding, so the input length proves nothing.
+// Sources: see quote_layouts.ts ("QE Certification Data", "QE Report Certification Data").
+import { T, Layout } from "./layout";
+import {
+  open, openArray, close, bytes, str, emitLayout, emitField, fieldPath, u8at, u16at, u32at,
+} from "./table";
+import { E, fail } from "./error";
+import {
+  SGX_REPORT_BODY, CERT_DATA_HEADER, QE_REPORT_CERT_DATA, QE_AUTH_DATA,
+  PCK_ID_CLEAR, PCK_ID_RSA2048, PCK_ID_RSA3072,
+} from "./quote_layouts";
+
+const PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
+const PEM_END = "-----END CERTIFICATE-----";
+const DER_SEQUENCE: u32 = 0x30;
+
+/** Fails with BAD_LENGTH unless `size` bytes at `offset` end at or before `end` (the parent's end). */
+function fits(field: string, at: u32, offset: u32, size: u64, end: u32, parent: string): bool {
+  if (<u64>offset + size <= <u64>end) return true;
+  return fail(E.BAD_LENGTH, fieldPath(field), at,
+    field + " declares " + size.toString() + " bytes at offset " + offset.toString() + " but the " +
+    parent + " ends at offset " + end.toString());
+}
+
+// ---- certificates (types 4 and 5) -----------------------------------------------------------
+
+function isPadding(c: u32): bool {
+  return c == 0 || c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
+}
+
+function skipPadding(o: u32, end: u32): u32 {
+  while (o < end && isPadding(u8at(o))) o++;
+  return o;
+}
+
+function matchAt(o: u32, end: u32, s: string): bool {
+  const n = <u32>s.length;
+  if (<u64>o + <u64>n > <u64>end) return false;
+  for (let i: u32 = 0; i < n; i++) if (u8at(o + i) != <u32>s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Length of the PEM block at o (BEGIN line through END marker), or 0 after recording an error. */
+function pemSize(where: string, o: u32, end: u32): u32 {
+  if (!matchAt(o, end, PEM_BEGIN)) {
+    fail(E.BAD_VALUE, where, o, "expected " + PEM_BEGIN + " at offset " + o.toString());
+    return 0;
+  }
+  for (let p = o + <u32>PEM_BEGIN.length; p < end; p++) {
+    if (matchAt(p, end, PEM_END)) return p + <u32>PEM_END.length - o;
+  }
+  fail(E.BAD_VALUE, where, o, "the PEM certificate at offset " + o.toString() + " has no " + PEM_END +
+    " before the certification data ends at offset " + end.toString());
+  return 0;
+}
+
+/** Length of the DER SEQUENCE at o (header + contents), or 0 after recording an error. */
+function derSize(where: string, o: u32, end: u32): u32 {
+  if (u8at(o) != DER_SEQUENCE) {
+    fail(E.BAD_VALUE, where, o, "expected a DER certificate (SEQUENCE, 0x30) at offset " + o.toString());
+    return 0;
+  }
+  if (!fits(where, o, o, 2, end, "certification data")) return 0;
+  const first = u8at(o + 1);
+  let header: u32 = 2;
+  let len: u64 = <u64>first;
+  if (first >= 0x80) {
+    const k = first & 0x7f;
+    // Certificates are far below 16 MiB; longer or indefinite forms are not DER certificates.
+    if (k == 0 || k > 3) {
+      fail(E.BAD_VALUE, where, o + 1, "unsupported DER length form 0x" + first.toString(16));
+      return 0;
+    }
+    if (!fits(where, o + 1, o + 2, <u64>k, end, "certification data")) return 0;
+    len = 0;
+    for (let i: u32 = 0; i < k; i++) len = (len << 8) | <u64>u8at(o + 2 + i);
+    header += k;
+  }
+  if (!fits(where, o + 1, o, <u64>header + len, end, "certification data")) return 0;
+  return header + <u32>len;
+}
+
+/**
+ * Emits the certificates in [start, end): PEM blocks as TEXT, or concatenated DER (as in Intel's
+ * QVL sample TDX quote) as HEX, in stored order, with "encoding" saying which. NULs and whitespace
+ * between and after certificates are padding. `single` (type 4) wants exactly one certificate.
+ */
+function emitCertificates(name: string, start: u32, end: u32, single: bool): bool {
+  let o = skipPadding(start, end);
+  if (o == end) return fail(E.BAD_VALUE, fieldPath(name), start, "no certificate in the certification data");
+  const pem = u8at(o) != DER_SEQUENCE;
+  if (!str("encoding", pem ? "PEM" : "DER")) return false;
+  if (!single && !openArray(name, start, end - start)) return false;
+  let n = 0;
+  while (o < end) {
+    const where = single ? fieldPath(name) : fieldPath(n.toString());
+    if (single && n == 1) return fail(E.BAD_VALUE, where, o, "a PCK leaf certificate holds one certificate, found more");
+    const len = pem ? pemSize(where, o, end) : derSize(where, o, end);
+    if (len == 0) return false;
+    if (!bytes(single ? name : "", pem ? T.TEXT : T.HEX, o, len)) return false;
+    n++;
+    o = skipPadding(o + len, end);
+  }
+  return single ? true : close();
+}
+
+// ---- PCK identity (types 1-3) ---------------------------------------------------------------
+
+function emitPckId(l: Layout, start: u32, size: u32): bool {
+  const full = l.size;
+  if (size == full) return emitLayout(l, start);
+  if (size == full - 2) { // no PCEID: emit every row but the last
+    for (let i = 0; i < l.fields.length - 1; i++) if (!emitField(l.fields[i], start)) return false;
+    return true;
+  }
+  return fail(E.BAD_LENGTH, fieldPath("size"), start - 4,
+    "certification data of this type is " + full.toString() + " (or " + (full - 2).toString() +
+    " without PCEID) bytes, size is " + size.toString());
+}
+
+// ---- certification data ---------------------------------------------------------------------
+
+/**
+ * Decodes a certification data structure at `o` that must end exactly at `end` (it is the last
+ * member of its parent). `nested` forbids type 6 (QE report certification data inside itself).
+ */
+export function decodeCertificationData(o: u32, end: u32, nested: bool): bool {
+  if (!fits("certificationData", o, o, CERT_DATA_HEADER.size, end, "enclosing structure")) return false;
+  const type = u16at(o);
+  const size = u32at(o + 2);
+  const dataStart = o + CERT_DATA_HEADER.size;
+  if (!fits("certificationData.size", o + 2, dataStart, <u64>size, end, "enclosing structure")) return false;
+  if (<u64>dataStart + <u64>size != <u64>end) {
+    return fail(E.BAD_LENGTH, fieldPath("certificationData.size"), o + 2,
+      "certification data size is " + size.toString() + " but " + (end - dataStart).toString() +
+      " bytes remain in the enclosing structure");
+  }
+  if (type < 1 || type > 7) {
+    return fail(E.UNSUPPORTED_TYPE, fieldPath("certificationData.type"), o,
+      "unknown certification data type " + type.toString());
+  }
+  if (type == 6 && nested) {
+    return fail(E.UNSUPPORTED_TYPE, fieldPath("certificationData.type"), o,
+      "QE report certification data (type 6) cannot nest inside itself");
+  }
+  open("certificationData", o, end - o);
+  if (!emitLayout(CERT_DATA_HEADER, o)) return false;
+  let ok = true;
+  switch (type) {
+    case 1: ok = emitPckId(PCK_ID_CLEAR, dataStart, size); break;
+    case 2: ok = emitPckId(PCK_ID_RSA2048, dataStart, size); break;
+    case 3: ok = emitPckId(PCK_ID_RSA3072, dataStart, size); break;
+    case 4: ok = emitCertificates("pckCert", dataStart, end, true); break;
+    case 5: ok = emitCertificates("pckCertChain", dataStart, end, false); break;
+    case 6: ok = decodeQeReportCertificationData(dataStart, end); break;
+    case 7: ok = bytes("platformManifest", T.HEX, dataStart, size); break;
+  }
+  return ok && close();
+}
+
+/**
+ * QE report, its signature, QE authentication data and the certification data of the PCK that
+ * signed the report, filling [o, end) exactly.
+ */
+export function decodeQeReportCertificationData(o: u32, end: u32): bool {
+  const fixed = QE_REPORT_CERT_DATA.size;
+  if (!fits("qeReportCertificationData", o, o, <u64>fixed + QE_AUTH_DATA.size, end, "enclosing structure")) {
+    return false;
+  }
+  open("qeReportCertificationData", o, end - o);
+  const report = QE_REPORT_CERT_DATA.fields[0];
+  open(report.name, o + report.offset, report.size);
+  if (!emitLayout(SGX_REPORT_BODY, o + report.offset)) return false;
+  close();
+  if (!emitField(QE_REPORT_CERT_DATA.fields[1], o)) return false;
+
+  const auth = o + fixed;
+  const authSize = u16at(auth);
+  const authData = auth + QE_AUTH_DATA.size;
+  if (!fits("qeAuthData.size", auth, authData, <u64>authSize, end, "QE report certification data")) return false;
+  open("qeAuthData", auth, QE_AUTH_DATA.size + authSize);
+  if (!emitLayout(QE_AUTH_DATA, auth)) return false;
+  if (!bytes("data", T.HEX, authData, authSize)) return false;
+  close();
+
+  if (!decodeCertificationData(authData + authSize, end, true)) return false;
+  return close();
+}
