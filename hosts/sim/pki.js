@@ -9,11 +9,12 @@
 // set of trust anchors. Seed-derived keys were not chosen: RSA-4096 from a seed needs a
 // home-grown prime search.
 import { readFile, writeFile } from "node:fs/promises";
-import x509 from "./x509.js";
+import { x509 } from "../js/verify/x509.js";
 import * as der from "./der.js";
 
 const crypto = globalThis.crypto;
 const subtle = crypto.subtle;
+x509.cryptoProvider.set(crypto);
 
 const EC_P256 = { name: "ECDSA", namedCurve: "P-256" };
 const EC_P384 = { name: "ECDSA", namedCurve: "P-384" };
