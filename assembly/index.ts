@@ -1,2 +1,3 @@
 // core.wasm: evidence decoding and the configfs-tsm report state machines, no I/O.
 export * from "./abi";
+export * from "./tsm/request_abi";
