@@ -1,0 +1,231 @@
+// The relying party's policy: what evidence must say, beyond being genuine, to be accepted.
+// Safe by default: debug TDs/guests, OutOfDate and Revoked TCB status, VMPLs other than 0, the
+// SNP migration agent and unknown policy keys are all rejected; every weaker setting is an
+// explicit option. Values are compared against the decoded JSON form (hex strings for bytes).
+
+/** A policy that is malformed (unknown key, wrong type); `field` is the offending key. */
+export class PolicyError extends Error {
+  constructor(field, message) {
+    super(`policy.${field}: ${message}`);
+    this.name = "PolicyError";
+    this.code = "BAD_POLICY";
+    this.field = field;
+  }
+}
+
+// Intel TCB statuses that pass without options; OutOfDate* need allowOutOfDate, Revoked needs
+// allowRevoked, and any status not named here fails.
+const SAFE_TCB_STATUSES = ["UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded"];
+const OUT_OF_DATE_STATUSES = ["OutOfDate", "OutOfDateConfigurationNeeded"];
+
+// Byte fields a policy may pin, by the decoded JSON name. TDX names apply to TD quote bodies;
+// SNP names to SNP reports. Each value is hex (or a list of acceptable hex values).
+export const MEASUREMENT_FIELDS = Object.freeze({
+  tdx: ["mrTd", "rtmr0", "rtmr1", "rtmr2", "rtmr3", "mrConfigId", "mrOwner", "mrOwnerConfig", "mrSeam"],
+  sgx: ["mrEnclave", "mrSigner", "configId"],
+  snp: ["measurement", "hostData", "idKeyDigest", "authorKeyDigest", "familyId", "imageId"],
+});
+
+const SNP_TCB_PARTS = ["bootloader", "tee", "snp", "microcode", "fmc"];
+
+export const DEFAULT_POLICY = Object.freeze({
+  allowDebug: false,
+  allowOutOfDate: false,
+  allowRevoked: false,
+  /** Expected report data (hex, up to 64 bytes; a shorter value must be followed by zeros). */
+  reportData: null,
+  /** Expected measurements: { fieldName: hex | hex[] } (see MEASUREMENT_FIELDS). */
+  measurements: Object.freeze({}),
+  /** Minimum SNP reported TCB: { bootloader, tee, snp, microcode, fmc } (any subset). */
+  minSnpTcb: null,
+  /** Minimum TDX teeTcbSvn (hex, 16 bytes), compared byte by byte. */
+  minTeeTcbSvn: null,
+  /** Minimum SNP guest SVN. */
+  minGuestSvn: null,
+  allowedVmpls: Object.freeze([0]),
+  allowedSigningKeys: Object.freeze(["VCEK", "VLEK"]),
+  /** SNP guest policy: SMT may be allowed (it is on nearly every host). */
+  allowSmt: true,
+  /** SNP guest policy: a migration agent may be associated with the guest. */
+  allowMigrationAgent: false,
+  /** SNP guest policy: require the guest to be bound to a single socket. */
+  requireSingleSocket: false,
+});
+
+const isHex = (s, max) => typeof s === "string" && /^([0-9a-f]{2})*$/.test(s) && s.length <= max * 2;
+
+function hexList(field, v, max) {
+  const list = Array.isArray(v) ? v : [v];
+  if (!list.length || !list.every((s) => isHex(typeof s === "string" ? s.toLowerCase() : s, max))) {
+    throw new PolicyError(field, `expected lowercase-able hex of at most ${max} bytes, or a list of them`);
+  }
+  return Object.freeze(list.map((s) => s.toLowerCase()));
+}
+
+const KNOWN_MEASUREMENTS = new Set(Object.values(MEASUREMENT_FIELDS).flat());
+
+/**
+ * A complete, frozen policy from partial options; unknown keys and wrong types throw PolicyError
+ * so that a typo never silently weakens verification.
+ */
+export function makePolicy(opts = {}) {
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new PolicyError("", "expected an object");
+  const p = { ...DEFAULT_POLICY };
+  for (const [k, v] of Object.entries(opts)) {
+    if (!(k in DEFAULT_POLICY)) throw new PolicyError(k, `unknown policy key (known: ${Object.keys(DEFAULT_POLICY).join(", ")})`);
+    if (v === undefined) continue;
+    switch (k) {
+      case "allowDebug": case "allowOutOfDate": case "allowRevoked": case "allowSmt":
+      case "allowMigrationAgent": case "requireSingleSocket":
+        if (typeof v !== "boolean") throw new PolicyError(k, "expected true or false");
+        p[k] = v;
+        break;
+      case "reportData":
+        if (Array.isArray(v)) throw new PolicyError(k, "expected one hex value");
+        p[k] = v === null ? null : hexList(k, v, 64)[0];
+        break;
+      case "minTeeTcbSvn":
+        p[k] = v === null ? null : hexList(k, v, 16)[0];
+        if (v !== null && p[k].length !== 32) throw new PolicyError(k, "expected 16 bytes of hex");
+        break;
+      case "measurements": {
+        if (v === null || typeof v !== "object" || Array.isArray(v)) throw new PolicyError(k, "expected an object");
+        const m = {};
+        for (const [name, want] of Object.entries(v)) {
+          if (!KNOWN_MEASUREMENTS.has(name)) throw new PolicyError(`${k}.${name}`, "not a measurement field");
+          m[name] = hexList(`${k}.${name}`, want, 64);
+        }
+        p[k] = Object.freeze(m);
+        break;
+      }
+      case "minSnpTcb": {
+        if (v === null) { p[k] = null; break; }
+        if (typeof v !== "object" || Array.isArray(v)) throw new PolicyError(k, "expected an object");
+        for (const [part, n] of Object.entries(v)) {
+          if (!SNP_TCB_PARTS.includes(part)) throw new PolicyError(`${k}.${part}`, `not a TCB part (${SNP_TCB_PARTS.join(", ")})`);
+          if (!Number.isInteger(n) || n < 0 || n > 255) throw new PolicyError(`${k}.${part}`, "expected an integer 0-255");
+        }
+        p[k] = Object.freeze({ ...v });
+        break;
+      }
+      case "minGuestSvn":
+        if (v !== null && (!Number.isInteger(v) || v < 0 || v > 0xffffffff)) throw new PolicyError(k, "expected a u32");
+        p[k] = v;
+        break;
+      case "allowedVmpls":
+        if (!Array.isArray(v) || !v.every((n) => Number.isInteger(n) && n >= 0 && n <= 3)) throw new PolicyError(k, "expected a list of 0-3");
+        p[k] = Object.freeze([...v]);
+        break;
+      case "allowedSigningKeys":
+        if (!Array.isArray(v) || !v.every((s) => s === "VCEK" || s === "VLEK")) throw new PolicyError(k, 'expected a list of "VCEK"/"VLEK"');
+        p[k] = Object.freeze([...v]);
+        break;
+    }
+  }
+  return Object.freeze(p);
+}
+
+/** A policy from JSON text (for the CLI's --policy FILE); errors are PolicyError. */
+export function policyFromJson(text) {
+  let obj;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new PolicyError("", `not JSON: ${e.message}`);
+  }
+  return makePolicy(obj);
+}
+
+// --- checks (each records into a Checks list; see result.js) ---
+
+const short = (h) => (h.length > 24 ? `${h.slice(0, 16)}..` : h);
+
+/** Expected report data: exact match, or a shorter expected value followed by zero bytes. */
+export function checkReportData(checks, actual, policy) {
+  if (policy.reportData === null) return;
+  const want = policy.reportData;
+  const ok = actual.startsWith(want) && /^0*$/.test(actual.slice(want.length));
+  checks.add("policy.reportData", ok, ok ? `reportData matches ${short(want)}` : `reportData ${short(actual)} is not the expected ${short(want)}`);
+}
+
+/**
+ * Pinned measurements against `fields` (a decoded body or report) whose measurement names are
+ * `names`; a value pinned for a field this evidence does not have fails, since it cannot be met.
+ */
+export function checkMeasurements(checks, fields, names, policy) {
+  for (const [name, allowed] of Object.entries(policy.measurements)) {
+    if (!names.includes(name)) {
+      checks.add(`policy.${name}`, false, `${name} is pinned but this evidence has no such field`);
+      continue;
+    }
+    const actual = fields[name];
+    const ok = allowed.includes(actual);
+    checks.add(`policy.${name}`, ok, ok ? `${name} = ${short(actual)}` : `${name} ${short(actual)} is not an allowed value`);
+  }
+}
+
+/** Intel TCB status against the policy (OutOfDate* and Revoked need explicit options). */
+export function checkTcbStatus(checks, status, policy) {
+  const allowed = [...SAFE_TCB_STATUSES, ...(policy.allowOutOfDate ? OUT_OF_DATE_STATUSES : []), ...(policy.allowRevoked ? ["Revoked"] : [])];
+  const ok = allowed.includes(status);
+  const hint = OUT_OF_DATE_STATUSES.includes(status) ? " (allowOutOfDate accepts it)" : status === "Revoked" ? " (allowRevoked accepts it)" : "";
+  checks.add("policy.tcbStatus", ok, ok ? `TCB status ${status} accepted` : `TCB status ${status} rejected${hint}`);
+}
+
+/** TD debug attribute (tdAttributes bit 0) and minimum teeTcbSvn, for TD quote bodies. */
+export function checkTdxBody(checks, body, policy) {
+  const debug = (parseInt(body.tdAttributes.slice(0, 2), 16) & 1) === 1;
+  checks.add("policy.debug", !debug || policy.allowDebug, debug ? `debug TD${policy.allowDebug ? " allowed by policy" : " rejected (allowDebug accepts it)"}` : "not a debug TD");
+  if (policy.minTeeTcbSvn !== null) {
+    const have = body.teeTcbSvn;
+    let ok = true;
+    for (let i = 0; i < 32; i += 2) if (parseInt(have.slice(i, i + 2), 16) < parseInt(policy.minTeeTcbSvn.slice(i, i + 2), 16)) ok = false;
+    checks.add("policy.minTeeTcbSvn", ok, `teeTcbSvn ${have} ${ok ? ">=" : "is below"} ${policy.minTeeTcbSvn}`);
+  }
+  checkReportData(checks, body.reportData, policy);
+  checkMeasurements(checks, body, MEASUREMENT_FIELDS.tdx, policy);
+}
+
+/** SGX enclave debug attribute (attributes bit 1) for SGX quote bodies. */
+export function checkSgxBody(checks, body, policy) {
+  const debug = (parseInt(body.attributes.slice(0, 2), 16) & 2) === 2;
+  checks.add("policy.debug", !debug || policy.allowDebug, debug ? `debug enclave${policy.allowDebug ? " allowed by policy" : " rejected (allowDebug accepts it)"}` : "not a debug enclave");
+  checkReportData(checks, body.reportData, policy);
+  checkMeasurements(checks, body, MEASUREMENT_FIELDS.sgx, policy);
+}
+
+// SEV-SNP guest policy bits (SNP ABI spec, Table 9 "GUEST_POLICY").
+const GUEST_POLICY = { smt: 16n, migrateMa: 18n, debug: 19n, singleSocket: 20n };
+const bit = (raw, n) => ((BigInt(raw) >> n) & 1n) === 1n;
+
+/** SNP report against the policy: guest policy bits, VMPL, signing key, TCB, SVN, values. */
+export function checkSnpReport(checks, report, policy) {
+  const raw = report.policy.raw;
+  const debug = bit(raw, GUEST_POLICY.debug);
+  checks.add("policy.debug", !debug || policy.allowDebug, debug ? `guest policy allows debugging${policy.allowDebug ? " (allowed by policy)" : ": rejected (allowDebug accepts it)"}` : "guest policy forbids debugging");
+  const ma = bit(raw, GUEST_POLICY.migrateMa);
+  checks.add("policy.migrationAgent", !ma || policy.allowMigrationAgent, ma ? `guest policy allows a migration agent${policy.allowMigrationAgent ? " (allowed by policy)" : ": rejected (allowMigrationAgent accepts it)"}` : "no migration agent");
+  const smt = bit(raw, GUEST_POLICY.smt);
+  checks.add("policy.smt", !smt || policy.allowSmt, smt ? `guest policy allows SMT${policy.allowSmt ? "" : ": rejected by allowSmt=false"}` : "guest policy forbids SMT");
+  if (policy.requireSingleSocket) {
+    const one = bit(raw, GUEST_POLICY.singleSocket);
+    checks.add("policy.singleSocket", one, one ? "guest bound to a single socket" : "guest policy does not require a single socket");
+  }
+  const vmplOk = policy.allowedVmpls.includes(report.vmpl);
+  checks.add("policy.vmpl", vmplOk, `VMPL ${report.vmpl} ${vmplOk ? "is" : "is not"} allowed (${policy.allowedVmpls.join(", ")})`);
+  const key = report.keyInfo.signingKey;
+  const keyOk = policy.allowedSigningKeys.includes(key);
+  checks.add("policy.signingKey", keyOk, `signed by ${key}${keyOk ? "" : ", not allowed"}`);
+  if (policy.minSnpTcb) {
+    const low = Object.entries(policy.minSnpTcb).filter(([part, min]) => (report.reportedTcb[part] ?? 0) < min);
+    checks.add("policy.minTcb", low.length === 0, low.length
+      ? `reportedTcb below minimum: ${low.map(([p, m]) => `${p} ${report.reportedTcb[p] ?? 0} < ${m}`).join(", ")}`
+      : `reportedTcb meets ${Object.entries(policy.minSnpTcb).map(([p, m]) => `${p}>=${m}`).join(" ")}`);
+  }
+  if (policy.minGuestSvn !== null) {
+    const ok = report.guestSvn >= policy.minGuestSvn;
+    checks.add("policy.minGuestSvn", ok, `guestSvn ${report.guestSvn} ${ok ? ">=" : "<"} ${policy.minGuestSvn}`);
+  }
+  checkReportData(checks, report.reportData, policy);
+  checkMeasurements(checks, report, MEASUREMENT_FIELDS.snp, policy);
+}
