@@ -220,6 +220,34 @@ test("tdReport15 is tdReport10 plus teeTcbSvn2 and mrServiceTd", () => {
   assert.equal([teeTcbSvn2, mrServiceTd], [[584, 16], [600, 48]]);
 });
 
+test("SGX bodies in v4 and v5 quotes (rebuilt from a v3 quote) decode like dcap-qvl reads them", () => {
+  // v4/v5 wrap what v3 holds inline after the attestation key in certification data type 6.
+  const v3 = data(V3);
+  const sigStart = 48 + 384 + 4;
+  const qeTail = v3.subarray(sigStart + 128, sigStart + v3.readUInt32LE(48 + 384));
+  const u16 = (v) => { const b = Buffer.alloc(2); b.writeUInt16LE(v); return b; };
+  const u32 = (v) => { const b = Buffer.alloc(4); b.writeUInt32LE(v); return b; };
+  const sigData = Buffer.concat([v3.subarray(sigStart, sigStart + 128), u16(6), u32(qeTail.length), qeTail]);
+  const header = (version) => Buffer.concat([u16(version), v3.subarray(2, 48)]);
+  const body = v3.subarray(48, 48 + 384);
+  const v4 = Buffer.concat([header(4), body, u32(sigData.length), sigData]);
+  const v5 = Buffer.concat([header(5), u16(1), u32(384), body, u32(sigData.length), sigData]);
+  const want = decodeQuote(v3);
+  for (const [bytes, version] of [[v4, 4], [v5, 5]]) {
+    const q = decode(bytes);
+    assert.is(q.format, "sgx-quote");
+    assert.is(q.header.version, version);
+    assert.equal(q.body, want.body);
+    assert.equal(qeData(q), qeData(want));
+    assert.is(q.signatureData.certificationData.type, 6);
+    assert.is(q.quoteLength, bytes.length);
+    const r = Quote.parse(bytes);
+    assert.ok(r.report.isSgx());
+    assert.is(q.body.mrEnclave, hex(r.report.asSgx().mrEnclave));
+    assert.is(qeData(q).qeReportSignature, hex(r.authData.intoV3().qeReportSignature));
+  }
+});
+
 // ---- go-tdx-guest's parse-level tamper recipes, and the like ---------------------------------
 
 test("version byte 3 on a TDX quote: a v3 quote must be SGX", () => {
