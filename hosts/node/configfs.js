@@ -1,0 +1,60 @@
+// The configfs backend: executes the report machine's operations on a real configfs-tsm tree
+// (or the FUSE simulator mount). Paths are relative to `root`. Attribute I/O follows the kernel's
+// rules (spec §1.4): one open/write/close per write, because text attributes act on each write()
+// and inblob only at close; reads go to EOF, because configfs reports sizes (4096) that are not
+// the content's.
+import { open, mkdir, rmdir } from "node:fs/promises";
+import { constants } from "node:fs";
+import { join } from "node:path";
+
+export const DEFAULT_ROOT = "/sys/kernel/config/tsm/report";
+
+/** @param {string} [root] the report directory */
+export function configfsBackend(root = DEFAULT_ROOT) {
+  return {
+    root,
+    mkdir: (path) => mkdir(join(root, path)),
+    rmdir: (path) => rmdir(join(root, path)),
+    async read(path) {
+      const fh = await open(join(root, path), constants.O_RDONLY);
+      return closing(fh, async () => {
+        let buf = Buffer.allocUnsafe(4096);
+        let len = 0;
+        for (;;) {
+          if (len === buf.length) {
+            const bigger = Buffer.allocUnsafe(buf.length * 2);
+            buf.copy(bigger, 0, 0, len);
+            buf = bigger;
+          }
+          const { bytesRead } = await fh.read(buf, len, buf.length - len, null);
+          if (bytesRead === 0) return new Uint8Array(buf.buffer, buf.byteOffset, len);
+          len += bytesRead;
+        }
+      });
+    },
+    async write(path, bytes) {
+      // O_WRONLY alone: O_CREAT would turn a hidden attribute's ENOENT into EACCES.
+      const fh = await open(join(root, path), constants.O_WRONLY);
+      return closing(fh, async () => {
+        // A second write() would run a text attribute's store handler twice: one call only.
+        const { bytesWritten } = await fh.write(bytes, 0, bytes.length, null);
+        if (bytesWritten !== bytes.length) {
+          throw Object.assign(new Error(`short write to ${path}: ${bytesWritten} of ${bytes.length} bytes`), { code: "EIO" });
+        }
+      });
+    },
+  };
+}
+
+/** Runs fn, then closes fh; close()'s error counts only when fn succeeded (it would hide fn's). */
+async function closing(fh, fn) {
+  let result;
+  try {
+    result = await fn();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    throw e;
+  }
+  await fh.close();
+  return result;
+}

@@ -1,0 +1,187 @@
+// getReport: one configfs-tsm report, acquired by the core's sans-IO machine
+// (assembly/tsm/request.ts) and executed here against a backend. Everything the kernel's ABI
+// demands (order of operations, provider rules, the generation check, retries on a fresh item,
+// rmdir on every path, errno advice) is decided in the core; this file only does the I/O.
+import { constants as os } from "node:os";
+import { core, load, output } from "../js/core.js";
+import { TsmError } from "./errors.js";
+import { configfsBackend, DEFAULT_ROOT } from "./configfs.js";
+
+/** Operation kinds as the core numbers them (request.ts OpKind). */
+const KINDS = [undefined, "mkdir", "read", "write", "rmdir", "sleep", "done", "failed"];
+const BLOB = { outblob: 0, auxblob: 1, manifestblob: 2 };
+const utf8 = new TextEncoder();
+
+/** Linux errno number for an errno name (configfs-tsm exists only on Linux, so Node's are Linux's). */
+export function errnoNumber(code) {
+  const n = os.errno[code];
+  return typeof n === "number" ? n : undefined;
+}
+
+/**
+ * The core's report machine behind a JS face: `op()` says what to do next, `feed()` takes its
+ * outcome, `result()` gives the report or throws the TsmError. Hosts and tests drive it;
+ * getReport() is the usual driver.
+ */
+export class ReportMachine {
+  /**
+   * @param {{ inblob: Uint8Array, privlevel?: number, serviceProvider?: string,
+   *   serviceGuid?: string, serviceManifestVersion?: number, auxblob?: boolean }} request
+   * @param {{ retries?: number, seed?: number }} [opts]
+   */
+  constructor(request, { retries = 3, seed = randomSeed() } = {}) {
+    const r = checkRequest(request);
+    nonNegative("retries", retries);
+    const sp = r.serviceProvider === undefined ? null : utf8.encode(r.serviceProvider);
+    const guid = r.serviceGuid === undefined ? null : utf8.encode(r.serviceGuid);
+    const input = new Uint8Array(r.inblob.length + (sp?.length ?? 0) + (guid?.length ?? 0));
+    input.set(r.inblob, 0);
+    if (sp) input.set(sp, r.inblob.length);
+    if (guid) input.set(guid, r.inblob.length + (sp?.length ?? 0));
+    load(input);
+    this.handle = core.tsm_request_begin(r.inblob.length, sp ? sp.length : -1, guid ? guid.length : -1,
+      r.privlevel ?? -1, BigInt(r.serviceManifestVersion ?? -1), r.auxblob === false ? 0 : 1,
+      Math.min(retries, 0x7fffffff), seed >>> 0);
+  }
+
+  /** The next operation: { kind, path, data?, delayMs? }; path is relative to the report root. */
+  op() {
+    const h = this.handle;
+    const kind = KINDS[core.tsm_op(h)];
+    if (kind === "done" || kind === "failed") return { kind };
+    if (kind === "sleep") return { kind, delayMs: core.tsm_op_delay(h) };
+    core.tsm_op_path(h);
+    const path = output();
+    if (kind !== "write") return { kind, path };
+    const data = new Uint8Array(core.memory.buffer, core.tsm_op_data_ptr(h), core.tsm_op_data_len(h)).slice();
+    return { kind, path, data };
+  }
+
+  /** The outcome of the current op: 0 or an errno (number or name), and the bytes read. */
+  feed(errno = 0, data) {
+    const n = typeof errno === "string" ? errnoNumber(errno) : errno;
+    if (n === undefined) throw new TypeError(`unknown errno name ${errno}`);
+    load(n === 0 && data ? data : new Uint8Array(0));
+    core.tsm_feed(this.handle, n, n === 0 && data ? data.length : 0);
+  }
+
+  /** Gives up between operations: the machine still emits the rmdir of its item. */
+  abort() { core.tsm_abort(this.handle); }
+
+  /** The report once the machine is done; throws its TsmError if it failed. */
+  result() {
+    const h = this.handle;
+    core.tsm_result_json(h);
+    const j = JSON.parse(output());
+    if (j.error) throw new TsmError(j.error);
+    const report = { provider: j.provider, outblob: this.#blob("outblob"), generation: BigInt(j.generation), attempts: j.attempts };
+    for (const name of ["auxblob", "manifestblob"]) {
+      const b = this.#blob(name);
+      if (b) report[name] = b;
+    }
+    // The evidence stands even if the item could not be removed; say so rather than hide it.
+    if (j.cleanup) report.cleanup = { code: j.cleanup, item: j.item };
+    return report;
+  }
+
+  /** Releases the core's state; call once, when done with the machine. */
+  free() { core.tsm_request_free(this.handle); }
+
+  #blob(name) {
+    const len = core.tsm_result_len(this.handle, BLOB[name]);
+    if (len < 0) return undefined;
+    return new Uint8Array(core.memory.buffer, core.tsm_result_ptr(this.handle, BLOB[name]), len).slice();
+  }
+}
+
+/**
+ * Gets one attestation report.
+ * request: { inblob (1-64 bytes), privlevel?, serviceProvider?, serviceGuid?,
+ *   serviceManifestVersion?, auxblob? (default true: read it when the provider shows it) }
+ * options: { backend?: "configfs" | "sim" | object with mkdir/rmdir/read/write(path[, bytes]),
+ *   root? (configfs; default /sys/kernel/config/tsm/report), retries? (default 3), signal?,
+ *   sim? (a SimTsm for the sim backend) }
+ * Resolves to { provider, outblob, auxblob?, manifestblob?, generation (bigint), attempts };
+ * rejects with TsmError.
+ */
+export async function getReport(request, options = {}) {
+  const backend = await openBackend(options);
+  const m = new ReportMachine(request, { retries: options.retries });
+  const { signal } = options;
+  let thrown; // a non-errno exception from the backend: rethrown once the item is gone
+  try {
+    for (;;) {
+      if (signal?.aborted) m.abort();
+      const op = m.op();
+      if (op.kind === "done" || op.kind === "failed") break;
+      if (op.kind === "sleep") { await sleep(op.delayMs, signal); m.feed(0); continue; }
+      try {
+        const data = await backend[op.kind](op.path, op.data);
+        m.feed(0, op.kind === "read" ? data : undefined);
+      } catch (e) {
+        const n = errnoNumber(e?.code);
+        if (n !== undefined) { m.feed(n); continue; }
+        thrown ??= e;
+        if (op.kind === "rmdir") m.feed(errnoNumber("EIO"));
+        else m.abort();
+      }
+    }
+    if (thrown) throw thrown;
+    try {
+      return m.result();
+    } catch (e) {
+      if (e.code === "ECANCELED" && signal?.aborted) e.cause = signal.reason;
+      throw e;
+    }
+  } finally {
+    m.free();
+  }
+}
+
+async function openBackend(options) {
+  const b = options.backend ?? "configfs";
+  if (typeof b === "object" && b) return b;
+  if (b === "configfs") return configfsBackend(options.root ?? DEFAULT_ROOT);
+  if (b === "sim") {
+    const { simBackend } = await import("./sim-backend.js");
+    return simBackend(options.sim);
+  }
+  throw new TypeError(`unknown backend ${JSON.stringify(b)} (configfs, sim, or an object)`);
+}
+
+function sleep(ms, signal) {
+  if (signal?.aborted || ms === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(t); signal?.removeEventListener("abort", done); resolve(); };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+function randomSeed() {
+  return crypto.getRandomValues(new Uint32Array(1))[0];
+}
+
+// Type checks only; every value rule (lengths, ranges, GUID form, provider rules) is the core's.
+function checkRequest(request) {
+  if (!request || typeof request !== "object") throw new TypeError("request must be an object");
+  const { inblob, privlevel, serviceProvider, serviceGuid, serviceManifestVersion, auxblob } = request;
+  if (!ArrayBuffer.isView(inblob)) throw new TypeError("request.inblob must be a Uint8Array");
+  if (privlevel !== undefined) nonNegative("request.privlevel", privlevel);
+  if (serviceManifestVersion !== undefined) nonNegative("request.serviceManifestVersion", serviceManifestVersion);
+  for (const [k, v] of [["serviceProvider", serviceProvider], ["serviceGuid", serviceGuid]]) {
+    if (v !== undefined && typeof v !== "string") throw new TypeError(`request.${k} must be a string`);
+  }
+  if (auxblob !== undefined && typeof auxblob !== "boolean") throw new TypeError("request.auxblob must be a boolean");
+  return {
+    ...request,
+    inblob: new Uint8Array(inblob.buffer, inblob.byteOffset, inblob.byteLength),
+    // Out-of-range values still reach the core (which names the rule); only the ABI's width is clamped.
+    privlevel: privlevel === undefined ? undefined : Math.min(privlevel, 0x7fffffff),
+    serviceManifestVersion: serviceManifestVersion === undefined ? undefined : Math.min(serviceManifestVersion, 2 ** 62),
+  };
+}
+
+function nonNegative(name, v) {
+  if (!Number.isSafeInteger(v) || v < 0) throw new TypeError(`${name} must be a non-negative integer`);
+}
