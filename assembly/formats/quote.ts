@@ -11,7 +11,7 @@ import {
 } from "./quote_layouts";
 import { decodeCertificationData, decodeQeReportCertificationData } from "./quote_certs";
 
-const HEADER_SIZE: u32 = 48; // QUOTE_HEADER.size, as a constant for detection arithmetic
+const HEADER_SIZE: u32 = QUOTE_HEADER.size;
 const ATT_KEY_ECDSA_P256: u32 = 2;
 const TEE_SGX: u32 = 0x00;
 const TEE_TDX: u32 = 0x81;

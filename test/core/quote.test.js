@@ -248,6 +248,52 @@ test("SGX bodies in v4 and v5 quotes (rebuilt from a v3 quote) decode like dcap-
   }
 });
 
+/** V4 with its inner (PCK) certification data replaced, outer sizes adjusted to match. */
+function withInnerCertData(type, payload) {
+  const b = data(V4);
+  const m = locate(b);
+  const [innerOff] = m.get("signatureData.certificationData.qeReportCertificationData.certificationData");
+  const [outerOff] = m.get("signatureData.certificationData");
+  const [sigOff] = m.get("signatureData");
+  const head = Buffer.from(b.subarray(0, innerOff));
+  const inner = Buffer.alloc(6);
+  inner.writeUInt16LE(type, 0);
+  inner.writeUInt32LE(payload.length, 2);
+  const out = Buffer.concat([head, inner, payload]);
+  out.writeUInt32LE(out.length - outerOff - 6, outerOff + 2);
+  out.writeUInt32LE(out.length - sigOff, sigOff - 4);
+  return out;
+}
+
+test("certification data types 1-4 and 7 in a v4 quote", () => {
+  const inner = (b) => qeData(decodeQuote(b)).certificationData;
+  const chain = qeData(decodeQuote(data(V4))).certificationData.pckCertChain;
+  const tail = Buffer.from("0102030405060708090a0b0c0d0e0f10" + "0b00" + "0000", "hex"); // CPUSVN, PCESVN 11, PCEID
+  const ppid = (n) => Buffer.alloc(n, 0xab);
+
+  let cd = inner(withInnerCertData(1, Buffer.concat([ppid(16), tail])));
+  assert.equal([cd.type, cd.ppid, cd.cpuSvn, cd.pceSvn, cd.pceId], [1, "ab".repeat(16), "0102030405060708090a0b0c0d0e0f10", 11, "0000"]);
+  for (const [type, n] of [[2, 256], [3, 384]]) {
+    cd = inner(withInnerCertData(type, Buffer.concat([ppid(n), tail])));
+    assert.equal([cd.type, cd.encryptedPpid, cd.pceSvn, cd.pceId], [type, "ab".repeat(n), 11, "0000"]);
+  }
+  expectError(withInnerCertData(3, Buffer.concat([ppid(256), tail])), "BAD_LENGTH",
+    "signatureData.certificationData.qeReportCertificationData.certificationData.size");
+
+  cd = inner(withInnerCertData(4, Buffer.from(chain[0] + "\n\0", "latin1")));
+  assert.equal([cd.type, cd.encoding, cd.pckCert], [4, "PEM", chain[0]]);
+  expectError(withInnerCertData(4, Buffer.from(chain[0] + "\n" + chain[1], "latin1")), "BAD_VALUE",
+    "signatureData.certificationData.qeReportCertificationData.certificationData.pckCert");
+
+  cd = inner(withInnerCertData(7, Buffer.from("manifest")));
+  assert.equal([cd.type, cd.platformManifest], [7, Buffer.from("manifest").toString("hex")]);
+
+  expectError(withInnerCertData(5, Buffer.alloc(8)), "BAD_VALUE",
+    "signatureData.certificationData.qeReportCertificationData.certificationData.pckCertChain");
+  expectError(withInnerCertData(5, Buffer.from("not a certificate")), "BAD_VALUE",
+    "signatureData.certificationData.qeReportCertificationData.certificationData.pckCertChain.0");
+});
+
 // ---- go-tdx-guest's parse-level tamper recipes, and the like ---------------------------------
 
 test("version byte 3 on a TDX quote: a v3 quote must be SGX", () => {
