@@ -31,6 +31,14 @@ export function toBytes(v) {
 /** Lowercase hex of bytes. */
 export const hex = (b) => Array.from(toBytes(b), (x) => x.toString(16).padStart(2, "0")).join("");
 
+/** Bytes from lowercase or uppercase hex (even length); throws TypeError otherwise. */
+export function fromHex(h) {
+  if (typeof h !== "string" || !/^([0-9a-fA-F]{2})*$/.test(h)) throw new TypeError("expected an even-length hex string");
+  const out = new Uint8Array(h.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
 /** Byte-wise equality. */
 export function equalBytes(a, b) {
   a = toBytes(a); b = toBytes(b);

@@ -1,0 +1,79 @@
+// Where the SNP verifier gets its certificates: the auxblob's certificate table (GHCB extended
+// report), certificates the caller passes, and — only for what is still missing — the AMD KDS
+// through a fetcher. Certificates are sorted by role from their common names, so a PEM bundle,
+// a KDS cert_chain and a certificate table all work the same way. ARKs found here are never
+// trusted: the anchors come from roots.js.
+import { decode } from "../../decode.js";
+import { commonName, fromHex, parseCertificates, pemBlocks, x509 } from "../x509.js";
+import { amdExtensions } from "./extensions.js";
+import { chainUrl, vcekUrl } from "./kds.js";
+
+export const PRODUCTS = ["Milan", "Genoa", "Turin"];
+const ROLE = /^(?:SEV-(VCEK|VLEK)|SEV-(?:(VLEK)-)?(Milan|Genoa|Turin)|ARK-(Milan|Genoa|Turin))$/;
+
+/** The role of an AMD certificate by its CN: { role: "VCEK"|"VLEK"|"ASK"|"ASVK"|"ARK"|null, product? }. */
+export function roleOf(cert) {
+  const m = ROLE.exec(commonName(cert));
+  if (!m) return { role: null };
+  if (m[1]) return { role: m[1] };
+  if (m[3]) return { role: m[2] ? "ASVK" : "ASK", product: m[3] };
+  return { role: "ARK", product: m[4] };
+}
+
+/** The product line named by a VCEK/VLEK's issuer CN ("SEV-Milan", "SEV-VLEK-Genoa"), if any. */
+export function issuerProduct(cert) {
+  const cn = cert.issuerName.getField("CN")[0] ?? "";
+  return /^SEV-(?:VLEK-)?(Milan|Genoa|Turin)$/.exec(cn)?.[1];
+}
+
+/** Certificates from an auxblob (SNP certificate table), decoded by the core. */
+export function auxblobCertificates(auxblob) {
+  const table = decode(auxblob, { format: "snp-certs" });
+  return table.entries.filter((e) => e.length > 0).map((e) => parseCertificates(fromHex(e.certificate))[0]);
+}
+
+const expiresOfCerts = (bytes) => {
+  const text = new TextDecoder().decode(bytes);
+  const certs = text.includes("-----BEGIN") ? pemBlocks(text).map((d) => new x509.X509Certificate(d)) : [new x509.X509Certificate(bytes)];
+  return new Date(Math.min(...certs.map((c) => c.notAfter.getTime())));
+};
+
+/**
+ * Gathers the certificates for a report: { leaf, intermediates, sources } where leaf is the
+ * VCEK/VLEK matching keyInfo.signingKey (preferring one whose hwID is the report's chip) and
+ * intermediates are every ASK/ASVK seen. `product` may be undefined until a certificate names it.
+ */
+export async function gatherCertificates(report, { auxblob, certs, fetcher, product }) {
+  const pool = [];
+  const sources = [];
+  if (auxblob) { pool.push(...auxblobCertificates(auxblob)); sources.push("auxblob"); }
+  if (certs) { pool.push(...parseCertificates(certs)); sources.push("opts.certs"); }
+  const kind = report.keyInfo.signingKey;
+  const leaves = () => pool.filter((c) => roleOf(c).role === kind);
+  if (!leaves().length && kind === "VCEK" && fetcher && product) {
+    const url = vcekUrl(product, report.chipId, report.reportedTcb);
+    pool.push(...parseCertificates(await fetcher.get(url, { expiresOf: expiresOfCerts })));
+    sources.push(url);
+  }
+  const leaf = leaves().find((c) => sameChip(c, report)) ?? leaves()[0];
+  const p = product ?? (leaf && issuerProduct(leaf));
+  const intermediate = kind === "VLEK" ? "ASVK" : "ASK";
+  const wanted = (c) => roleOf(c).role === intermediate && (!leaf || c.subject === leaf.issuer);
+  if (!pool.some(wanted) && fetcher && p) {
+    const url = chainUrl(p, kind === "VLEK" ? "vlek" : "vcek");
+    pool.push(...parseCertificates(await fetcher.get(url, { expiresOf: expiresOfCerts })));
+    sources.push(url);
+  }
+  const intermediates = pool.filter((c) => roleOf(c).role === "ASK" || roleOf(c).role === "ASVK");
+  return { leaf, intermediates, sources };
+}
+
+// A VCEK for this chip: its hwID is the chip ID (Turin: the chip ID's first 8 bytes).
+function sameChip(cert, report) {
+  try {
+    const { hwId } = amdExtensions(cert);
+    return Boolean(hwId) && report.chipId.startsWith(hwId);
+  } catch {
+    return false; // a malformed extension is reported by the TCB check, not here
+  }
+}
