@@ -11,7 +11,7 @@ import * as x509 from "@peculiar/x509";
 import { decode, locate } from "../../hosts/js/decode.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
 import { SNP_CERT_GUIDS, SVSM_VTPM_GUID, NULL_GUID } from "../../hosts/sim/providers/sev.js";
-import { INTEL_PLATFORM, createPki, exportPki, importPki } from "../../hosts/sim/pki.js";
+import { INTEL_PLATFORM, createPki, exportPki, importPki, sharedPki } from "../../hosts/sim/pki.js";
 import { writeRoots } from "../../hosts/sim/roots.js";
 import { fieldOf } from "../../hosts/sim/encode.js";
 import { data } from "../data.js";
@@ -282,6 +282,22 @@ test("PKI: export/import keeps keys and certificates, so anchors match across pr
   const q = decode((await createProvider("tdx_guest", { pki: again }).reportNew({ inblob: nonce(13) })).outblob);
   const mine = new Uint8Array(await subtle.exportKey("raw", pki.intel.attestationKey.publicKey));
   assert.is(q.signatureData.attestationKey, hex(mine.subarray(1)));
+});
+
+test("PKI: sharedPki() saves itself to TSMKIT_SIM_PKI, and writeRoots() defaults to it", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "tsmkit-pki-"));
+  try {
+    process.env.TSMKIT_SIM_PKI = join(dir, "pki.json");
+    const shared = await sharedPki();
+    const saved = await importPki(await readFile(process.env.TSMKIT_SIM_PKI, "utf8"));
+    assert.equal(new Uint8Array(saved.intel.root.cert.rawData), new Uint8Array(shared.intel.root.cert.rawData));
+    const [rootPath] = await writeRoots(join(dir, "roots"));
+    const root = new x509.X509Certificate(await readFile(rootPath, "utf8"));
+    assert.equal(new Uint8Array(root.rawData), new Uint8Array(shared.intel.root.cert.rawData));
+  } finally {
+    delete process.env.TSMKIT_SIM_PKI;
+    await rm(dir, { recursive: true });
+  }
 });
 
 test("roots: writeRoots writes the SGX root and the ARK as PEM", async () => {
