@@ -1,0 +1,63 @@
+// The relying party's entry point: verify(bytes, opts) decodes the evidence, hands it to the
+// verifier for its format (DCAP for TDX/SGX quotes, AMD for SEV-SNP reports) and returns one
+// verdict shape for both: { ok, status, advisoryIds, checks: [{ name, ok, detail }], evidence,
+// decidedBy }. Malformed options (policy, roots) throw; everything about the evidence is a check.
+import { decode } from "../decode.js";
+import { verifySnpReport } from "./amd/index.js";
+import { makePolicy } from "./policy.js";
+import { Checks, errorDetail, verdict } from "./result.js";
+import { resolveRoots } from "./roots.js";
+import { toBytes } from "./x509.js";
+
+export { makePolicy, policyFromJson, DEFAULT_POLICY, PolicyError } from "./policy.js";
+export { createFetcher, MemoryCache, FetchError } from "./fetch.js";
+export { verifySnpReport };
+
+// The DCAP verifier is written in parallel; until its module exists, quotes get a failing check
+// that says so (with the import error, so a broken module is not mistaken for a missing one).
+async function dcapVerifier() {
+  try {
+    return (await import("./dcap/index.js")).verifyDcapQuote;
+  } catch (e) {
+    return async (bytes) => {
+      const checks = new Checks();
+      checks.add("decode", true, "quote");
+      checks.add("dcap.available", false, `DCAP verifier not available: ${errorDetail(e)}`);
+      return verdict(checks, { evidence: decode(bytes) });
+    };
+  }
+}
+
+const NOT_VERIFIABLE = {
+  tdreport: "a TDREPORT is MACed with a key only its own CPU holds; convert it to a quote first",
+  "snp-certs": "a certificate table is collateral, not evidence; pass it as opts.auxblob with its report",
+};
+
+/**
+ * Verifies attestation evidence. Options:
+ * - now: Date or ISO time to check certificates and collateral at (default: the current time)
+ * - policy: partial policy (see policy.js; DEFAULT_POLICY is safe)
+ * - roots: { intel, amd } trust anchors replacing the embedded ones (see roots.js)
+ * - format / provider: as for decode(), when detection is not wanted
+ * - SNP: auxblob (certificate table), certs (PEM/DER VCEK/VLEK/ASK/ASVK), crl, product, fetcher
+ * - DCAP: collateral, fetcher (see dcap/index.js)
+ */
+export async function verify(bytes, opts = {}) {
+  bytes = toBytes(bytes);
+  opts = { ...opts, policy: makePolicy(opts.policy) };
+  resolveRoots(opts.roots); // parse overrides up front: a bad anchor is a caller error, not a check
+  let format;
+  try {
+    format = decode(bytes, { format: opts.format, provider: opts.provider }).format;
+  } catch (e) {
+    const checks = new Checks();
+    checks.add("decode", false, errorDetail(e));
+    return verdict(checks);
+  }
+  if (format === "snp-report") return verifySnpReport(bytes, opts);
+  if (format === "tdx-quote" || format === "sgx-quote") return (await dcapVerifier())(bytes, opts);
+  const checks = new Checks();
+  checks.add("decode", true, format);
+  checks.add("verifiable", false, NOT_VERIFIABLE[format] ?? `no verifier for format ${format}`);
+  return verdict(checks);
+}
