@@ -29,15 +29,17 @@ const NOT_AFTER = new Date("2049-12-31T23:59:59Z");
 const DAY = 86400000;
 
 const INTEL = "O=tsmkit TEST, L=Santa Clara, ST=CA, C=US";
-const AMD = "OU=Engineering, C=US, L=Santa Clara, ST=CA, O=tsmkit TEST";
+// AMD's CNs are kept exact ("ARK-Milan", "SEV-Milan", "SEV-VCEK") because verifiers tell the
+// certificate roles apart by them; the TEST marking is in O and OU.
+const AMD = "OU=tsmkit TEST, C=US, L=Santa Clara, ST=CA, O=tsmkit TEST (not AMD)";
 export const NAMES = Object.freeze({
   sgxRoot: `CN=tsmkit TEST SGX Root CA, ${INTEL}`,
   pckPlatformCa: `CN=tsmkit TEST SGX PCK Platform CA, ${INTEL}`,
   pck: `CN=tsmkit TEST SGX PCK Certificate, ${INTEL}`,
   tcbSigning: `CN=tsmkit TEST SGX TCB Signing, ${INTEL}`,
-  ark: (product) => `${AMD}, CN=tsmkit TEST ARK-${product}`,
-  ask: (product) => `${AMD}, CN=tsmkit TEST SEV-${product}`,
-  vcek: `${AMD}, CN=tsmkit TEST SEV-VCEK`,
+  ark: (product) => `${AMD}, CN=ARK-${product}`,
+  ask: (product) => `${AMD}, CN=SEV-${product}`,
+  vcek: `${AMD}, CN=SEV-VCEK`,
 });
 
 // Intel PCK Certificate and CRL Profile: SGX extensions and their arcs under 1.2.840.113741.1.13.1.
