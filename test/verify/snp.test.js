@@ -1,0 +1,261 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { data, expected } from "../data.js";
+import { verify, createFetcher } from "../../hosts/js/verify/index.js";
+import { chainUrl } from "../../hosts/js/verify/amd/kds.js";
+
+const chainPem = (product, key = "vcek") => data(`collateral/amd/go-sev-guest-ask-ark-${product.toLowerCase()}-${key}.pem`);
+const failed = (v) => v.checks.filter((c) => !c.ok).map((c) => c.name);
+const checkOf = (v, name) => v.checks.find((c) => c.name === name);
+const copy = (rel) => Uint8Array.from(data(rel));
+
+// Every report with its paired VCEK/VLEK, at a time the sources assert (or inside the leaf's
+// validity), with the ASK/ASVK from collateral/amd and the embedded production ARK.
+const SETS = [
+  { report: "snp/go-sev-guest-report-v2-milan.bin", leaf: "snp/go-sev-guest-vcek-milan.der", product: "Milan", now: "2022-09-24T01:00:00Z", policy: { allowDebug: true } },
+  { report: "snp/virtee-sev-report-v2-milan.bin", leaf: "snp/virtee-sev-vcek-milan.der", product: "Milan", now: "2025-09-12T00:00:00Z" },
+  { report: "snp/trustee-report-v2-milan.bin", leaf: "snp/trustee-vcek-milan.der", product: "Milan", now: "2025-09-12T00:00:00Z" },
+  { report: "snp/trustee-report-v3-milan-vlek-vmpl1.bin", leaf: "snp/trustee-vlek-milan.der", product: "Milan", key: "vlek", now: "2025-09-12T00:00:00Z", policy: { allowedVmpls: [1] } },
+  { report: "snp/trustee-az-snp-report-v2-milan.bin", leaf: "snp/trustee-az-snp-vcek-chain.pem", product: "Milan", now: "2025-09-12T00:00:00Z" },
+  { report: "snp/trustee-az-snp-report-v3-genoa.bin", leaf: "snp/trustee-az-snp-vcek-genoa.pem", product: "Genoa", now: "2025-09-12T00:00:00Z" },
+  { report: "snp/trustee-az-snp-report-v3-milan.bin", leaf: "snp/trustee-az-snp-vcek-milan-v2.der", product: "Milan", now: "2025-09-12T00:00:00Z" },
+  { report: "snp/ms-tee-av-report-v3-milan.bin", leaf: "snp/ms-tee-av-vcek-milan.pem", product: "Milan", now: "2026-03-01T00:00:00Z" },
+  { report: "snp/ms-tee-av-report-v3-genoa.bin", leaf: "snp/ms-tee-av-vcek-genoa.pem", product: "Genoa", now: "2026-03-01T00:00:00Z" },
+  { report: "snp/ms-tee-av-report-v5-turin.bin", leaf: "snp/ms-tee-av-vcek-turin.pem", product: "Turin", now: "2026-03-01T00:00:00Z" },
+  { report: "snp/attestation-rs-report-v5-genoa.bin", leaf: "snp/attestation-rs-vcek-genoa.der", product: "Genoa", now: "2026-03-01T00:00:00Z" },
+  { report: "snp/teekit-report-v5-milan-gcp-vmpl0.bin", leaf: "snp/teekit-vcek-milan-gcp.pem", product: "Milan", now: "2026-03-01T00:00:00Z" },
+  { report: "snp/teekit-report-v5-milan-gcp-vmpl1.bin", leaf: "snp/teekit-vcek-milan-gcp.pem", product: "Milan", now: "2026-03-01T00:00:00Z", policy: { allowedVmpls: [1] } },
+  { report: "snp/oak-report-v3-milan.bin", leaf: "snp/oak-vcek-milan.der", product: "Milan", now: "2025-09-12T00:00:00Z" },
+  { report: "snp/oak-report-v5-genoa.bin", leaf: "snp/oak-vcek-genoa.der", product: "Genoa", now: "2025-09-12T00:00:00Z" },
+  { report: "snp/oak-report-v5-turin.bin", leaf: "snp/oak-vcek-turin.der", product: "Turin", now: "2025-09-12T00:00:00Z" },
+];
+
+const optsFor = (s, extra = {}) => ({
+  now: s.now, policy: s.policy, certs: [data(s.leaf), chainPem(s.product, s.key)], ...extra,
+});
+
+for (const s of SETS) {
+  test(`${s.report} verifies with ${s.leaf} at ${s.now}`, async () => {
+    const v = await verify(data(s.report), optsFor(s));
+    assert.equal(failed(v), [], JSON.stringify(v.checks.filter((c) => !c.ok)));
+    assert.ok(v.ok);
+    assert.is(v.status, "Verified");
+    assert.is(v.decidedBy, null);
+    const leafCheck = s.key === "vlek" ? "snp.vlek" : "snp.vcek";
+    for (const name of ["decode", "snp.ark", s.key === "vlek" ? "snp.asvk" : "snp.ask", leafCheck, "snp.signature", "snp.tcb"]) {
+      assert.ok(checkOf(v, name)?.ok, `${name} ran and passed`);
+    }
+    assert.is(v.evidence.measurement, expected[s.report].measurement);
+    assert.is(checkOf(v, "snp.product").ok, true);
+    assert.match(checkOf(v, "snp.product").detail, s.product);
+    if (s.key !== "vlek") assert.ok(checkOf(v, "snp.hwId").ok);
+  });
+}
+
+test("trust anchors may be replaced: the virtee ARK PEMs from collateral/amd verify the same chains", async () => {
+  const roots = { amd: { Milan: data("collateral/amd/virtee-sev-milan-ark.pem"), Genoa: data("collateral/amd/virtee-sev-genoa-ark.pem"), Turin: data("collateral/amd/virtee-sev-turin-ark.pem") } };
+  for (const s of SETS.filter((x) => x.report.includes("oak"))) {
+    const v = await verify(data(s.report), optsFor(s, { roots }));
+    assert.ok(v.ok, s.report);
+  }
+});
+
+test("a Genoa ARK as the only Milan anchor fails the chain at the ASK", async () => {
+  const s = SETS.find((x) => x.report === "snp/ms-tee-av-report-v3-milan.bin");
+  const v = await verify(data(s.report), optsFor(s, { roots: { amd: { Milan: data("collateral/amd/virtee-sev-genoa-ark.pem") } } }));
+  assert.not.ok(v.ok);
+  assert.not.ok(checkOf(v, "snp.ask").ok);
+  assert.ok(checkOf(v, "snp.signature").ok, "the report itself is still signed by its VCEK");
+});
+
+const virtee = SETS.find((x) => x.report.startsWith("snp/virtee"));
+const trustee = SETS.find((x) => x.report === "snp/trustee-report-v2-milan.bin");
+const ms = SETS.find((x) => x.report === "snp/ms-tee-av-report-v3-milan.bin");
+
+test("virtee: report byte 21 ^= 0x80 fails the signature and nothing else", async () => {
+  const bad = copy(virtee.report);
+  bad[21] ^= 0x80;
+  const v = await verify(bad, optsFor(virtee));
+  assert.equal(failed(v), ["snp.signature"]);
+  assert.is(v.decidedBy, "snp.signature");
+});
+
+test("trustee: report byte 384 += 1 fails the signature and the TCB match", async () => {
+  const bad = copy(trustee.report);
+  bad[384] += 1;
+  const v = await verify(bad, optsFor(trustee));
+  assert.equal(failed(v), ["snp.signature", "snp.tcb"]);
+  assert.match(checkOf(v, "snp.tcb").detail, "bootloader");
+});
+
+for (const [label, off] of [["trustee byte 42 += 1", 42], ["attestation-rs measurement 0x90 ^= 0xff", 0x90], ["attestation-rs signature r 0x2a0 ^= 0xff", 0x2a0]]) {
+  test(`${label} fails the signature`, async () => {
+    const bad = copy(trustee.report);
+    if (off === 42) bad[off] += 1; else bad[off] ^= 0xff;
+    const v = await verify(bad, optsFor(trustee));
+    assert.equal(failed(v), ["snp.signature"]);
+  });
+}
+
+test("microsoft: Milan report byte 100 ^= 0xff fails the signature", async () => {
+  const bad = copy(ms.report);
+  bad[100] ^= 0xff;
+  const v = await verify(bad, optsFor(ms));
+  assert.equal(failed(v), ["snp.signature"]);
+});
+
+test("trustee: VCEK byte 42 += 1 fails the chain at the VCEK", async () => {
+  const vcek = copy(trustee.leaf);
+  vcek[42] += 1;
+  const v = await verify(data(trustee.report), { ...optsFor(trustee), certs: [vcek, chainPem("Milan")] });
+  assert.not.ok(v.ok);
+  assert.not.ok(checkOf(v, "snp.vcek").ok);
+  assert.ok(checkOf(v, "snp.ask").ok);
+});
+
+test("virtee: VCEK byte 40 ^= 0xff fails the chain at the VCEK", async () => {
+  const vcek = copy(virtee.leaf);
+  vcek[40] ^= 0xff;
+  const v = await verify(data(virtee.report), { ...optsFor(virtee), certs: [vcek, chainPem("Milan")] });
+  assert.not.ok(v.ok);
+  assert.not.ok(checkOf(v, "snp.vcek").ok);
+});
+
+test("microsoft: a Genoa ASK for a Milan VCEK is a chain error", async () => {
+  const v = await verify(data(ms.report), { ...optsFor(ms), certs: [data(ms.leaf), chainPem("Genoa")] });
+  assert.not.ok(v.ok);
+  assert.is(v.decidedBy, "snp.ask");
+  assert.match(checkOf(v, "snp.ask").detail, "SEV-Genoa");
+  assert.not.ok(checkOf(v, "snp.vcek").ok);
+});
+
+test("microsoft: the ASK used as the ARK is a root error", async () => {
+  const ask = data("collateral/amd/virtee-sev-milan-ask.pem");
+  const v = await verify(data(ms.report), { ...optsFor(ms), roots: { amd: { Milan: ask } } });
+  assert.not.ok(v.ok);
+  assert.is(v.decidedBy, "snp.ark");
+  assert.match(checkOf(v, "snp.ark").detail, "not a self-signed ARK");
+});
+
+for (const f of ["snp/trustee-vcek-invalid-legacy.der", "snp/trustee-vcek-invalid-new.der"]) {
+  test(`${f} fails the chain`, async () => {
+    const v = await verify(data(trustee.report), { ...optsFor(trustee), certs: [data(f), chainPem("Milan")] });
+    assert.not.ok(v.ok);
+    assert.not.ok(checkOf(v, "snp.vcek").ok);
+    assert.match(checkOf(v, "snp.vcek").detail, "signature");
+  });
+}
+
+test("the trustee VLEK has expired after 2025-12-10", async () => {
+  const s = SETS.find((x) => x.key === "vlek");
+  const v = await verify(data(s.report), optsFor(s, { now: "2025-12-11T00:00:00Z" }));
+  assert.not.ok(v.ok);
+  assert.is(v.decidedBy, "snp.vlek");
+  assert.match(checkOf(v, "snp.vlek").detail, "expired after 2025-12-10");
+});
+
+test("a VCEK before its validity starts is rejected", async () => {
+  const v = await verify(data(trustee.report), optsFor(trustee, { now: "2023-01-01T00:00:00Z" }));
+  assert.is(v.decidedBy, "snp.vcek");
+  assert.match(checkOf(v, "snp.vcek").detail, "not valid before");
+});
+
+test("a VCEK for another chip is caught by the hwID check (and the signature)", async () => {
+  const v = await verify(data(trustee.report), { ...optsFor(trustee), certs: [data(virtee.leaf), chainPem("Milan")] });
+  assert.equal(failed(v), ["snp.signature", "snp.hwId"]);
+});
+
+test("constructed certificate tables verify as auxblobs", async () => {
+  const vcek = await verify(data(trustee.report), { now: trustee.now, auxblob: data("snp/constructed-certtable-vcek-milan.bin") });
+  assert.ok(vcek.ok, JSON.stringify(vcek.checks.filter((c) => !c.ok)));
+  assert.match(checkOf(vcek, "snp.certificates").detail, "auxblob");
+  const s = SETS.find((x) => x.key === "vlek");
+  const vlek = await verify(data(s.report), { now: s.now, policy: s.policy, auxblob: data("snp/constructed-certtable-vlek-milan.bin") });
+  assert.ok(vlek.ok, JSON.stringify(vlek.checks.filter((c) => !c.ok)));
+  assert.ok(checkOf(vlek, "snp.asvk").ok);
+});
+
+test("without certificates and with an offline fetcher, the network is never touched", async () => {
+  let calls = 0;
+  const fetcher = createFetcher({ offline: true, fetch: async () => { calls++; throw new Error("network"); } });
+  const v = await verify(data(ms.report), { now: ms.now, fetcher });
+  assert.not.ok(v.ok);
+  assert.is(v.decidedBy, "snp.certificates");
+  assert.match(checkOf(v, "snp.certificates").detail, "OFFLINE");
+  assert.is(calls, 0);
+});
+
+test("a fetcher gets the VCEK and chain from KDS addresses once, then serves them from its cache", async () => {
+  const s = SETS.find((x) => x.report === "snp/oak-report-v5-turin.bin");
+  const served = new Map([
+    ["https://kdsintf.amd.com/vcek/v1/Turin/3b42092f69c656d3?fmcSPL=0&blSPL=1&teeSPL=0&snpSPL=2&ucodeSPL=71", data(s.leaf)],
+    [chainUrl("Turin"), chainPem("Turin")],
+  ]);
+  const asked = [];
+  const fetch = async (url) => {
+    asked.push(url);
+    const body = served.get(url);
+    return body ? new Response(body) : new Response("", { status: 404 });
+  };
+  const fetcher = createFetcher({ fetch, sleep: async () => {} });
+  for (let i = 0; i < 2; i++) {
+    const v = await verify(data(s.report), { now: s.now, fetcher });
+    // No CRL is served here, so the online fetcher's CRL lookup is a NOT_FOUND failure.
+    assert.equal(failed(v), ["snp.crl"]);
+    assert.match(checkOf(v, "snp.crl").detail, "NOT_FOUND");
+  }
+  assert.equal(asked.filter((u) => served.has(u)).length, 2, "each certificate fetched once");
+});
+
+test("the fetcher retries 429 and 5xx with growing delays, honours Retry-After, and stops at 404", async () => {
+  const statuses = [503, 429, 200];
+  const sleeps = [];
+  const fetch = async () => {
+    const status = statuses.shift();
+    return new Response(status === 200 ? "ok" : "", { status, headers: status === 429 ? { "retry-after": "7" } : {} });
+  };
+  const f = createFetcher({ fetch, backoffMs: 100, sleep: async (ms) => { sleeps.push(ms); } });
+  assert.is(new TextDecoder().decode(await f.get("https://x/a")), "ok");
+  assert.equal(sleeps, [100, 7000]);
+  let n = 0;
+  const missing = createFetcher({ fetch: async () => { n++; return new Response("", { status: 404 }); }, sleep: async () => {} });
+  try {
+    await missing.get("https://x/b");
+    assert.unreachable();
+  } catch (e) {
+    assert.is(e.code, "NOT_FOUND");
+  }
+  assert.is(n, 1);
+  let m = 0;
+  const down = createFetcher({ fetch: async () => { m++; return new Response("", { status: 500 }); }, retries: 2, sleep: async () => {} });
+  try {
+    await down.get("https://x/c");
+    assert.unreachable();
+  } catch (e) {
+    assert.is(e.code, "HTTP");
+    assert.is(e.status, 500);
+  }
+  assert.is(m, 3);
+});
+
+test("cached collateral lives until its validity ends", async () => {
+  let clock = 0, n = 0;
+  const f = createFetcher({ fetch: async () => { n++; return new Response("x"); }, now: () => clock });
+  const until = new Date(1000);
+  await f.get("https://x/d", { expiresOf: () => until });
+  clock = 999;
+  await f.get("https://x/d", { expiresOf: () => until });
+  assert.is(n, 1);
+  clock = 1000;
+  await f.get("https://x/d", { expiresOf: () => until });
+  assert.is(n, 2);
+});
+
+test("the truncated LIT report fails to decode with a typed error", async () => {
+  const v = await verify(data("snp/lit-sev-snp-utils-report-corrupt.bin"), { format: "snp-report" });
+  assert.not.ok(v.ok);
+  assert.is(v.decidedBy, "decode");
+  assert.match(checkOf(v, "decode").detail, "TRUNCATED");
+});
+
+test.run();
