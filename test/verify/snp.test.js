@@ -3,6 +3,8 @@ import * as assert from "uvu/assert";
 import { data, expected } from "../data.js";
 import { verify, createFetcher } from "../../hosts/js/verify/index.js";
 import { chainUrl } from "../../hosts/js/verify/amd/kds.js";
+import { verifyReportSignature } from "../../hosts/js/verify/amd/signature.js";
+import { locate } from "../../hosts/js/decode.js";
 
 const chainPem = (product, key = "vcek") => data(`collateral/amd/go-sev-guest-ask-ark-${product.toLowerCase()}-${key}.pem`);
 const failed = (v) => v.checks.filter((c) => !c.ok).map((c) => c.name);
@@ -249,6 +251,67 @@ test("cached collateral lives until its validity ends", async () => {
   clock = 1000;
   await f.get("https://x/d", { expiresOf: () => until });
   assert.is(n, 2);
+});
+
+// P-384 (FIPS 186-4 D.1.2.4), for recovering the public key an ECDSA signature implies: the LIT
+// reports have no VCEK in the corpus, so the key their signature was made with is recovered here
+// independently of the verifier (r and s read as little-endian by this code, not by signature.js).
+const P = 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n;
+const N = 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n;
+const B = 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn;
+const G = [0xaa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7n,
+  0x3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5fn];
+const mod = (a, m) => ((a % m) + m) % m;
+function inv(a, m) {
+  let [r0, r1, s0, s1] = [mod(a, m), m, 1n, 0n];
+  while (r1) { const q = r0 / r1; [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1]; }
+  return mod(s0, m);
+}
+function add(p1, p2) {
+  if (!p1) return p2;
+  if (!p2) return p1;
+  if (p1[0] === p2[0] && mod(p1[1] + p2[1], P) === 0n) return null;
+  const l = p1[0] === p2[0] ? mod((3n * p1[0] * p1[0] - 3n) * inv(2n * p1[1], P), P) : mod((p2[1] - p1[1]) * inv(p2[0] - p1[0], P), P);
+  const x = mod(l * l - p1[0] - p2[0], P);
+  return [x, mod(l * (p1[0] - x) - p1[1], P)];
+}
+function mul(k, pt) {
+  let acc = null;
+  for (let b = pt; k; k >>= 1n, b = add(b, b)) if (k & 1n) acc = add(acc, b);
+  return acc;
+}
+function modpow(b, e, m) {
+  let r = 1n;
+  for (b = mod(b, m); e; e >>= 1n, b = b * b % m) if (e & 1n) r = r * b % m;
+  return r;
+}
+const leInt = (bytes) => bytes.reduceRight((acc, x) => (acc << 8n) | BigInt(x), 0n);
+const be = (v) => Uint8Array.from({ length: 48 }, (_, i) => Number((v >> BigInt(8 * (47 - i))) & 0xffn));
+
+async function recoveredKeys(report) {
+  const r = leInt(report.subarray(0x2a0, 0x2a0 + 72));
+  const s = leInt(report.subarray(0x2e8, 0x2e8 + 72));
+  const e = BigInt("0x" + Buffer.from(await crypto.subtle.digest("SHA-384", report.subarray(0, 0x2a0))).toString("hex"));
+  const y = modpow(r * r * r - 3n * r + B, (P + 1n) / 4n, P);
+  const keys = [];
+  for (const ry of [y, P - y]) {
+    const q = mul(inv(r, N), add(mul(s, [r, ry]), mul(mod(-e, N), G)));
+    const raw = new Uint8Array([4, ...be(q[0]), ...be(q[1])]);
+    keys.push(await crypto.subtle.importKey("raw", raw, { name: "ECDSA", namedCurve: "P-384" }, false, ["verify"]));
+  }
+  return keys;
+}
+
+test("LIT: the bad-signature report fails under the key the good report's signature implies", async () => {
+  const good = copy("snp/lit-sev-snp-utils-report-v2-milan.bin");
+  const bad = copy("snp/lit-sev-snp-utils-report-bad-sig.bin");
+  const loc = locate(good, { format: "snp-report" });
+  const verdicts = [];
+  for (const key of await recoveredKeys(good)) {
+    verdicts.push([await verifyReportSignature(good, loc, key), await verifyReportSignature(bad, loc, key)]);
+  }
+  assert.ok(verdicts.some(([g]) => g), "the good report verifies under one recovered key");
+  assert.ok(verdicts.every(([, b]) => !b), "the bad-signature report verifies under none");
 });
 
 test("the truncated LIT report fails to decode with a typed error", async () => {

@@ -15,20 +15,26 @@ export function webSignature(r, s) {
 }
 
 /**
- * Verifies the report's signature with the VCEK/VLEK certificate's key. `loc` is locate()'s map
- * for the report (so the signed region and r/s come from the caller's own bytes).
+ * Whether `key` (a WebCrypto ECDSA P-384 public key) verifies the report's signature. `loc` is
+ * locate()'s map for the report, so the signed region and r/s come from the caller's own bytes.
  */
-export async function checkReportSignature(bytes, loc, cert) {
+export async function verifyReportSignature(bytes, loc, key) {
   const [sigOff] = loc.get("signature");
   const [rOff, rLen] = loc.get("signature.r");
   const [sOff, sLen] = loc.get("signature.s");
   const sig = webSignature(bytes.subarray(rOff, rOff + rLen), bytes.subarray(sOff, sOff + sLen));
-  if (!sig) return { ok: false, detail: "signature r or s is wider than P-384 allows" };
+  if (!sig) return false; // r or s wider than P-384 allows: not a valid signature
+  return globalThis.crypto.subtle.verify({ name: "ECDSA", hash: "SHA-384" }, key, sig, bytes.subarray(0, sigOff));
+}
+
+/** The report signature checked with a VCEK/VLEK certificate's key, as { ok, detail }. */
+export async function checkReportSignature(bytes, loc, cert) {
   const alg = cert.publicKey.algorithm;
   if (alg.name !== "ECDSA" || alg.namedCurve !== "P-384") {
     return { ok: false, detail: `signing certificate key is ${alg.name} ${alg.namedCurve ?? ""}, not ECDSA P-384`.trim() };
   }
   const key = await globalThis.crypto.subtle.importKey("spki", cert.publicKey.rawData, { name: "ECDSA", namedCurve: "P-384" }, false, ["verify"]);
-  const ok = await globalThis.crypto.subtle.verify({ name: "ECDSA", hash: "SHA-384" }, key, sig, bytes.subarray(0, sigOff));
+  const ok = await verifyReportSignature(bytes, loc, key);
+  const [sigOff] = loc.get("signature");
   return { ok, detail: ok ? `ECDSA P-384/SHA-384 over bytes 0x000-0x${(sigOff - 1).toString(16)} verifies` : "report signature does not verify with the certificate's key" };
 }
