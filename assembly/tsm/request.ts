@@ -9,7 +9,9 @@
 //                                    before anything is written; a provider cannot change while
 //                                    our item exists (re-registration is EBUSY until rmdir, §2.5)
 //   read generation                  the start value E
-//   read privlevel_floor             only when a privlevel was asked for
+//   read privlevel_floor             when a privlevel was asked for, and for sev_guest's default
+//                                    path, which asks the firmware for VMPL privlevel (0 unless
+//                                    written) and fails below the floor (§3.2 step 3)
 //   write inblob, privlevel, service_provider, service_guid, service_manifest_version
 //                                    each successful write adds 1 to E
 //   read auxblob (if wanted), outblob, manifestblob (if service_provider was set)
@@ -21,6 +23,27 @@
 // error naming the errno and the attribute, with advice. A failing rmdir never hides the error
 // that led to it. The kernel checks provider rules only at report time (§3), so they are checked
 // here first to fail before the expensive call.
+
+// profiles, item and providers import one another, and profiles' tables read item's masks at
+// start-up: entering the cycle through profiles initialises them in an order that compiles.
+import "./profiles";
+import { Errno, errnoName } from "./errno";
+import { INBLOB_MAX, PRIVLEVEL_MAX, Provider, providerByName, inblobLengthErrno, privlevelInRange,
+  reportNewErrno } from "./providers";
+
+// Kernel errnos, as this file names them.
+const EPERM = Errno.EPERM, ENOENT = Errno.ENOENT, EINTR = Errno.EINTR, EIO = Errno.EIO,
+  ENXIO = Errno.ENXIO, EAGAIN = Errno.EAGAIN, ENOMEM = Errno.ENOMEM, EACCES = Errno.EACCES,
+  EBUSY = Errno.EBUSY, EEXIST = Errno.EEXIST, EINVAL = Errno.EINVAL, ENOTTY = Errno.ENOTTY,
+  EFBIG = Errno.EFBIG, ERANGE = Errno.ERANGE, EBADMSG = Errno.EBADMSG, ETIMEDOUT = Errno.ETIMEDOUT;
+// Outcomes only the client produces (the kernel never returns them), numbered as Linux does.
+export const ENODATA: i32 = 61; // an empty outblob
+export const ECANCELED: i32 = 125; // the caller aborted
+
+/** The Linux name of an errno, including the client-only ones. */
+export function codeName(e: i32): string {
+  return e == ENODATA ? "ENODATA" : e == ECANCELED ? "ECANCELED" : errnoName(e);
+}
 
 export const enum OpKind { MKDIR = 1, READ = 2, WRITE = 3, RMDIR = 4, SLEEP = 5, DONE = 6, FAILED = 7 }
 
@@ -46,7 +69,7 @@ export class ReportError {
     public message: string,
     public advice: string,
   ) {}
-  get code(): string { return errnoName(this.errno); }
+  get code(): string { return codeName(this.errno); }
 }
 
 // The steps of one attempt, in order. nextStep() skips the ones a request does not need.
@@ -93,7 +116,7 @@ export class ReportMachine {
   private step: Step = Step.MKDIR;
   private after: After = After.DONE;
   private expected: u64 = 0;
-  private floor: i32 = 0;
+  private providerId: i32 = -1;
   private seq: u32 = 0;
   private nameTries: i32 = 0;
   private rng: u32;
@@ -124,11 +147,12 @@ export class ReportMachine {
     if (errno != 0) { this.failedOp(errno); return; }
     if (s == Step.PROVIDER) {
       this.provider = stripNewline(String.UTF8.decode(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)));
-      const bad = checkProvider(this.req, this.provider);
+      this.providerId = providerByName(this.provider);
+      const bad = checkProvider(this.req, this.provider, this.providerId);
       if (bad) { this.fail(bad); return; }
     } else if (s == Step.GENERATION || s == Step.GENERATION_END) {
       const g = parseU64(data);
-      if (!parsedOk) { this.fail(new ReportError(EPROTO, "generation", "generation is not a decimal number", "")); return; }
+      if (!parsedOk) { this.fail(new ReportError(EBADMSG, "generation", "generation is not a decimal number", "")); return; }
       if (s == Step.GENERATION) this.expected = g;
       else {
         this.generation = g;
@@ -136,12 +160,16 @@ export class ReportMachine {
       }
     } else if (s == Step.PRIVLEVEL_FLOOR) {
       const f = parseU64(data);
-      if (!parsedOk || f > 3) { this.fail(new ReportError(EPROTO, "privlevel_floor", "privlevel_floor is not a number in 0..3", "")); return; }
-      this.floor = <i32>f;
-      if (this.req.privlevel < this.floor) {
-        this.fail(new ReportError(EINVAL, "privlevel", "privlevel " + this.req.privlevel.toString() +
-          " is below privlevel_floor " + this.floor.toString() + " of " + this.provider,
-          "ask for a privlevel between " + this.floor.toString() + " and 3 (the floor is the VMPL the guest runs at)"));
+      if (!parsedOk || f > <u64>PRIVLEVEL_MAX) {
+        this.fail(new ReportError(EBADMSG, "privlevel_floor", "privlevel_floor is not a number in 0.." + PRIVLEVEL_MAX.toString(), ""));
+        return;
+      }
+      const asked = this.req.privlevel;
+      if (!privlevelInRange(<u32>f, asked < 0 ? 0 : <u32>asked)) {
+        const floor = f.toString();
+        this.fail(new ReportError(EINVAL, "privlevel", (asked < 0 ? "privlevel is unset (0)" : "privlevel " + asked.toString()) +
+          " and " + this.provider + "'s privlevel_floor is " + floor,
+          "set privlevel between " + floor + " and " + PRIVLEVEL_MAX.toString() + " (the floor is the VMPL the guest runs at)"));
         return;
       }
     } else if (s >= Step.INBLOB && s <= Step.SERVICE_MANIFEST_VERSION) {
@@ -213,8 +241,10 @@ export class ReportMachine {
 
   private failedOp(errno: i32): void {
     const s = this.step;
-    // Hidden auxblob (TDX, v6.7 SEV-less sets): not an error, the evidence just has none.
-    if (s == Step.AUXBLOB && errno == ENOENT) { this.enter(this.nextStep(s + 1)); return; }
+    // Hidden auxblob (TDX): not an error, the evidence just has none. A floor read we chose to
+    // make (no privlevel asked for) has nothing to check when hidden.
+    const optional = s == Step.AUXBLOB || (s == Step.PRIVLEVEL_FLOOR && this.req.privlevel < 0);
+    if (optional && errno == ENOENT) { this.enter(this.nextStep(s + 1)); return; }
     const e = explain(errno, s, this.provider, this.item);
     if (retryable(errno)) this.retry(e);
     else this.fail(e);
@@ -258,7 +288,8 @@ export class ReportMachine {
   private nextStep(from: Step): Step {
     const r = this.req;
     for (let s = from; s < Step.RMDIR; s++) {
-      if (s == Step.PRIVLEVEL_FLOOR || s == Step.PRIVLEVEL) { if (r.privlevel < 0) continue; }
+      if (s == Step.PRIVLEVEL_FLOOR) { if (r.privlevel < 0 && !(this.providerId == Provider.SEV && r.serviceProvider === null)) continue; }
+      else if (s == Step.PRIVLEVEL) { if (r.privlevel < 0) continue; }
       else if (s == Step.SERVICE_PROVIDER || s == Step.MANIFESTBLOB) { if (r.serviceProvider === null) continue; }
       else if (s == Step.SERVICE_GUID) { if (r.serviceGuid === null) continue; }
       else if (s == Step.SERVICE_MANIFEST_VERSION) { if (r.serviceManifestVersion < 0) continue; }
@@ -300,13 +331,13 @@ export class ReportMachine {
 /** Rules that need no provider: checked before anything is made or written. */
 function validate(r: ReportRequest): ReportError | null {
   const n = r.inblob.length;
-  if (n > INBLOB_MAX) {
+  if (<u32>n > INBLOB_MAX) {
     return new ReportError(EFBIG, "inblob", "inblob is " + n.toString() + " bytes; configfs-tsm takes at most " +
       INBLOB_MAX.toString(), "hash longer data (e.g. SHA-512) into the 64-byte inblob");
   }
   if (n == 0) return new ReportError(EINVAL, "inblob", "inblob is empty", "pass the nonce or report data as inblob");
-  if (r.privlevel < -1 || r.privlevel > 3) {
-    return new ReportError(EINVAL, "privlevel", "privlevel " + r.privlevel.toString() + " is outside 0..3", "");
+  if (r.privlevel < -1 || r.privlevel > <i32>PRIVLEVEL_MAX) {
+    return new ReportError(EINVAL, "privlevel", "privlevel " + r.privlevel.toString() + " is outside 0.." + PRIVLEVEL_MAX.toString(), "");
   }
   const g = r.serviceGuid;
   if (g !== null && !isGuid(g)) {
@@ -321,18 +352,22 @@ function validate(r: ReportRequest): ReportError | null {
 }
 
 /** Rules the kernel applies only at report time (§3), checked once the provider is known. */
-function checkProvider(r: ReportRequest, provider: string): ReportError | null {
-  const n = r.inblob.length;
-  const lo = inblobMin(provider), hi = inblobMax(provider);
-  if (n < lo || n > hi) {
+function checkProvider(r: ReportRequest, provider: string, p: i32): ReportError | null {
+  if (p < 0) return null; // a provider this client does not know: the kernel decides
+  const n = <u32>r.inblob.length;
+  if (inblobLengthErrno(p, n) != 0) {
+    // The accepted range, for the message, from the rule itself.
+    let lo: u32 = 0, hi: u32 = 0;
+    for (let k: u32 = 1; k <= INBLOB_MAX; k++) if (inblobLengthErrno(p, k) == 0) { if (!lo) lo = k; hi = k; }
     const want = lo == hi ? "exactly " + lo.toString() : lo.toString() + " to " + hi.toString();
     return new ReportError(EINVAL, "inblob", provider + " needs an inblob of " + want + " bytes, got " + n.toString(),
       "pad or hash the report data to " + want + " bytes");
   }
   const sp = r.serviceProvider;
-  if (sp !== null) {
-    const why = checkServiceProvider(provider, sp);
-    if (why.length) return new ReportError(EINVAL, "service_provider", why, "");
+  // With a valid inblob and the highest privlevel, what report_new still refuses is the service provider.
+  if (sp !== null && reportNewErrno(p, n, PRIVLEVEL_MAX, 0, sp) != 0) {
+    return new ReportError(EINVAL, "service_provider", provider + " does not accept service_provider \"" + sp + "\"",
+      "sev_guest's SVSM path takes service_provider \"svsm\"");
   }
   return null;
 }
@@ -359,7 +394,7 @@ const OPTION_ADVICE = "service_* need kernel 6.11+ and sev_guest under an SVSM (
 function explain(errno: i32, s: Step, provider: string, item: string): ReportError {
   const attr = ATTR_NAMES[s];
   const what = s == Step.MKDIR ? "mkdir " + item : (s >= Step.INBLOB && s <= Step.SERVICE_MANIFEST_VERSION ? "write " : "read ") + attr;
-  const msg = what + ": " + errnoName(errno);
+  const msg = what + ": " + codeName(errno);
   let advice = "";
   if (errno == ENOENT) {
     if (s == Step.MKDIR) advice = NO_ROOT_ADVICE;
@@ -422,25 +457,3 @@ function hex32(v: u32): string {
   return s;
 }
 
-// ---- stand-ins until the kernel side's errno.ts / providers.ts land ----------------------------
-const EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, ENXIO = 6, EAGAIN = 11, ENOMEM = 12, EACCES = 13,
-  EBUSY = 16, EEXIST = 17, EINVAL = 22, ENOTTY = 25, EFBIG = 27, ERANGE = 34, ENODATA = 61,
-  EPROTO = 71, ETIMEDOUT = 110, ECANCELED = 125;
-export function errnoName(e: i32): string {
-  switch (e) {
-    case 0: return "OK";
-    case EPERM: return "EPERM"; case ENOENT: return "ENOENT"; case EINTR: return "EINTR";
-    case EIO: return "EIO"; case ENXIO: return "ENXIO"; case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM"; case EACCES: return "EACCES"; case EBUSY: return "EBUSY";
-    case EEXIST: return "EEXIST"; case EINVAL: return "EINVAL"; case ENOTTY: return "ENOTTY";
-    case EFBIG: return "EFBIG"; case ERANGE: return "ERANGE"; case ENODATA: return "ENODATA";
-    case EPROTO: return "EPROTO"; case ETIMEDOUT: return "ETIMEDOUT"; case ECANCELED: return "ECANCELED";
-  }
-  return "E" + e.toString();
-}
-const INBLOB_MAX = 64;
-function inblobMin(p: string): i32 { return p == "tdx_guest" || p == "sev_guest" ? 64 : p == "arm_cca_guest" ? 32 : 1; }
-function inblobMax(p: string): i32 { return 64; }
-function checkServiceProvider(p: string, sp: string): string {
-  return p == "sev_guest" && sp != "svsm" ? "sev_guest only knows service_provider \"svsm\", not \"" + sp + "\"" : "";
-}

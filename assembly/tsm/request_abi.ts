@@ -2,7 +2,7 @@
 // once (async callers), so each gets a handle. Bytes go in through the shared input region
 // (input_reserve) and come out as (ptr, len) views or JSON in the output region; the host copies
 // them before its next call into the core.
-import { ReportRequest, ReportMachine, OpKind, errnoName } from "./request";
+import { ReportRequest, ReportMachine, OpKind, codeName } from "./request";
 import { inPtr } from "../formats/table";
 import { outReset, outPtr, ascii, byte, dec, jsonString } from "../render/out";
 
@@ -108,7 +108,7 @@ export function tsm_result_json(h: i32): usize {
     ascii(",\"generation\":\""); dec(m.generation);
     ascii("\",\"attempts\":"); dec(<u64>m.attempts);
     ascii(",\"item\":"); jsonString(m.item);
-    ascii(",\"cleanup\":"); jsonString(m.cleanupErrno != 0 ? errnoName(m.cleanupErrno) : "");
+    ascii(",\"cleanup\":"); jsonString(m.cleanupErrno != 0 ? codeName(m.cleanupErrno) : "");
     byte(0x7d);
   }
   return outPtr;

@@ -239,8 +239,23 @@ test("privlevel below privlevel_floor fails before any write", () => {
   const { log, error } = run({ inblob: bytes(64), privlevel: 1 }, kernel({ provider: "sev_guest", floor: 2 }));
   assert.is(error.code, "EINVAL");
   assert.is(error.attribute, "privlevel");
-  assert.ok(/floor 2/.test(error.message), error.message);
+  assert.ok(/privlevel 1 .*privlevel_floor is 2/.test(error.message), error.message);
   assert.equal(steps(log), ["mkdir", "read provider", "read generation", "read privlevel_floor", "rmdir", "failed"]);
+});
+
+test("sev_guest under an SVSM with privlevel unset: the firmware would refuse VMPL0, so fail first", () => {
+  const { log, error } = run({ inblob: bytes(64) }, kernel({ provider: "sev_guest", floor: 1 }));
+  assert.is(error.code, "EINVAL");
+  assert.is(error.attribute, "privlevel");
+  assert.ok(/unset/.test(error.message) && /between 1 and 3/.test(error.advice), error.message + error.advice);
+  assert.equal(steps(log), ["mkdir", "read provider", "read generation", "read privlevel_floor", "rmdir", "failed"]);
+});
+
+test("sev_guest at VMPL0 with privlevel unset reads the floor and goes on", () => {
+  const { log, report } = run({ inblob: bytes(64), auxblob: false }, kernel({ provider: "sev_guest", floor: 0 }));
+  assert.equal(steps(log), ["mkdir", "read provider", "read generation", "read privlevel_floor", "write inblob",
+    "read outblob", "read generation", "rmdir", "done"]);
+  assert.is(report.generation, 1n);
 });
 
 test("privlevel above 3 fails before anything is made", () => {
@@ -334,10 +349,10 @@ test("generation near 2^64 is compared exactly", () => {
   assert.is(report.generation, 2n ** 64n - 2n);
 });
 
-test("a generation that is not a number is EPROTO", () => {
+test("a generation that is not a number is EBADMSG", () => {
   const k = kernel();
   const { error, log } = run(TDX, (op) => (op.path.endsWith("/generation") ? { data: enc.encode("x\n") } : k(op)));
-  assert.is(error.code, "EPROTO");
+  assert.is(error.code, "EBADMSG");
   assertCleanedUp(log);
 });
 
