@@ -17,6 +17,8 @@
 //          mkdir(path), rmdir(name), write(fd, bytes, position = 0) -> n,
 //          read(fd, position = 0, length = 65536) -> Uint8Array (empty at EOF), close(fd),
 //          registerProvider(gen, { providerName, privlevelFloor, svsm }), unregisterProvider()
+//          writeFile(name, attr, bytes|string) -> n and readFile(name, attr) -> Uint8Array: one
+//          open/write/close or open/read-to-EOF/close, as a client's WriteFile/ReadFile does
 //   Errors: Error with .code (errno name) and .errno (Linux number). A modelled kernel oops
 //   (old kernels, no provider) is .code "KERNEL_OOPS" with no .errno.
 //   Generator request: { inblob: Uint8Array, privlevel, serviceProvider: string|null (bytes as
@@ -176,6 +178,35 @@ export class SimTsm {
 
   async close(fd) {
     check(await this.#locked(() => core.tsm_close(this.k, fd)), `close fd ${fd}`);
+  }
+
+  async writeFile(name, attr, bytes) {
+    const fd = this.open(name, attr, "w");
+    try {
+      return await this.write(fd, bytes, 0);
+    } finally {
+      await this.close(fd);
+    }
+  }
+
+  async readFile(name, attr) {
+    const fd = this.open(name, attr, "r");
+    try {
+      const parts = [];
+      let pos = 0;
+      for (;;) {
+        const b = await this.read(fd, pos);
+        if (!b.length) break;
+        parts.push(b);
+        pos += b.length;
+      }
+      const all = new Uint8Array(pos);
+      let o = 0;
+      for (const b of parts) { all.set(b, o); o += b.length; }
+      return all;
+    } finally {
+      await this.close(fd);
+    }
   }
 
   /** Test hook: set an item's write/read generations (u64) to reach the wrap EBUSY. */
