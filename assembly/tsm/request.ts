@@ -223,7 +223,7 @@ export class ReportMachine {
   private afterMkdir(errno: i32): void {
     if (errno == 0) { this.enter(this.nextStep(Step.PROVIDER)); return; }
     if (errno == EEXIST && ++this.nameTries < MAX_NAME_TRIES) { this.newName(); this.enter(Step.MKDIR); return; }
-    const e = explain(errno, Step.MKDIR, this.provider, this.item);
+    const e = explain(errno, Step.MKDIR, this);
     // Nothing was made, so nothing to remove.
     if (retryable(errno) && this.attempts <= this.req.retries) { this.error = e; this.sleep(); return; }
     this.error = e;
@@ -245,7 +245,7 @@ export class ReportMachine {
     // make (no privlevel asked for) has nothing to check when hidden.
     const optional = s == Step.AUXBLOB || (s == Step.PRIVLEVEL_FLOOR && this.req.privlevel < 0);
     if (optional && errno == ENOENT) { this.enter(this.nextStep(s + 1)); return; }
-    const e = explain(errno, s, this.provider, this.item);
+    const e = explain(errno, s, this);
     if (retryable(errno)) this.retry(e);
     else this.fail(e);
   }
@@ -391,8 +391,9 @@ function retryable(errno: i32): bool {
 const OPTION_ADVICE = "service_* need kernel 6.11+ and sev_guest under an SVSM (VMPL > 0) or arm_cca_guest";
 
 /** The typed error for an errno at a step: the message names the attribute; advice says what to do. */
-function explain(errno: i32, s: Step, provider: string, item: string): ReportError {
+function explain(errno: i32, s: Step, m: ReportMachine): ReportError {
   const attr = ATTR_NAMES[s];
+  const provider = m.provider, item = m.item;
   const what = s == Step.MKDIR ? "mkdir " + item : (s >= Step.INBLOB && s <= Step.SERVICE_MANIFEST_VERSION ? "write " : "read ") + attr;
   const msg = what + ": " + codeName(errno);
   let advice = "";
@@ -413,6 +414,7 @@ function explain(errno: i32, s: Step, provider: string, item: string): ReportErr
   } else if (errno == EINVAL) {
     if (s == Step.PRIVLEVEL) advice = "privlevel must lie between privlevel_floor and 3";
     else if (s == Step.SERVICE_GUID) advice = "service_guid must be a 36-character GUID";
+    else if (m.req.serviceProvider !== null) advice = provider + " rejected the service request: check that service_guid and service_manifest_version name a service the SVSM offers";
     else advice = provider + " rejected the request: check the inblob length and privlevel (under an SVSM, privlevel must be at least privlevel_floor)";
   } else if (errno == EFBIG) {
     advice = s == Step.INBLOB ? "inblob takes at most 64 bytes"
