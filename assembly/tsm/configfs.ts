@@ -145,14 +145,26 @@ export class Configfs {
     return serve(f.snapshot!, pos, len);
   }
 
-  /** close(2): inblob's buffer is applied unless the item is gone; its errno is discarded. */
-  close(fd: i32): i32 {
+  /**
+   * Applies inblob's buffer if written since the last commit, unless the item is gone; the errno
+   * is discarded. configfs does this at the last close; a FUSE server must do it at flush (close()
+   * waits for flush, not for release), so it is a call of its own. 0, -EBADF or WAIT.
+   */
+  flush(fd: i32): i32 {
     const f = this.file(fd);
     if (!f) return -Errno.EBADF;
     if (fd == this.pendingFd) return WAIT;
-    if (f.attr == Attr.inblob && f.writing && !f.item.removed) {
-      if (f.item.commitInblob(f.wbuf, f.wlen) == WAIT) return WAIT;
+    if (f.attr == Attr.inblob && f.writing) {
+      if (!f.item.removed && f.item.commitInblob(f.wbuf, f.wlen) == WAIT) return WAIT;
+      f.writing = false;
     }
+    return 0;
+  }
+
+  /** close(2): flush, then the descriptor is gone. */
+  close(fd: i32): i32 {
+    const r = this.flush(fd);
+    if (r) return r;
     this.fds[fd] = null;
     return 0;
   }

@@ -119,6 +119,11 @@ export function tsm_read(k: i32, fd: i32, pos: u32, len: u32): i32 {
   if (r >= 0) emit(readView);
   return r;
 }
+/** Applies a descriptor's pending inblob now (see Configfs.flush); 0, -errno or TSM_WAIT. */
+export function tsm_flush(k: i32, fd: i32): i32 {
+  const c = kernel(k);
+  return c ? c.flush(fd) : -Errno.EINVAL;
+}
 export function tsm_close(k: i32, fd: i32): i32 {
   const c = kernel(k);
   return c ? c.close(fd) : -Errno.EINVAL;
