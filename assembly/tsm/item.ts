@@ -63,14 +63,14 @@ export class Tsm {
 
   constructor(public profile: KernelProfile) {}
 
-  /** tsm_register (2.5). `floor` is sev_guest's vmpck_id; other providers have floor 0. */
+  /** tsm_register (2.5). `floor` is sev_guest's vmpck_id (v6.11+); otherwise the floor is 0. */
   register(p: i32, floor: u32, svsm: bool): i32 {
     if (this.busy) return WAIT;
     if (p <= Provider.NONE || (this.profile.providers & (<u32>1 << p)) == 0) return -Errno.ENODEV;
     if (this.provider != Provider.NONE) return -Errno.EBUSY;
     if (this.profile.countsItems && this.live > 0) return -Errno.EBUSY;
     this.provider = p;
-    this.floor = p == Provider.SEV ? floor : 0;
+    this.floor = p == Provider.SEV && this.profile.sevFloor ? floor : 0;
     this.svsm = p == Provider.SEV && svsm;
     return 0;
   }

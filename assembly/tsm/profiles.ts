@@ -24,6 +24,8 @@ export class KernelProfile {
     public blobMax: u32,
     /** TDX GetQuote shared buffer (3.1): 8 KiB up to v6.19, 128 KiB in v7.0. */
     public tdxQuoteBuffer: u32,
+    /** sev_guest's privlevel_floor is its vmpck_id since 614dc0fb7632 (v6.11); 0 before (3.2). */
+    public sevFloor: bool,
   ) {}
 }
 
@@ -32,10 +34,10 @@ const WITH_CCA: u32 = TDX_SEV | (1 << Provider.CCA);
 const KiB: u32 = 1024;
 
 export const PROFILES: KernelProfile[] = [
-  new KernelProfile("6.7", ALL_ATTRS & ~SVSM_ATTRS, TDX_SEV, Errno.ENOTTY, true, false, 32 * KiB, 8 * KiB),
-  new KernelProfile("6.11", ALL_ATTRS, TDX_SEV, Errno.ENOTTY, true, false, 32 * KiB, 8 * KiB),
-  new KernelProfile("6.16", ALL_ATTRS, WITH_CCA, Errno.ENXIO, false, true, 32 * KiB, 8 * KiB),
-  new KernelProfile("7.0", ALL_ATTRS, WITH_CCA, Errno.ENXIO, false, true, 16 * KiB * KiB, 128 * KiB),
+  new KernelProfile("6.7", ALL_ATTRS & ~SVSM_ATTRS, TDX_SEV, Errno.ENOTTY, true, false, 32 * KiB, 8 * KiB, false),
+  new KernelProfile("6.11", ALL_ATTRS, TDX_SEV, Errno.ENOTTY, true, false, 32 * KiB, 8 * KiB, true),
+  new KernelProfile("6.16", ALL_ATTRS, WITH_CCA, Errno.ENXIO, false, true, 32 * KiB, 8 * KiB, true),
+  new KernelProfile("7.0", ALL_ATTRS, WITH_CCA, Errno.ENXIO, false, true, 16 * KiB * KiB, 128 * KiB, true),
 ];
 
 /** Profile id for "6.7" | "6.11" | "6.16" | "7.0", or -1. */
