@@ -9,15 +9,13 @@
 //     kernel         "6.7" | "6.11" | "6.16" | "7.0" (default "7.0"): the kernel profile
 //     privlevelFloor sev_guest's privlevel_floor (vmpck_id); ignored for other providers (0)
 //     svsm           sev_guest runs under an SVSM (snp_vmpl != 0): service_* attributes shown
-//   Places are named two ways: (name, attr) relative to report/ ("a", "inblob"), or one absolute
-//   path from the tsm/ root, as a filesystem adapter sees it ("/", "/report", "/report/a",
-//   "/report/a/inblob").
-//   sync:  readdir(name? | path) -> string[]   items, an item's visible attributes; "/" -> report
-//          stat(name?, attr? | path) -> { kind: "dir"|"file", dir: bool, mode }   permission bits
-//          open(name, attr, flags) | open(path, flags) -> fd (>= 1); flags "r" | "w" | "rw", or
-//          the O_ACCMODE number 0 | 1 | 2
+//   Paths are relative to report/: an item is "name", an attribute ("name", "attr").
+//   sync:  readdir(name?) -> string[]   items, or an item's visible attribute files
+//          stat(name?, attr?) -> { kind: "dir"|"file", mode }   mode = permission bits
+//          open(name, attr, "r"|"w"|"rw") -> fd (>= 1)
 //   async (they wait while a report generation holds the global lock, as the kernel does):
-//          mkdir(name | path), rmdir(name | path), write(fd, bytes, position = 0) -> n,
+//          mkdir(name) ("item/x": EEXIST for a file, else EPERM), rmdir(name),
+//          write(fd, bytes, position = 0) -> n,
 //          read(fd, position = 0, length = 65536) -> Uint8Array (empty at EOF), close(fd),
 //          flush(fd): apply a pending inblob now (configfs does it at the last close; a FUSE
 //          server must do it at flush),
@@ -129,88 +127,55 @@ export class SimTsm {
     this.gen = null;
   }
 
-  /**
-   * Resolves (name, attr) or an absolute path to { depth, name, attr }: depth 0 the tsm/ root,
-   * 1 report/, 2 an item, 3 an attribute; deeper or outside report/ is ENOENT.
-   */
-  #place(first, attr) {
-    if (typeof first === "string" && first.startsWith("/")) {
-      const parts = first.split("/").filter(Boolean);
-      if (parts.length && parts[0] !== "report") throw errnoError(2, first);
-      if (parts.length > 3) throw errnoError(2, first);
-      return { depth: parts.length, name: parts[1], attr: parts[2], what: first };
-    }
-    if (first === undefined || first === "") return { depth: 1, what: "report" };
-    return { depth: attr === undefined ? 2 : 3, name: String(first), attr, what: `${first}${attr === undefined ? "" : "/" + attr}` };
-  }
-
   /** The visible-attribute mask of item `name` (ENOENT if it does not exist). */
   #mask(name, what) {
     return check(core.tsm_item_attrs(this.k, text(name)), what);
   }
 
-  /** mkdir: an item under report/; inside an item EEXIST for a file, else EPERM (1.1). */
-  async mkdir(first, second) {
-    let { depth, name, attr, what } = this.#place(first, second);
-    if (depth === 2 && name.includes("/")) {
-      [name, attr] = name.split(/\/(.*)/s);
-      depth = 3;
+  /** mkdir report/<name>; "item/x" inside an item is EEXIST for a file, else EPERM (1.1). */
+  async mkdir(path) {
+    const [name, sub] = String(path).split(/\/(.*)/s);
+    if (sub !== undefined) {
+      const mask = this.#mask(name, `mkdir ${path}`);
+      const a = ATTRS.indexOf(sub);
+      throw errnoError(a >= 0 && (mask & (1 << a)) ? 17 : 1, `mkdir ${path}`);
     }
-    if (depth < 2) throw errnoError(17, `mkdir ${what}`);
-    if (depth === 3) {
-      const mask = this.#mask(name, `mkdir ${what}`);
-      const a = ATTRS.indexOf(attr);
-      throw errnoError(a >= 0 && (mask & (1 << a)) ? 17 : 1, `mkdir ${what}`);
-    }
-    check(await this.#locked(() => core.tsm_mkdir(this.k, text(name))), `mkdir ${what}`);
+    check(await this.#locked(() => core.tsm_mkdir(this.k, text(name))), `mkdir ${name}`);
   }
 
-  async rmdir(first) {
-    const { depth, name, what } = this.#place(first);
-    if (depth < 2) throw errnoError(1, `rmdir ${what}`);
-    if (depth === 3) throw errnoError(20, `rmdir ${what}`); // ENOTDIR
-    check(await this.#locked(() => core.tsm_rmdir(this.k, text(name))), `rmdir ${what}`);
+  async rmdir(name) {
+    check(await this.#locked(() => core.tsm_rmdir(this.k, text(name))), `rmdir ${name}`);
   }
 
-  readdir(first) {
-    const { depth, name, what } = this.#place(first);
-    if (depth === 0) return ["report"];
-    if (depth === 1) {
+  /** Item names (no argument) or the visible attribute files of item `name`. */
+  readdir(name) {
+    if (name === undefined || name === "") {
       const n = core.tsm_readdir(this.k);
       return n ? outText(core.tsm_out_len()).split("\0").slice(0, n) : [];
     }
-    if (depth === 3) throw errnoError(20, `readdir ${what}`);
-    const mask = this.#mask(name, `readdir ${what}`);
+    const mask = this.#mask(name, `readdir ${name}`);
     return ATTRS.filter((_, a) => mask & (1 << a));
   }
 
-  stat(first, second) {
-    const { depth, name, attr, what } = this.#place(first, second);
-    if (depth >= 2) {
-      const mask = this.#mask(name, `stat ${what}`);
-      if (depth === 3) {
-        const a = ATTRS.indexOf(attr);
-        if (a < 0 || !(mask & (1 << a))) throw errnoError(2, `stat ${what}`);
-        return { kind: "file", dir: false, mode: core.tsm_attr_mode(a) };
-      }
-    }
-    return { kind: "dir", dir: true, mode: 0o755 };
+  stat(name, attr) {
+    if (name === undefined || name === "") return { kind: "dir", mode: 0o755 };
+    const mask = this.#mask(name, `stat ${name}`);
+    if (attr === undefined) return { kind: "dir", mode: 0o755 };
+    const a = ATTRS.indexOf(attr);
+    if (a < 0 || !(mask & (1 << a))) throw errnoError(2, `stat ${name}/${attr}`);
+    return { kind: "file", mode: core.tsm_attr_mode(a) };
   }
 
-  /** open(name, attr, flags) or open(path, flags); flags "r" | "w" | "rw" or 0 | 1 | 2. */
-  open(first, ...rest) {
-    const abs = typeof first === "string" && first.startsWith("/");
-    const flags = abs ? rest[0] : rest[1];
-    const { depth, name, attr, what } = this.#place(first, abs ? undefined : rest[0]);
-    const f = { r: 1, w: 2, rw: 3, 0: 1, 1: 2, 2: 3 }[flags ?? "r"];
-    if (!f) throw new TypeError(`open flags must be "r", "w", "rw" or 0, 1, 2, not ${flags}`);
-    if (depth !== 3) throw errnoError(21, `open ${what}`); // EISDIR
+  /** open: flags "r", "w" or "rw". */
+  open(name, attr, flags = "r") {
+    const f = { r: 1, w: 2, rw: 3 }[flags];
+    if (!f) throw new TypeError(`open flags must be "r", "w" or "rw", not ${flags}`);
     const a = ATTRS.indexOf(attr);
     if (a < 0) {
-      this.#mask(name, `open ${what}`);
-      throw errnoError(2, `open ${what}`);
+      this.#mask(name, `open ${name}/${attr}`);
+      throw errnoError(2, `open ${name}/${attr}`);
     }
-    return check(core.tsm_open(this.k, text(name), a, f), `open ${what}`);
+    return check(core.tsm_open(this.k, text(name), a, f), `open ${name}/${attr}`);
   }
 
   async write(fd, bytes, position = 0) {

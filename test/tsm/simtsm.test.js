@@ -103,22 +103,22 @@ test("errors carry Linux names and numbers", async () => {
   assert.throws(() => new SimTsm({ provider: { name: "nope" } }), RangeError);
 });
 
-test("absolute paths from the tsm/ root; numeric access modes; flush applies inblob early", async () => {
+test("mkdir/readdir/stat/open around items; flush applies inblob before close", async () => {
   const t = new SimTsm({ provider: createProvider("tdx_guest"), kernel: "6.16" });
-  assert.equal(t.readdir("/"), ["report"]);
-  assert.is(t.stat("/").dir, true);
-  await t.mkdir("/report/x");
-  assert.equal(t.readdir("/report"), ["x"]);
-  assert.equal(t.readdir("/report/x"), ["inblob", "outblob", "generation", "provider"]);
-  assert.equal(t.stat("/report/x/outblob"), { kind: "file", dir: false, mode: 0o444 });
-  await fails(t.mkdir("/report/x/y"), "EPERM");
-  await fails(t.mkdir("/report/x/inblob"), "EEXIST");
-  await fails(t.mkdir("/report"), "EEXIST");
-  await fails(t.rmdir("/report"), "EPERM");
-  await fails(Promise.resolve().then(() => t.open("/report/x/privlevel", 1)), "ENOENT");
-  await fails(Promise.resolve().then(() => t.open("/report/x/outblob", 1)), "EACCES");
-  await fails(Promise.resolve().then(() => t.stat("/other")), "ENOENT");
-  const fd = t.open("/report/x/inblob", 1);
+  await t.mkdir("x");
+  assert.equal(t.readdir(), ["x"]);
+  assert.equal(t.readdir("x"), ["inblob", "outblob", "generation", "provider"]);
+  assert.equal(t.stat(), { kind: "dir", mode: 0o755 });
+  assert.equal(t.stat("x"), { kind: "dir", mode: 0o755 });
+  assert.equal(t.stat("x", "outblob"), { kind: "file", mode: 0o444 });
+  await fails(t.mkdir("x/y"), "EPERM");
+  await fails(t.mkdir("x/inblob"), "EEXIST");
+  await fails(t.mkdir("nope/y"), "ENOENT");
+  await fails(Promise.resolve().then(() => t.open("x", "privlevel", "w")), "ENOENT");
+  await fails(Promise.resolve().then(() => t.open("x", "bogus", "r")), "ENOENT");
+  await fails(Promise.resolve().then(() => t.open("nope", "inblob", "w")), "ENOENT");
+  await fails(Promise.resolve().then(() => t.stat("x", "auxblob")), "ENOENT");
+  const fd = t.open("x", "inblob", "w");
   await t.write(fd, NONCE);
   await t.flush(fd);
   assert.is(td.decode(await t.readFile("x", "generation")), "1\n");
@@ -126,7 +126,7 @@ test("absolute paths from the tsm/ root; numeric access modes; flush applies inb
   await t.close(fd);
   assert.is(td.decode(await t.readFile("x", "generation")), "1\n");
   assert.is(t.providerName, "tdx_guest");
-  await t.rmdir("/report/x");
+  await t.rmdir("x");
   await t.unregisterProvider();
   assert.is(t.providerName, null);
 });
