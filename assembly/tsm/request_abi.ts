@@ -44,10 +44,10 @@ export function tsm_request_begin(inblobLen: i32, serviceProviderLen: i32, servi
 }
 
 /** The next operation (request.ts OpKind). */
-export function tsm_op(h: i32): i32 { return get(h).kind; }
+export function tsm_request_op(h: i32): i32 { return get(h).kind; }
 
 /** Writes "item" (mkdir/rmdir) or "item/attribute" to the output region. */
-export function tsm_op_path(h: i32): usize {
+export function tsm_request_op_path(h: i32): usize {
   const m = get(h);
   outReset();
   ascii(m.kind == OpKind.MKDIR || m.kind == OpKind.RMDIR ? m.item : m.item + "/" + m.attr);
@@ -55,21 +55,21 @@ export function tsm_op_path(h: i32): usize {
 }
 
 /** The bytes a write op writes (ptr, len). */
-export function tsm_op_data_ptr(h: i32): usize { return get(h).data.dataStart; }
-export function tsm_op_data_len(h: i32): i32 { return get(h).data.length; }
+export function tsm_request_op_data_ptr(h: i32): usize { return get(h).data.dataStart; }
+export function tsm_request_op_data_len(h: i32): i32 { return get(h).data.length; }
 
 /** How long a sleep op waits, in milliseconds. */
-export function tsm_op_delay(h: i32): u32 { return get(h).delayMs; }
+export function tsm_request_op_delay(h: i32): u32 { return get(h).delayMs; }
 
 /** The op's outcome: errno (Linux number, 0 = ok) and, for reads, `len` bytes in the input region. */
-export function tsm_feed(h: i32, errno: i32, len: i32): void {
+export function tsm_request_feed(h: i32, errno: i32, len: i32): void {
   const data = new Uint8Array(errno == 0 ? len : 0);
   if (errno == 0) memory.copy(data.dataStart, inPtr, <usize>len);
   get(h).feed(errno, data);
 }
 
 /** The caller gave up; the machine still emits the rmdir of its item. */
-export function tsm_abort(h: i32): void { get(h).abort(); }
+export function tsm_request_abort(h: i32): void { get(h).abort(); }
 
 function blob(h: i32, which: i32): Uint8Array | null {
   const m = get(h);
@@ -77,11 +77,11 @@ function blob(h: i32, which: i32): Uint8Array | null {
 }
 
 /** Result blobs: 0 outblob, 1 auxblob, 2 manifestblob. Length -1 = absent. */
-export function tsm_result_ptr(h: i32, which: i32): usize {
+export function tsm_request_result_ptr(h: i32, which: i32): usize {
   const b = blob(h, which);
   return b === null ? 0 : b.dataStart;
 }
-export function tsm_result_len(h: i32, which: i32): i32 {
+export function tsm_request_result_len(h: i32, which: i32): i32 {
   const b = blob(h, which);
   return b === null ? -1 : b.length;
 }
@@ -91,7 +91,7 @@ export function tsm_result_len(h: i32, which: i32): i32 {
  * "attempts", "cleanup" (errno name of a failed rmdir, or "")} or {"error": {"code", "errno",
  * "attribute", "message", "advice", "attempts"}}.
  */
-export function tsm_result_json(h: i32): usize {
+export function tsm_request_result_json(h: i32): usize {
   const m = get(h);
   outReset();
   const e = m.error;

@@ -47,13 +47,13 @@ export class ReportMachine {
   /** The next operation: { kind, path, data?, delayMs? }; path is relative to the report root. */
   op() {
     const h = this.handle;
-    const kind = KINDS[core.tsm_op(h)];
+    const kind = KINDS[core.tsm_request_op(h)];
     if (kind === "done" || kind === "failed") return { kind };
-    if (kind === "sleep") return { kind, delayMs: core.tsm_op_delay(h) };
-    core.tsm_op_path(h);
+    if (kind === "sleep") return { kind, delayMs: core.tsm_request_op_delay(h) };
+    core.tsm_request_op_path(h);
     const path = output();
     if (kind !== "write") return { kind, path };
-    const data = new Uint8Array(core.memory.buffer, core.tsm_op_data_ptr(h), core.tsm_op_data_len(h)).slice();
+    const data = new Uint8Array(core.memory.buffer, core.tsm_request_op_data_ptr(h), core.tsm_request_op_data_len(h)).slice();
     return { kind, path, data };
   }
 
@@ -62,16 +62,16 @@ export class ReportMachine {
     const n = typeof errno === "string" ? errnoNumber(errno) : errno;
     if (n === undefined) throw new TypeError(`unknown errno name ${errno}`);
     load(n === 0 && data ? data : new Uint8Array(0));
-    core.tsm_feed(this.handle, n, n === 0 && data ? data.length : 0);
+    core.tsm_request_feed(this.handle, n, n === 0 && data ? data.length : 0);
   }
 
   /** Gives up between operations: the machine still emits the rmdir of its item. */
-  abort() { core.tsm_abort(this.handle); }
+  abort() { core.tsm_request_abort(this.handle); }
 
   /** The report once the machine is done; throws its TsmError if it failed. */
   result() {
     const h = this.handle;
-    core.tsm_result_json(h);
+    core.tsm_request_result_json(h);
     const j = JSON.parse(output());
     if (j.error) throw new TsmError(j.error);
     const report = { provider: j.provider, outblob: this.#blob("outblob"), generation: BigInt(j.generation), attempts: j.attempts };
@@ -88,9 +88,9 @@ export class ReportMachine {
   free() { core.tsm_request_free(this.handle); }
 
   #blob(name) {
-    const len = core.tsm_result_len(this.handle, BLOB[name]);
+    const len = core.tsm_request_result_len(this.handle, BLOB[name]);
     if (len < 0) return undefined;
-    return new Uint8Array(core.memory.buffer, core.tsm_result_ptr(this.handle, BLOB[name]), len).slice();
+    return new Uint8Array(core.memory.buffer, core.tsm_request_result_ptr(this.handle, BLOB[name]), len).slice();
   }
 }
 
