@@ -11,7 +11,8 @@ function base64Bytes(b64) {
   return out;
 }
 
-const latin1 = new TextDecoder("latin1");
+/** Bytes to a string, one character per byte (ISO-8859-1 in Node, windows-1252 in browsers). */
+export const latin1 = new TextDecoder("latin1");
 
 function abortMessage(memory, ptr) {
   if (!ptr) return "";
@@ -32,11 +33,31 @@ const { instance } = await WebAssembly.instantiate(base64Bytes(wasmBase64), {
 /** The raw exports, for hosts that drive the core's state machines. */
 export const core = instance.exports;
 
+// Views over the core's memory, made again only after it grows (growth detaches the old buffer).
+let heap8 = new Uint8Array(core.memory.buffer);
+let heap32 = new Uint32Array(core.memory.buffer);
+function views() {
+  if (heap8.buffer !== core.memory.buffer) {
+    heap8 = new Uint8Array(core.memory.buffer);
+    heap32 = new Uint32Array(core.memory.buffer);
+  }
+}
+
 /** Copies bytes into the core's input region. */
 export function load(bytes) {
   const ptr = core.input_reserve(bytes.length);
-  new Uint8Array(core.memory.buffer, ptr, bytes.length).set(bytes);
+  views();
+  heap8.set(bytes, ptr);
   return bytes.length;
+}
+
+/**
+ * The result table of the last decode, four u32 per entry (assembly/formats/table.ts), as
+ * { words, base }: entry i starts at words[base + 4 * i]. No copy and no new view per call.
+ */
+export function entries() {
+  views();
+  return { words: heap32, base: core.entries_ptr() >>> 2 };
 }
 
 /** The output region as a string (the core writes ASCII only). */

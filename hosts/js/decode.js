@@ -1,6 +1,7 @@
 // The decode API: bytes in, the stable JSON form out (as objects or text). The core renders the
-// JSON, so every host prints the same bytes; objects are that JSON parsed.
-import { core, load, output } from "./core.js";
+// JSON, so every host prints the same bytes; decode() builds the same value straight from the
+// core's result table (what JSON.parse of that JSON would give, without printing and parsing it).
+import { core, load, output, entries, latin1 } from "./core.js";
 import { FORMATS, PROVIDER_FORMATS } from "./formats.js";
 
 export const RENDER = Object.freeze({ json: 0, pretty: 1, text: 2 });
@@ -56,9 +57,113 @@ function errorFromCore() {
  * otherwise it is detected from the bytes. Throws DecodeError on bad input.
  */
 export function decode(bytes, opts) {
-  if (run(bytes, opts) !== 0) throw errorFromCore();
-  core.render(RENDER.json);
-  return JSON.parse(output());
+  const b = toBytes(bytes);
+  if (run(b, opts) !== 0) throw errorFromCore();
+  const { words, base } = entries();
+  return build(b, words, base, base + 4 * core.entries_count());
+}
+
+// ---- building the value from the result table (entry layout: assembly/formats/table.ts) ------
+// Mirrors assembly/render/json.ts value(): the type numbers are assembly/formats/layout.ts T.
+const T_U8 = 1, T_U16 = 2, T_U32 = 3, T_U64 = 4, T_HEX = 5, T_TEXT = 6, T_BOOL = 7, T_UINT = 8,
+  T_NAME = 9, T_GUID = 10, T_U16BE = 11, T_U32BE = 12;
+const OP_FIELD = 1, OP_OPEN = 2, OP_CLOSE = 3, OP_ARRAY = 4;
+
+// Two ASCII hex digits per byte value, stored byte-wise so the table reads the same on any
+// endianness: hexing is then one 16-bit store per input byte plus one native string decode.
+const HEX_PAIRS = new Uint16Array(256);
+{
+  const digits = "0123456789abcdef";
+  const p = new Uint8Array(HEX_PAIRS.buffer);
+  for (let i = 0; i < 256; i++) {
+    p[2 * i] = digits.charCodeAt(i >> 4);
+    p[2 * i + 1] = digits.charCodeAt(i & 15);
+  }
+}
+let hexScratch = new Uint16Array(4096);
+
+/** Lowercase hex of b[lo, hi) as one flat string; fields are substrings of it. */
+function hexSpan(b, lo, hi) {
+  const n = hi - lo;
+  if (hexScratch.length < n) hexScratch = new Uint16Array(n * 2);
+  const out = hexScratch;
+  for (let i = 0; i < n; i++) out[i] = HEX_PAIRS[b[lo + i]];
+  return latin1.decode(new Uint8Array(out.buffer, 0, 2 * n));
+}
+
+// WHATWG decoders read "latin1" as windows-1252 (Node reads it as ISO-8859-1); the core's JSON
+// maps every byte to U+00XX, so any character above U+00FF means the bytes need the exact map.
+const NOT_LATIN1 = /[^\x00-\xff]/;
+function text(b, a, len) {
+  const s = latin1.decode(b.subarray(a, a + len));
+  return NOT_LATIN1.test(s) ? String.fromCharCode(...b.subarray(a, a + len)) : s;
+}
+
+const u16 = (b, a) => b[a] | (b[a + 1] << 8);
+const u32 = (b, a) => (b[a] | (b[a + 1] << 8) | (b[a + 2] << 16) | (b[a + 3] << 24)) >>> 0;
+function u64(b, a) {
+  const lo = u32(b, a), hi = u32(b, a + 4);
+  // Exact as a double below 2^53; above it, BigInt prints the exact decimal.
+  return hi < 0x200000 ? String(hi * 4294967296 + lo) : String((BigInt(hi) << 32n) | BigInt(lo));
+}
+
+function build(b, e, first, end) {
+  // Pass 1: the byte span the hex-rendered fields cover, hexed once.
+  let lo = b.length, hi = 0;
+  for (let k = first; k < end; k += 4) {
+    const w = e[k];
+    if ((w & 0xff) !== OP_FIELD) continue;
+    const type = w >> 8;
+    if (type !== T_HEX && type !== T_GUID) continue;
+    const a = e[k + 2], end = a + (type === T_GUID ? 16 : e[k + 3]);
+    if (a < lo) lo = a;
+    if (end > hi) hi = end;
+  }
+  const hex = hi > lo ? hexSpan(b, lo, hi) : "";
+  const h = (a, len) => hex.slice(2 * (a - lo), 2 * (a - lo + len));
+
+  // Pass 2: the tree. `stack` holds the open containers; arrays take members without keys.
+  const root = {};
+  const stack = [root];
+  let top = root, isArray = false;
+  for (let k = first; k < end; k += 4) {
+    const w = e[k], op = w & 0xff;
+    if (op === OP_CLOSE) {
+      stack.pop();
+      top = stack[stack.length - 1];
+      isArray = Array.isArray(top);
+      continue;
+    }
+    let v;
+    if (op === OP_OPEN || op === OP_ARRAY) {
+      v = op === OP_ARRAY ? [] : {};
+    } else {
+      const a = e[k + 2], len = e[k + 3];
+      switch (w >> 8) {
+        case T_U8: v = b[a]; break;
+        case T_U16: v = u16(b, a); break;
+        case T_U32: v = u32(b, a); break;
+        case T_U64: v = u64(b, a); break;
+        case T_HEX: v = h(a, len); break;
+        case T_TEXT: v = text(b, a, len); break;
+        case T_BOOL: v = a !== 0; break;
+        case T_UINT: v = a; break;
+        case T_NAME: v = nameOf(a); break;
+        case T_GUID: v = `${h(a, 4)}-${h(a + 4, 2)}-${h(a + 6, 2)}-${h(a + 8, 2)}-${h(a + 10, 6)}`; break;
+        case T_U16BE: v = (b[a] << 8) | b[a + 1]; break;
+        case T_U32BE: v = ((b[a] << 24) | (b[a + 1] << 16) | (b[a + 2] << 8) | b[a + 3]) >>> 0; break;
+        default: v = null;
+      }
+    }
+    if (isArray) top.push(v);
+    else top[nameOf(e[k + 1])] = v;
+    if (op !== OP_FIELD) {
+      stack.push(v);
+      top = v;
+      isArray = op === OP_ARRAY;
+    }
+  }
+  return root;
 }
 
 /**
@@ -99,7 +204,8 @@ function nameOf(id) {
 export function locate(bytes, opts) {
   if (run(bytes, opts) !== 0) throw errorFromCore();
   const n = core.entries_count();
-  const e = new Uint32Array(core.memory.buffer, core.entries_ptr(), n * 4);
+  const { words, base } = entries();
+  const e = words.subarray(base, base + n * 4);
   const map = new Map();
   const path = [];
   const counters = [];
