@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import "../../hosts/js/verify/reflect.js";
+import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { decode, locate } from "../../hosts/js/decode.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";

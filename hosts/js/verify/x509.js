@@ -2,7 +2,8 @@
 // on WebCrypto, so the same code verifies in Node and in browsers). Everything here answers with
 // data ({ ok, reason, detail }) rather than throwing, so verifiers can record every check; only
 // unparsable input throws, as a CertError with a code.
-import "./reflect.js";
+// @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect metadata API.
+import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 
 export { x509 };
