@@ -4,8 +4,8 @@
 // applied at close with the result discarded; a blob's first read generates, then the descriptor
 // reads its own copy.
 import { Errno } from "./errno";
-import { Tsm, Item, Attr, WAIT, GENERATE, shown, attrIsBinary, attrWritable } from "./item";
-import { INBLOB_MAX } from "./providers";
+import { Tsm, Item, WAIT, GENERATE, shown } from "./item";
+import { Attr, INBLOB_MAX, attrIsBinary, attrWritable } from "./providers";
 import { KernelProfile } from "./profiles";
 
 /** Open flags: what the descriptor may do (O_RDONLY = READ, O_WRONLY = WRITE, O_RDWR = both). */

@@ -5,39 +5,9 @@
 import { Errno } from "./errno";
 import { KernelProfile } from "./profiles";
 import {
-  Provider, INBLOB_MAX, providerAttrs, privlevelInRange, reportNewErrno, providerBlobs,
-  outblobErrno, sevUsesSvsm, providerName,
+  Attr, ATTR_COUNT, Provider, INBLOB_MAX, providerAttrs, privlevelInRange, reportNewErrno,
+  providerBlobs, outblobErrno, sevUsesSvsm, providerName,
 } from "./providers";
-
-// ---- attributes (1.2) --------------------------------------------------------------------------
-/** Attribute ids; names are the configfs file names. Binary attributes come first. */
-export const enum Attr {
-  inblob = 0, outblob = 1, auxblob = 2, manifestblob = 3,
-  generation = 4, provider = 5, privlevel = 6, privlevel_floor = 7,
-  service_provider = 8, service_guid = 9, service_manifest_version = 10,
-}
-export const ATTR_COUNT: i32 = 11;
-const NAMES: string[] = [
-  "inblob", "outblob", "auxblob", "manifestblob", "generation", "provider", "privlevel",
-  "privlevel_floor", "service_provider", "service_guid", "service_manifest_version",
-];
-/** 1.3: generation, provider, inblob, outblob (TDX; the v6.7 default set). */
-export const BASE_ATTRS: u32 = (1 << Attr.inblob) | (1 << Attr.outblob) | (1 << Attr.generation) | (1 << Attr.provider);
-/** 1.3: privlevel, privlevel_floor, auxblob (SEV; the v6.7 extra set adds them). */
-export const PRIV_ATTRS: u32 = (1 << Attr.privlevel) | (1 << Attr.privlevel_floor) | (1 << Attr.auxblob);
-/** 1.3: the v6.11 SVSM attributes. */
-export const SVSM_ATTRS: u32 = (1 << Attr.service_provider) | (1 << Attr.service_guid) |
-  (1 << Attr.service_manifest_version) | (1 << Attr.manifestblob);
-export const ALL_ATTRS: u32 = (1 << ATTR_COUNT) - 1;
-const WRITE_ONLY: u32 = (1 << Attr.inblob) | (1 << Attr.privlevel) | (1 << Attr.service_provider) |
-  (1 << Attr.service_guid) | (1 << Attr.service_manifest_version);
-
-export function attrName(a: i32): string { return a >= 0 && a < ATTR_COUNT ? NAMES[a] : ""; }
-export function attrByName(name: string): i32 { return NAMES.indexOf(name); }
-export function attrIsBinary(a: i32): bool { return a <= Attr.manifestblob; }
-/** Permission bits: 0200 for write-only attributes, 0444 for read-only ones. */
-export function attrMode(a: i32): u32 { return (WRITE_ONLY & (<u32>1 << a)) != 0 ? 0o200 : 0o444; }
-export function attrWritable(a: i32): bool { return attrMode(a) == 0o200; }
 
 // ---- statuses beyond -errno ----------------------------------------------------------------
 /** The global lock is held by a report generation in progress: wait for it, then retry. */
@@ -242,7 +212,7 @@ export class Item {
     tsm.busy = null;
     if (err == 0 && tsm.out === null) err = Errno.EIO; // a provider always sets outblob
     const out = tsm.out;
-    if (err == 0 && out) err = outblobErrno(tsm.provider, tsm.profile, <u32>out.length);
+    if (err == 0 && out) err = outblobErrno(tsm.provider, tsm.profile.tdxQuoteBuffer, <u32>out.length);
     if (err) return -err;
     const sets = providerBlobs(tsm.provider, sevUsesSvsm(tsm.provider, this.serviceProvider));
     this.outblob = out;

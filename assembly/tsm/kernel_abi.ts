@@ -12,10 +12,10 @@
 import { inPtr } from "../formats/table";
 import { Errno, errnoName, errnoNumber, errnoCount, errnoAt } from "./errno";
 import { PROFILES, profileByName } from "./profiles";
-import { providerName, providerByName } from "./providers";
 import {
-  ATTR_COUNT, WAIT, GENERATE, OOPS, attrName, attrByName, attrIsBinary, attrMode, guidText,
-} from "./item";
+  providerName, providerByName, ATTR_COUNT, attrName, attrByName, attrIsBinary, attrMode,
+} from "./providers";
+import { WAIT, GENERATE, OOPS, guidText } from "./item";
 import { Configfs, readView } from "./configfs";
 
 const kernels: Configfs[] = [];

@@ -1,8 +1,7 @@
 // Kernel profiles: the configfs-tsm behaviours that changed between releases, as data (spec
 // section 0 timeline, 1.3, 2.3, 2.5, 3.1). Code asks a profile; it never tests a version number.
 import { Errno } from "./errno";
-import { Attr, ALL_ATTRS, SVSM_ATTRS } from "./item";
-import { Provider } from "./providers";
+import { ALL_ATTRS, SVSM_ATTRS, Provider } from "./providers";
 
 export const enum ProfileId { V6_7 = 0, V6_11 = 1, V6_16 = 2, V7_0 = 3 }
 
@@ -44,8 +43,4 @@ export const PROFILES: KernelProfile[] = [
 export function profileByName(name: string): i32 {
   for (let i = 0; i < PROFILES.length; i++) if (PROFILES[i].name == name) return i;
   return -1;
-}
-
-export function profileHasAttr(p: KernelProfile, a: Attr): bool {
-  return (p.attrs & (<u32>1 << a)) != 0;
 }

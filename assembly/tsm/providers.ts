@@ -1,9 +1,39 @@
-// Per-provider kernel rules (spec section 3), as data and small functions. The kernel model
-// (tsm/item) applies them inside report_new, before the evidence generator runs; the client
-// machine (tsm/request) calls the same functions to refuse a request before the expensive call.
+// Per-provider kernel rules (spec section 3), as data and small functions, and the attribute
+// table they select from (1.2, 1.3). The kernel model (tsm/item) applies them inside report_new,
+// before the evidence generator runs; the client machine (tsm/request) calls the same functions
+// to refuse a request before the expensive call. Imports only errno, so errno <- providers <-
+// profiles <- item <- configfs <- kernel_abi has no cycle (start-up order is then well defined).
 import { Errno } from "./errno";
-import { Attr, BASE_ATTRS, PRIV_ATTRS, SVSM_ATTRS, ALL_ATTRS } from "./item";
-import { KernelProfile } from "./profiles";
+
+// ---- attributes (1.2) --------------------------------------------------------------------------
+/** Attribute ids; names are the configfs file names. Binary attributes come first. */
+export const enum Attr {
+  inblob = 0, outblob = 1, auxblob = 2, manifestblob = 3,
+  generation = 4, provider = 5, privlevel = 6, privlevel_floor = 7,
+  service_provider = 8, service_guid = 9, service_manifest_version = 10,
+}
+export const ATTR_COUNT: i32 = 11;
+const NAMES: string[] = [
+  "inblob", "outblob", "auxblob", "manifestblob", "generation", "provider", "privlevel",
+  "privlevel_floor", "service_provider", "service_guid", "service_manifest_version",
+];
+/** 1.3: generation, provider, inblob, outblob (TDX; the v6.7 default set). */
+export const BASE_ATTRS: u32 = (1 << Attr.inblob) | (1 << Attr.outblob) | (1 << Attr.generation) | (1 << Attr.provider);
+/** 1.3: privlevel, privlevel_floor, auxblob (SEV; the v6.7 extra set adds them). */
+export const PRIV_ATTRS: u32 = (1 << Attr.privlevel) | (1 << Attr.privlevel_floor) | (1 << Attr.auxblob);
+/** 1.3: the v6.11 SVSM attributes. */
+export const SVSM_ATTRS: u32 = (1 << Attr.service_provider) | (1 << Attr.service_guid) |
+  (1 << Attr.service_manifest_version) | (1 << Attr.manifestblob);
+export const ALL_ATTRS: u32 = (1 << ATTR_COUNT) - 1;
+const WRITE_ONLY: u32 = (1 << Attr.inblob) | (1 << Attr.privlevel) | (1 << Attr.service_provider) |
+  (1 << Attr.service_guid) | (1 << Attr.service_manifest_version);
+
+export function attrName(a: i32): string { return a >= 0 && a < ATTR_COUNT ? NAMES[a] : ""; }
+export function attrByName(name: string): i32 { return NAMES.indexOf(name); }
+export function attrIsBinary(a: i32): bool { return a <= Attr.manifestblob; }
+/** Permission bits: 0200 for write-only attributes, 0444 for read-only ones. */
+export function attrMode(a: i32): u32 { return (WRITE_ONLY & (<u32>1 << a)) != 0 ? 0o200 : 0o444; }
+export function attrWritable(a: i32): bool { return attrMode(a) == 0o200; }
 
 /** The registered provider (module names, as `provider` shows them). */
 export const enum Provider { NONE = 0, TDX = 1, SEV = 2, CCA = 3 }
@@ -89,10 +119,10 @@ export function providerBlobs(p: i32, svsmPath: bool): u32 {
 
 /**
  * Provider-side limit on the evidence it returns: a TDX quote longer than the GetQuote buffer
- * minus its header is EFBIG (c3fd16c3b98e). Older kernels lack the check and would copy past the
+ * minus its header is EFBIG (c3fd16c3b98e; the buffer size is the kernel profile's). Older kernels lack the check and would copy past the
  * buffer; a model cannot reproduce that, so every profile refuses the same way. 0 or EFBIG.
  */
-export function outblobErrno(p: i32, profile: KernelProfile, len: u32): i32 {
-  if (p == Provider.TDX && len > profile.tdxQuoteBuffer - TDX_QUOTE_HEADER) return Errno.EFBIG;
+export function outblobErrno(p: i32, tdxQuoteBuffer: u32, len: u32): i32 {
+  if (p == Provider.TDX && len > tdxQuoteBuffer - TDX_QUOTE_HEADER) return Errno.EFBIG;
   return 0;
 }
