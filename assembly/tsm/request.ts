@@ -24,9 +24,6 @@
 // that led to it. The kernel checks provider rules only at report time (§3), so they are checked
 // here first to fail before the expensive call.
 
-// profiles, item and providers import one another, and profiles' tables read item's masks at
-// start-up: entering the cycle through profiles initialises them in an order that compiles.
-import "./profiles";
 import { Errno, errnoName } from "./errno";
 import { INBLOB_MAX, PRIVLEVEL_MAX, Provider, providerByName, inblobLengthErrno, privlevelInRange,
   reportNewErrno } from "./providers";
