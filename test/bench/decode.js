@@ -1,0 +1,95 @@
+// Suite "decode": decode() per format on real corpus files against peer decoders, plus the
+// core-only cost (copy in + decode to the result table, no object built).
+import { createRequire } from "node:module";
+import { data } from "../data.js";
+import { decode } from "../../hosts/js/decode.js";
+import { core, load } from "../../hosts/js/core.js";
+import { decodeTdxQuoteV4 } from "./peers/tdx-quote.js";
+import { decodeSnpReport } from "./peers/snp-report.js";
+
+const require = createRequire(import.meta.url);
+const { Quote } = require("@phala/dcap-qvl/src/quote.js");
+
+export const name = "decode";
+export const title = "decode(bytes) -> object, per format (real corpus files)";
+
+const DCAP = "dcap-qvl Quote.parse";
+const PLAIN = "plain-JS DataView";
+const dcap = (b) => Quote.parse(b);
+
+// Targets from the issue: ours must be at least `ratio` times faster than that peer.
+const CASES = [
+  { label: "TDX quote v4", file: "tdx/go-tdx-guest-quote-v4-spr-e4.dat",
+    peers: { [DCAP]: dcap, [PLAIN]: decodeTdxQuoteV4 }, targets: { [DCAP]: 10 } },
+  { label: "TDX quote v5 (TD1.5)", file: "tdx/go-tdx-guest-quote-v5-td15.dat", peers: { [DCAP]: dcap } },
+  { label: "SGX quote v3", file: "sgx/dcap-qvl-sgx-quote-v3.dat", peers: { [DCAP]: dcap } },
+  { label: "SNP report v2", file: "snp/trustee-report-v2-milan.bin",
+    peers: { [PLAIN]: decodeSnpReport }, targets: { [PLAIN]: 1 } },
+  { label: "SNP report v3", file: "snp/ms-tee-av-report-v3-genoa.bin",
+    peers: { [PLAIN]: decodeSnpReport }, targets: { [PLAIN]: 1 } },
+  { label: "SNP report v5", file: "snp/oak-report-v5-turin.bin",
+    peers: { [PLAIN]: decodeSnpReport }, targets: { [PLAIN]: 1 } },
+  { label: "TDREPORT", file: "tdx/attestation-rs-tdreport-live.dat", peers: {} },
+  { label: "SNP cert table", file: "snp/constructed-certtable-vcek-milan.bin", peers: {} },
+];
+
+/** Hex and PEM strings of a decoded value: the information a peer must also give. */
+function payload(v, out = new Set()) {
+  if (typeof v === "string") {
+    if ((v.length >= 8 && /^[0-9a-f]+$/.test(v)) || v.startsWith("-----BEGIN")) out.add(v);
+  } else if (v && typeof v === "object") {
+    for (const x of Object.values(v)) payload(x, out);
+  }
+  return out;
+}
+
+/** A plain-JS peer must carry every hex/PEM value ours does, or the comparison is not fair. */
+function checkPeer(label, peerName, ours, theirs) {
+  const have = payload(theirs);
+  const missing = [...payload(ours)].filter((s) => !have.has(s));
+  if (missing.length) {
+    throw new Error(`${label}: peer "${peerName}" lacks ${missing.length} values ours gives (e.g. ${missing[0].slice(0, 40)})`);
+  }
+}
+
+export async function run(ctx) {
+  const rows = [];
+  const notes = [
+    `${DCAP} returns Uint8Array copies (no hex, PCK chain left as one blob); ours and ${PLAIN} return hex strings and split PEM certificates.`,
+    "ratio = peer ns / ours ns (above 1: ours is faster). core-only = copy in + core decode to the result table, no object.",
+  ];
+  for (const c of CASES) {
+    const bytes = data(c.file);
+    let ours = null, error = null;
+    try {
+      ours = decode(bytes);
+    } catch (e) {
+      error = `${e.code ?? e.name}: ${e.detail ?? e.message}`;
+    }
+    const candidates = {};
+    if (ours) {
+      candidates.ours = () => decode(bytes);
+      candidates.core = () => core.decode(0, load(bytes));
+    }
+    for (const [peerName, fn] of Object.entries(c.peers)) {
+      const theirs = fn(bytes);
+      if (ours && peerName === PLAIN) checkPeer(c.label, peerName, ours, theirs);
+      candidates[peerName] = () => fn(bytes);
+    }
+    const t = ctx.compare(candidates);
+    const peerNames = Object.keys(c.peers);
+    for (const peerName of peerNames.length ? peerNames : [null]) {
+      rows.push({
+        label: c.label,
+        file: c.file,
+        ours: t.ours ?? null,
+        core: t.core ?? null,
+        peerName,
+        peer: peerName ? t[peerName] : null,
+        target: c.targets?.[peerName],
+        error,
+      });
+    }
+  }
+  return { rows, notes };
+}
