@@ -141,7 +141,9 @@ export class Configfs {
   private fill(f: OpenFile, r: i32, pos: u32, len: u32): i32 {
     if (r <= 0) return r;
     if (<u32>r > this.tsm.profile.blobMax) return -Errno.EFBIG;
-    f.snapshot = f.item.blob(f.attr)!.slice(0);
+    // configfs copies the blob; cached blobs are never modified (a new report replaces them),
+    // so holding the same bytes is the same snapshot without a second 16 MiB.
+    f.snapshot = f.item.blob(f.attr);
     return serve(f.snapshot!, pos, len);
   }
 

@@ -209,15 +209,18 @@ export class Item {
    */
   complete(err: i32): i32 {
     const tsm = this.tsm;
+    const out = tsm.out, aux = tsm.aux, manifest = tsm.manifest;
     tsm.busy = null;
-    if (err == 0 && tsm.out === null) err = Errno.EIO; // a provider always sets outblob
-    const out = tsm.out;
+    tsm.out = null;
+    tsm.aux = null;
+    tsm.manifest = null;
+    if (err == 0 && out === null) err = Errno.EIO; // a provider always sets outblob
     if (err == 0 && out) err = outblobErrno(tsm.provider, tsm.profile.tdxQuoteBuffer, <u32>out.length);
     if (err) return -err;
     const sets = providerBlobs(tsm.provider, sevUsesSvsm(tsm.provider, this.serviceProvider));
     this.outblob = out;
-    this.auxblob = (sets & (1 << Attr.auxblob)) ? tsm.aux : null;
-    this.manifestblob = (sets & (1 << Attr.manifestblob)) ? tsm.manifest : null;
+    this.auxblob = (sets & (1 << Attr.auxblob)) ? aux : null;
+    this.manifestblob = (sets & (1 << Attr.manifestblob)) ? manifest : null;
     this.readGen = this.writeGen;
     return 0;
   }

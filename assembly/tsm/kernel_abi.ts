@@ -18,7 +18,7 @@ import {
 import { WAIT, GENERATE, OOPS, guidText } from "./item";
 import { Configfs, readView } from "./configfs";
 
-const kernels: Configfs[] = [];
+const kernels: (Configfs | null)[] = [];
 
 // ---- output view --------------------------------------------------------------------------
 let outView: Uint8Array = new Uint8Array(0);
@@ -59,6 +59,10 @@ export function tsm_kernel_new(profile: i32): i32 {
   if (profile < 0 || profile >= PROFILES.length) return -Errno.EINVAL;
   kernels.push(new Configfs(PROFILES[profile]));
   return kernels.length - 1;
+}
+/** Drops a kernel and everything it holds (items, cached blobs, descriptors). */
+export function tsm_kernel_free(k: i32): void {
+  if (k >= 0 && k < kernels.length) kernels[k] = null;
 }
 /** tsm_register: 0, -EBUSY, -ENODEV (provider not in this kernel), TSM_WAIT. */
 export function tsm_register(k: i32, provider: i32, floor: u32, svsm: bool): i32 {

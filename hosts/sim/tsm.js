@@ -79,6 +79,9 @@ function check(r, what) {
   return r;
 }
 
+// A dropped SimTsm frees its kernel (items and cached blobs) inside the shared core instance.
+const kernels = new FinalizationRegistry((k) => core.tsm_kernel_free(k));
+
 const clamp = (n) => Math.min(Math.max(0, Math.floor(n)), U32_MAX);
 
 export class SimTsm {
@@ -88,6 +91,7 @@ export class SimTsm {
     if (profile < 0) throw new RangeError(`unknown kernel profile ${kernel}`);
     this.kernel = kernel;
     this.k = check(core.tsm_kernel_new(profile), "kernel");
+    kernels.register(this, this.k);
     this.gen = null;
     this.busy = null; // resolves when the running report generation ends
     if (provider) this.#register(provider, { providerName, privlevelFloor, svsm });
@@ -135,6 +139,7 @@ export class SimTsm {
   /** mkdir report/<name>; "item/x" inside an item is EEXIST for a file, else EPERM (1.1). */
   async mkdir(path) {
     const [name, sub] = String(path).split(/\/(.*)/s);
+    if (name === "") throw errnoError(17, `mkdir ${path}`); // report/ itself
     if (sub !== undefined) {
       const mask = this.#mask(name, `mkdir ${path}`);
       const a = ATTRS.indexOf(sub);

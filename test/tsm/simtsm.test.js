@@ -114,6 +114,7 @@ test("mkdir/readdir/stat/open around items; flush applies inblob before close", 
   await fails(t.mkdir("x/y"), "EPERM");
   await fails(t.mkdir("x/inblob"), "EEXIST");
   await fails(t.mkdir("nope/y"), "ENOENT");
+  await fails(t.mkdir(""), "EEXIST");
   await fails(Promise.resolve().then(() => t.open("x", "privlevel", "w")), "ENOENT");
   await fails(Promise.resolve().then(() => t.open("x", "bogus", "r")), "ENOENT");
   await fails(Promise.resolve().then(() => t.open("nope", "inblob", "w")), "ENOENT");
