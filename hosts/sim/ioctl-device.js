@@ -13,7 +13,8 @@
 //   guestVmpl  the VMPL the simulated SEV guest runs at (default 0): lower vmpl -> INVALID_PARAM
 //   status     force this MSG_REPORT_RSP status (firmware error in the response)
 //   hostError  { code, fwError, vmmError }: the guest request fails with that errno and exitinfo2
-// The device records what it was asked in `calls` ({ syscall, path | request }).
+// The device records what it was asked in `calls` ({ syscall, path | request }); peek(address,
+// len) copies user memory, so tests can see what a request carried.
 import { constants } from "node:os";
 import { createProvider } from "./providers/index.js";
 import { encode, sizeOf } from "./encode.js";
@@ -190,5 +191,7 @@ export function createIoctlDevice(opts = {}) {
       if (!fds.delete(fd)) throw errnoError("EBADF", `close fd ${fd}`);
     },
     alloc: (size) => mem.alloc(size),
+    /** A copy of the caller's memory (tests look at what a request carried). */
+    peek: (address, len) => mem.user(address, len).slice(),
   };
 }
