@@ -96,7 +96,10 @@ function hexSpan(b, lo, hi) {
 const NOT_LATIN1 = /[^\x00-\xff]/;
 function text(b, a, len) {
   const s = latin1.decode(b.subarray(a, a + len));
-  return NOT_LATIN1.test(s) ? String.fromCharCode(...b.subarray(a, a + len)) : s;
+  if (!NOT_LATIN1.test(s)) return s;
+  let exact = "";
+  for (let i = a; i < a + len; i += 8192) exact += String.fromCharCode(...b.subarray(i, Math.min(i + 8192, a + len)));
+  return exact;
 }
 
 const u16 = (b, a) => b[a] | (b[a + 1] << 8);
@@ -115,9 +118,9 @@ function build(b, e, first, end) {
     if ((w & 0xff) !== OP_FIELD) continue;
     const type = w >> 8;
     if (type !== T_HEX && type !== T_GUID) continue;
-    const a = e[k + 2], end = a + (type === T_GUID ? 16 : e[k + 3]);
+    const a = e[k + 2], stop = a + (type === T_GUID ? 16 : e[k + 3]);
     if (a < lo) lo = a;
-    if (end > hi) hi = end;
+    if (stop > hi) hi = stop;
   }
   const hex = hi > lo ? hexSpan(b, lo, hi) : "";
   const h = (a, len) => hex.slice(2 * (a - lo), 2 * (a - lo + len));
