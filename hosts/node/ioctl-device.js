@@ -3,7 +3,7 @@
 //
 // Device interface (hosts/node/ioctl.js drives it; hosts/sim/ioctl-device.js implements the
 // same four calls as a simulated kernel):
-//   open(path) -> fd                      open(path, O_RDWR)
+//   open(path) -> fd                      open(path, O_RDWR | O_CLOEXEC)
 //   ioctl(fd, request, address) -> void   ioctl(fd, request, (void *)address)
 //   close(fd)
 //   alloc(size) -> { address, bytes, free() }
@@ -18,6 +18,7 @@ import koffi from "koffi";
 import { constants } from "node:os";
 
 const O_RDWR = 2;
+const O_CLOEXEC = 0o2000000; // a child process must not inherit the guest device
 const errnoName = new Map(Object.entries(constants.errno).map(([k, v]) => [v, k]));
 
 let libc;
@@ -43,7 +44,7 @@ function check(r, syscall, what) {
 
 export const libcDevice = Object.freeze({
   name: "libc",
-  open: (path) => check(calls().open(path, O_RDWR), "open", path),
+  open: (path) => check(calls().open(path, O_RDWR | O_CLOEXEC), "open", path),
   ioctl(fd, request, address) {
     check(calls().ioctl(fd, request, "uintptr_t", BigInt(address)), "ioctl", `0x${(request >>> 0).toString(16)}`);
   },

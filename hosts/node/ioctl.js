@@ -291,40 +291,35 @@ export function ioctlProvider(name, { device = libcDevice, extended = true } = {
 }
 
 const ADVICE = {
-  ENOENT: {
-    sev_guest: "no /dev/sev-guest: not an SEV-SNP guest, or sev-guest module not loaded",
-    tdx_guest: "no /dev/tdx_guest: not a TDX guest, or tdx-guest module not loaded",
-  },
-  EACCES: (path) => `${path} is root-only: run as root or grant access with a udev rule`,
+  sev_guest: "no /dev/sev-guest: not an SEV-SNP guest, or sev-guest module not loaded",
+  tdx_guest: "no /dev/tdx_guest: not a TDX guest, or tdx-guest module not loaded",
+  any: `no ${Object.values(DEVICES).join(" or ")}: not a confidential guest, or its guest driver (sev-guest, tdx-guest) is not loaded`,
 };
 
-function openError(e, name) {
-  const path = DEVICES[name];
+/** The TsmError for a device that would not open; `missing` is the advice when it does not exist. */
+function openError(e, path, missing) {
   const code = e?.code ?? "EIO";
-  const advice = code === "ENOENT" ? ADVICE.ENOENT[name] : code === "EACCES" || code === "EPERM" ? ADVICE.EACCES(path) : "";
+  const advice = code === "ENOENT" ? missing
+    : code === "EACCES" || code === "EPERM" ? `${path} is root-only: run as root or grant access with a udev rule` : "";
   return new TsmError({ code, errno: e?.errno ?? errnoNumber(code) ?? 0, message: `open ${path}: ${code}`, advice, cause: e });
 }
 
 /** The provider whose device opens: `provider` if given, else sev_guest, then tdx_guest. */
 async function probe(device, provider) {
   const names = provider ? [provider] : Object.keys(DEVICES);
-  const errors = [];
+  const failures = [];
   for (const name of names) {
     if (!DEVICES[name]) throw new TypeError(`no legacy device for provider ${name} (known: ${Object.keys(DEVICES).join(", ")})`);
     try {
       await device.close(await device.open(DEVICES[name]));
       return name;
     } catch (e) {
-      errors.push(openError(e, name));
+      failures.push({ e, name });
     }
   }
-  // The most telling failure: a device that exists but would not open, else the first missing one.
-  const err = errors.find((x) => x.code !== "ENOENT") ?? errors[0];
-  if (errors.length > 1 && err.code === "ENOENT") {
-    err.advice = `no ${Object.values(DEVICES).join(" or ")}: not a confidential guest, or its guest driver (sev-guest, tdx-guest) is not loaded`;
-    err.message = `${err.detail} (${err.advice})`;
-  }
-  throw err;
+  // The most telling failure: a device that exists but would not open, else "none of them".
+  const f = failures.find(({ e }) => e?.code !== "ENOENT") ?? failures[0];
+  throw openError(f.e, DEVICES[f.name], failures.length > 1 ? ADVICE.any : ADVICE[f.name]);
 }
 
 /**

@@ -216,7 +216,7 @@ test("sev_guest: extended = false uses SNP_GET_REPORT (no certificates)", async 
   const r = await getReport({ inblob: inblob(7), privlevel: 1 }, { backend: await ioctlBackend.open({ device, extended: false }) });
   assert.equal(ioctls(device), [IOCTL.SNP_GET_REPORT]);
   assert.equal(snpFields(r.outblob), { vmpl: 1, reportData: hex(inblob(7)) });
-  assert.ok(!r.auxblob || r.auxblob.length === 0);
+  assert.equal(r.auxblob, new Uint8Array(0), "auxblob shown but empty, as configfs reads it with no certificates");
 });
 
 // Firmware status in MSG_REPORT_RSP -> errno, as the configfs provider maps it (spec 3.2 step 4).
@@ -330,6 +330,23 @@ test("simulated device: a pointer outside the caller's memory is EFAULT, an unkn
   await rejects(device.ioctl(fd, IOCTL.SNP_GET_REPORT, g.address), (e) => assert.is(e.code, "EFAULT"));
   await rejects(device.ioctl(fd, IOCTL.SNP_GET_DERIVED_KEY + 0x10, g.address), (e) => assert.is(e.code, "ENOTTY"));
   assert.is(getField(g.bytes, LAYOUTS.snp_guest_request_ioctl, "exitinfo2"), 0xffn, "exitinfo2 copied back as the kernel set it");
+});
+
+test("a device that exists but will not open wins over a missing one: EACCES with advice", async () => {
+  const sim = createIoctlDevice({ provider: "tdx_guest" });
+  const device = {
+    ...sim,
+    open(path) {
+      if (path === "/dev/tdx_guest") throw Object.assign(new Error("open: EACCES"), { code: "EACCES", errno: 13 });
+      return sim.open(path);
+    },
+  };
+  await rejects(ioctlBackend.open({ device }), (e) => {
+    assert.instance(e, TsmError);
+    assert.is(e.code, "EACCES");
+    assert.is(e.detail, "open /dev/tdx_guest: EACCES");
+    assert.match(e.advice, "run as root");
+  });
 });
 
 // ---- the real koffi path on this machine ------------------------------------------------------
