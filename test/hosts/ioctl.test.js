@@ -13,7 +13,7 @@ import { TsmError } from "../../hosts/node/errors.js";
 import { libcDevice } from "../../hosts/node/ioctl-device.js";
 import {
   ioctlBackend, IOCTL, LAYOUTS, getField, setFields, snpGetReport, snpGetExtReport, tdxGetReport0,
-  trimCertificates, splitExitinfo2,
+  trimCertificates, splitExitinfo2, reportFromResponse,
 } from "../../hosts/node/ioctl.js";
 import { createIoctlDevice } from "../../hosts/sim/ioctl-device.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
@@ -269,6 +269,14 @@ test("sev_guest: certs_len that is not a multiple of 4096, or above 16 KiB -> EI
   for (const certsLen of [100, 4097, 20480]) {
     await rejects(snpGetExtReport(device, fd, { userData: inblob(), certsLen }), (e) => assert.is(e.code, "EINVAL", `certs_len ${certsLen}`));
   }
+});
+
+test("MSG_REPORT_RSP: report_size beyond the 4000-byte response -> ENOMEM; else exactly report_size bytes after the header", () => {
+  const resp = new Uint8Array(4000).map((_, i) => i & 0xff);
+  setFields(resp, LAYOUTS.snp_report_resp, { status: 0, report_size: 3969 });
+  assert.throws(() => reportFromResponse(resp), (e) => e.code === "ENOMEM");
+  setFields(resp, LAYOUTS.snp_report_resp, { report_size: 10 });
+  assert.equal(reportFromResponse(resp), resp.slice(32, 42));
 });
 
 // ---- TDX over the simulated /dev/tdx_guest ----------------------------------------------------
