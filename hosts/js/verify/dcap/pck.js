@@ -1,0 +1,168 @@
+// The PCK certificate: which certificates of a PCK chain play which role, and the Intel SGX
+// extensions on the leaf (Intel "SGX PCK Certificate and Certificate Revocation List Profile
+// Specification", section 1.3.5 "Intel SGX Extensions", OID 1.2.840.113741.1.13.1): the platform's
+// FMSPC and PCE-ID (which TCB info applies) and the TCB the key was certified at (the 16 CPUSVN
+// components and PCESVN that select the TCB level).
+import { CertError, commonName, extensionValue, hex, parseCertificates, toBytes } from "../x509.js";
+
+const SGX = "1.2.840.113741.1.13.1";
+export const SGX_OIDS = Object.freeze({
+  extensions: SGX,
+  ppid: `${SGX}.1`,
+  tcb: `${SGX}.2`,
+  pceSvn: `${SGX}.2.17`,
+  cpuSvn: `${SGX}.2.18`,
+  pceId: `${SGX}.3`,
+  fmspc: `${SGX}.4`,
+  sgxType: `${SGX}.5`,
+  platformInstanceId: `${SGX}.6`,
+  configuration: `${SGX}.7`,
+});
+
+// SGX Type (Profile spec 1.3.5, sgxType ENUMERATED).
+const SGX_TYPES = ["Standard", "Scalable", "ScalableWithIntegrity"];
+
+// The CN phrases Intel's QVL uses to tell chain members apart (QVL X509Constants).
+export const PCK_CN = "SGX PCK Certificate";
+export const PLATFORM_CA_CN = "Intel SGX PCK Platform CA";
+export const PROCESSOR_CA_CN = "Intel SGX PCK Processor CA";
+
+const fail = (field, message) => new CertError("BAD_CERTIFICATE", `SGX extension ${field}: ${message}`, { field: `sgxExtensions.${field}` });
+
+// ---- a bounded DER reader: just enough for the SGX extension's SEQUENCE/OID/value tree -------
+
+/** One TLV at `off` within b[.., end): { tag, start (contents), end }. Throws on overrun. */
+function tlv(b, off, end, field) {
+  if (off + 2 > end) throw fail(field, `truncated TLV at byte ${off}`);
+  const tag = b[off];
+  let len = b[off + 1];
+  let start = off + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 3 || start + n > end) throw fail(field, `bad DER length at byte ${off}`);
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + b[start + i];
+    start += n;
+  }
+  if (start + len > end) throw fail(field, `DER value at byte ${off} runs past its container`);
+  return { tag, start, end: start + len };
+}
+
+/** The children of a constructed value. */
+function children(b, node, field) {
+  const out = [];
+  for (let off = node.start; off < node.end;) {
+    const c = tlv(b, off, node.end, field);
+    out.push(c);
+    off = c.end;
+  }
+  return out;
+}
+
+function oidText(b, node) {
+  const parts = [];
+  let v = 0;
+  for (let i = node.start; i < node.end; i++) {
+    v = v * 128 + (b[i] & 0x7f);
+    if (!(b[i] & 0x80)) {
+      if (!parts.length) parts.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
+      else parts.push(v);
+      v = 0;
+    }
+  }
+  return parts.join(".");
+}
+
+/** SEQUENCE { SEQUENCE { OID, value }, ... } as a Map oid -> value node. */
+function oidMap(b, node, field) {
+  if (node.tag !== 0x30) throw fail(field, "expected a SEQUENCE");
+  const map = new Map();
+  for (const pair of children(b, node, field)) {
+    const kv = pair.tag === 0x30 ? children(b, pair, field) : [];
+    if (kv.length !== 2 || kv[0].tag !== 0x06) throw fail(field, "expected SEQUENCE { OID, value }");
+    map.set(oidText(b, kv[0]), kv[1]);
+  }
+  return map;
+}
+
+function need(map, oid, field, tag) {
+  const v = map.get(oid);
+  if (!v) throw fail(field, "missing");
+  if (v.tag !== tag) throw fail(field, `expected tag 0x${tag.toString(16)}, got 0x${v.tag.toString(16)}`);
+  return v;
+}
+
+function uint(b, node, field) {
+  const n = node.end - node.start;
+  if (n < 1 || n > 3 || (b[node.start] & 0x80)) throw fail(field, "not a small non-negative INTEGER");
+  let v = 0;
+  for (let i = node.start; i < node.end; i++) v = v * 256 + b[i];
+  return v;
+}
+
+const octets = (b, node) => b.subarray(node.start, node.end);
+
+/**
+ * The Intel SGX extensions of a PCK certificate: { ppid, fmspc, pceId (hex), tcb: { compSvn
+ * [16 numbers], pceSvn, cpuSvn (hex) }, sgxType, platformInstanceId?, configuration? }.
+ * Throws CertError (BAD_CERTIFICATE, field sgxExtensions.*) when absent or malformed.
+ */
+export function pckExtensions(cert) {
+  const raw = extensionValue(cert, SGX_OIDS.extensions);
+  if (!raw) throw fail("", `${commonName(cert)} has no Intel SGX extensions (${SGX})`);
+  const b = toBytes(raw);
+  const top = oidMap(b, tlv(b, 0, b.length, ""), "");
+  const tcbMap = oidMap(b, need(top, SGX_OIDS.tcb, "tcb", 0x30), "tcb");
+  const compSvn = [];
+  for (let i = 1; i <= 16; i++) compSvn.push(uint(b, need(tcbMap, `${SGX_OIDS.tcb}.${i}`, `tcb.comp${i}`, 0x02), `tcb.comp${i}`));
+  const out = {
+    ppid: hex(octets(b, need(top, SGX_OIDS.ppid, "ppid", 0x04))),
+    fmspc: hex(octets(b, need(top, SGX_OIDS.fmspc, "fmspc", 0x04))),
+    pceId: hex(octets(b, need(top, SGX_OIDS.pceId, "pceId", 0x04))),
+    tcb: {
+      compSvn,
+      pceSvn: uint(b, need(tcbMap, SGX_OIDS.pceSvn, "tcb.pceSvn", 0x02), "tcb.pceSvn"),
+      cpuSvn: hex(octets(b, need(tcbMap, SGX_OIDS.cpuSvn, "tcb.cpuSvn", 0x04))),
+    },
+  };
+  if (out.fmspc.length !== 12) throw fail("fmspc", `expected 6 bytes, got ${out.fmspc.length / 2}`);
+  if (out.pceId.length !== 4) throw fail("pceId", `expected 2 bytes, got ${out.pceId.length / 2}`);
+  const type = need(top, SGX_OIDS.sgxType, "sgxType", 0x0a);
+  const t = uint(b, type, "sgxType");
+  out.sgxType = SGX_TYPES[t] ?? `unknown(${t})`;
+  const pi = top.get(SGX_OIDS.platformInstanceId);
+  if (pi?.tag === 0x04) out.platformInstanceId = hex(octets(b, pi));
+  const conf = top.get(SGX_OIDS.configuration);
+  if (conf?.tag === 0x30) {
+    // Configuration (Scalable platforms): dynamicPlatform .7.1, cachedKeys .7.2, smtEnabled .7.3.
+    const names = ["dynamicPlatform", "cachedKeys", "smtEnabled"];
+    const cm = oidMap(b, conf, "configuration");
+    out.configuration = {};
+    names.forEach((n, i) => {
+      const v = cm.get(`${SGX_OIDS.configuration}.${i + 1}`);
+      if (v?.tag === 0x01) out.configuration[n] = b[v.start] !== 0;
+    });
+  }
+  return out;
+}
+
+/**
+ * Splits a PCK chain (any order, as PEM/DER/certificates) into { leaf, cas: [..others] }; the
+ * leaf is the one certificate whose CN names an SGX PCK Certificate.
+ */
+export function pckChainParts(input) {
+  const certs = parseCertificates(input);
+  const leaves = certs.filter((c) => commonName(c).includes(PCK_CN));
+  if (leaves.length !== 1) {
+    throw new CertError("BAD_CERTIFICATE", `expected one "${PCK_CN}" in the PCK chain, found ${leaves.length} among ${certs.map(commonName).join(", ") || "none"}`, { field: "pckCertChain" });
+  }
+  return { leaf: leaves[0], cas: certs.filter((c) => c !== leaves[0]), certs };
+}
+
+/** "processor" or "platform": which PCK CA issued the leaf (names the PCK CRL to fetch). */
+export function pckCaKind(leaf) {
+  const issuerCn = leaf.issuerName.getField("CN")[0] ?? "";
+  if (issuerCn.includes("Processor")) return "processor";
+  if (issuerCn.includes("Platform")) return "platform";
+  return undefined;
+}
