@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { DATA, data } from "../data.js";
-import { decode, render, DecodeError } from "../../hosts/js/decode.js";
+import { decode, render, locate, DecodeError } from "../../hosts/js/decode.js";
 import { FORMATS } from "../../hosts/js/formats.js";
 
 // decode() builds its value from the core's result table; render() prints the core's JSON. They
@@ -92,6 +92,15 @@ test("values built from the table keep their JS types: numbers, decimal u64 stri
   assert.type(q.header.qeVendorId, "string");
   assert.is(q.header.qeVendorId, "939a7233f79c4ca9940a0db3957f0607");
   assert.ok(Array.isArray(q.signatureData.certificationData.qeReportCertificationData.certificationData.pckCertChain));
+});
+
+test("u64 above 2^53 stays exact (SNP reported TCB with a high microcode byte)", () => {
+  const bytes = data("snp/oak-report-v5-turin.bin");
+  const [at, len] = locate(bytes).get("reportedTcb.raw");
+  assert.is(len, 8);
+  const exact = new DataView(bytes.buffer, bytes.byteOffset + at, 8).getBigUint64(0, true);
+  assert.ok(exact > 2n ** 53n, "the sample must exercise the BigInt path");
+  assert.is(decode(bytes).reportedTcb.raw, exact.toString());
 });
 
 test.run();
