@@ -98,7 +98,9 @@ export class ReportMachine {
  * Gets one attestation report.
  * request: { inblob (1-64 bytes), privlevel?, serviceProvider?, serviceGuid?,
  *   serviceManifestVersion?, auxblob? (default true: read it when the provider shows it) }
- * options: { backend?: "configfs" | "sim" | object with mkdir/rmdir/read/write(path[, bytes]),
+ * options: { backend?: "configfs" | "sim" | "ioctl" (kernels before 6.7: /dev/sev-guest, or
+ *   /dev/tdx_guest which gives a TDREPORT, not a quote; see ioctl.js for its options) | object
+ *   with mkdir/rmdir/read/write(path[, bytes]),
  *   root? (configfs; default /sys/kernel/config/tsm/report), retries? (default 3), signal?,
  *   sim? (a SimTsm for the sim backend) }
  * Resolves to { provider, outblob, auxblob?, manifestblob?, generation (bigint), attempts };
@@ -142,6 +144,7 @@ async function openBackend(options) {
   const b = options.backend ?? "configfs";
   if (typeof b === "object" && b) return b;
   if (b === "configfs") return configfsBackend(options.root ?? DEFAULT_ROOT);
+  if (b === "ioctl") return (await import("./ioctl.js")).ioctlBackend.open(options);
   if (b === "sim") {
     const { simBackend } = await import("./sim-backend.js");
     return simBackend(options.sim);

@@ -10,10 +10,16 @@ import { renderErrorJson, renderErrorText } from "../../assembly/render/error";
 import { FsResult, readFile, readFd, writeRaw } from "./fs";
 import { Args } from "./args";
 import { formatId, FORMAT_NAMES } from "./formats";
+import { cmdReport, ReportIo, REPORT_FLAGS, REPORT_OPTIONS } from "./report";
 
 const USAGE = "usage: tsmkit.wasm <command> [options]\n\n" +
   "commands:\n" +
   "  show    decode evidence: show [--json] [--format " + FORMAT_NAMES + "] FILE|-\n" +
+  "  report  acquire evidence through configfs-tsm on a preopened directory:\n" +
+  "          report [--root DIR] (--inblob HEX | --inblob-file F | --nonce) [--privlevel N]\n" +
+  "                 [--service-provider S --service-guid G --service-manifest-version N]\n" +
+  "                 [--no-aux] [--retries N] [--out F] [--aux F] [--manifest F] [--json]\n" +
+  "          (default root: /sys/kernel/config/tsm/report, else /tsm)\n" +
   "  help    this text\n";
 
 function out(s: string): void { writeString(1, s); }
@@ -65,6 +71,10 @@ function main(): i32 {
   if (cmd == "show") {
     if (!a.parse(["json"], ["format", "provider"])) { err("tsmkit show: " + a.error + "\n"); return 2; }
     return cmdShow(a);
+  }
+  if (cmd == "report") {
+    if (!a.parse(REPORT_FLAGS, REPORT_OPTIONS)) { err("tsmkit report: " + a.error + "\n"); return 2; }
+    return cmdReport(a, new ReportIo(out, err, flushOutput, show));
   }
   err("tsmkit: unknown command \"" + cmd + "\"\n" + USAGE);
   return 2;

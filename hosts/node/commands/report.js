@@ -12,7 +12,8 @@ const HELP = `usage: tsmkit report [--backend configfs|sim] [--root DIR] [--prov
          (--inblob HEX | --inblob-file F | --nonce) [--privlevel N]
          [--service-provider S --service-guid G --service-manifest-version N] [--no-aux]
          [--retries N] [--out F] [--aux F] [--manifest F] [--json]
-  --backend   configfs (default, root ${DEFAULT_ROOT}) or sim (the built-in software TSM)
+  --backend   configfs (default, root ${DEFAULT_ROOT}), sim (the built-in software TSM) or
+              ioctl (kernels before 6.7: /dev/sev-guest; /dev/tdx_guest gives a TDREPORT)
   --provider  sim only: tdx_guest (default), sev_guest or arm_cca_guest
   --kernel    sim only: kernel profile 6.7, 6.11, 6.16 or 7.0 (default)
   --nonce     64 random bytes as inblob`;
@@ -54,7 +55,7 @@ export async function run(argv, io) {
   const { values } = parse(argv, OPTIONS, { positionals: [0, 0], help: HELP });
   if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
   const backend = values.backend ?? "configfs";
-  if (backend !== "configfs" && backend !== "sim") throw new UsageError(`unknown backend "${backend}"\n${HELP}`);
+  if (!["configfs", "sim", "ioctl"].includes(backend)) throw new UsageError(`unknown backend "${backend}"\n${HELP}`);
   if (backend !== "sim" && (values.provider || values.kernel)) throw new UsageError("--provider and --kernel choose what the simulator emulates; they need --backend sim");
   const request = {
     inblob: await inblobOf(values, io.stdin),
@@ -82,14 +83,15 @@ export async function run(argv, io) {
     if (report[name] === undefined) { io.stderr.write(`tsmkit report: ${report.provider} gave no ${name}; ${values[flag]} not written\n`); continue; }
     await writeFile(values[flag], report[name]);
   }
-  const format = PROVIDER_FORMATS[report.provider];
+  // Detect rather than map from the provider: tdx_guest over the legacy ioctl gives a TDREPORT.
+  const decodable = Object.hasOwn(PROVIDER_FORMATS, report.provider);
   if (!values.json) {
     io.stdout.write(`provider: ${report.provider}\ngeneration: ${report.generation}\nattempts: ${report.attempts}\n` +
       ["outblob", "auxblob", "manifestblob"].filter((n) => report[n]).map((n) => `${n}: ${report[n].length} bytes\n`).join("") + "\n");
   }
-  if (!format) {
+  if (!decodable) {
     io.stderr.write(`tsmkit report: no decoder for ${report.provider} evidence yet; raw outblob ${values.out ? `in ${values.out}` : "not printed"}\n`);
     return 0;
   }
-  return print(report.outblob, { json: values.json, format }, io) === 0 ? 0 : 1;
+  return print(report.outblob, { json: values.json }, io) === 0 ? 0 : 1;
 }
