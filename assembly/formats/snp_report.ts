@@ -15,6 +15,7 @@ import { TcbKind, tcbKindOf, tcbVariants, productOf } from "./snp_tcb";
 export const SNP_REPORT_SIZE: u32 = 0x4a0;
 const SIGNATURE_OFFSET: u32 = 0x2a0;
 const KEY_INFO_OFFSET: u32 = 0x48;
+const VMPL_OFFSET: u32 = 0x30;
 const SIG_ALGO_OFFSET: u32 = 0x34;
 const CPUID_OFFSET: u32 = 0x188;
 const SIG_ALGO_ECDSA_P384_SHA384: u32 = 1;
@@ -65,7 +66,7 @@ const ROWS: Row[] = [
   row(f("policy", 0x008, 8, T.U64, POLICY_BITS)),
   row(f("familyId", 0x010, 16, T.HEX)),
   row(f("imageId", 0x020, 16, T.HEX)),
-  row(f("vmpl", 0x030, 4, T.U32)),
+  row(f("vmpl", VMPL_OFFSET, 4, T.U32)),
   row(f("signatureAlgo", SIG_ALGO_OFFSET, 4, T.U32)),
   tcbRow("currentTcb", 0x038),
   row(f("platformInfo", 0x040, 8, T.U64, PLATFORM_INFO_BITS)),
@@ -107,11 +108,15 @@ function supported(version: u32): bool {
   return version == 2 || version == 3 || version == 5;
 }
 
-/** For detect: a full-size report with a version up to 5 (4 too, to name it) and ECDSA P-384. */
+/**
+ * For detect: version 2-5 (4 too, so its error names it), VMPL 0-3 and ECDSA P-384. A short input
+ * that passes is still taken as a report, so its error says TRUNCATED rather than "unknown".
+ */
 export function looksLikeSnpReport(len: u32): bool {
-  if (len < SNP_REPORT_SIZE) return false;
+  if (len < SIG_ALGO_OFFSET + 4) return false;
   const version = u32at(0);
-  return version >= 2 && version <= 5 && u32at(SIG_ALGO_OFFSET) == SIG_ALGO_ECDSA_P384_SHA384;
+  return version >= 2 && version <= 5 && u32at(VMPL_OFFSET) <= 3 &&
+    u32at(SIG_ALGO_OFFSET) == SIG_ALGO_ECDSA_P384_SHA384;
 }
 
 function emitKeyInfo(r: Field): bool {

@@ -140,11 +140,13 @@ test("the 1185-byte bad-signature sample decodes; it differs from its good twin 
   assert.equal(differing, ["reportId"]);
 });
 
-test("the truncated LIT sample fails with TRUNCATED", () => {
-  const e = decodeError(() => decodeSnpReport(data("snp/lit-sev-snp-utils-report-corrupt.bin")));
-  assert.is(e.code, "TRUNCATED");
-  assert.is(e.format, "snp-report");
-  assert.match(e.detail, "1184");
+test("the truncated LIT sample fails with TRUNCATED, also when the format is detected", () => {
+  const corrupt = data("snp/lit-sev-snp-utils-report-corrupt.bin");
+  for (const e of [decodeError(() => decodeSnpReport(corrupt)), decodeError(() => decode(corrupt))]) {
+    assert.is(e.code, "TRUNCATED");
+    assert.is(e.format, "snp-report");
+    assert.match(e.detail, "1184");
+  }
 });
 
 test("the Azure HCL wrapper is refused as a raw report, and is not detected as one", () => {
