@@ -13,14 +13,33 @@ export function anchors(pki) {
   };
 }
 
-/** Writes the anchors into dir (created if missing); returns the paths written. */
+/**
+ * File name -> bytes of the simulator's Intel collateral (TCB info, QE identity, their signing
+ * chain, root and PCK CRLs), named as `tsmkit verify --collateral DIR` finds them.
+ */
+export function collateral(pki) {
+  const i = pki.intel;
+  return {
+    "tcbinfo.json": i.tcbInfo,
+    "qeidentity.json": i.qeIdentity,
+    "tcb-signing-chain.pem": pem(i.tcbSigning.cert) + pem(i.root.cert),
+    "root-ca-crl.der": new Uint8Array(i.rootCrl.rawData),
+    "pck-crl.der": new Uint8Array(i.pckCrl.rawData),
+  };
+}
+
+/**
+ * Writes the anchors, and the collateral a DCAP verifier needs for simulator quotes, into dir
+ * (created if missing); returns the paths written.
+ */
 export async function writeRoots(dir, { pki } = {}) {
   const p = pki ?? await sharedPki();
   await mkdir(dir, { recursive: true });
+  const files = { ...Object.fromEntries(Object.entries(anchors(p)).map(([n, c]) => [n, pem(c)])), ...collateral(p) };
   const written = [];
-  for (const [name, cert] of Object.entries(anchors(p))) {
+  for (const [name, bytes] of Object.entries(files)) {
     const path = join(dir, name);
-    await writeFile(path, pem(cert));
+    await writeFile(path, bytes);
     written.push(path);
   }
   return written;

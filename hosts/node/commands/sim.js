@@ -1,0 +1,46 @@
+// `tsmkit sim mount DIR [--provider P] [--kernel V] [...]`: serve the software TSM as a real
+// filesystem (FUSE) in the foreground until SIGINT/SIGTERM.
+// `tsmkit sim roots DIR`: write the simulator's trust anchors and Intel collateral for verifiers.
+import { parse, UsageError } from "./args.js";
+
+const HELP = `usage: tsmkit sim mount DIR [--provider tdx_guest|sev_guest|arm_cca_guest] [--kernel 6.7|6.11|6.16|7.0]
+                      [--privlevel-floor N] [--svsm] [--latency MS] [--fault EBUSY|EINTR|ETIMEDOUT|EIO|empty]
+       tsmkit sim roots DIR
+  The mount shows what /sys/kernel/config/tsm shows: point clients at DIR/report.
+  Set TSMKIT_SIM_PKI=FILE so \`sim mount\` and \`sim roots\` (separate processes) share one test PKI.`;
+
+export async function run(argv, io) {
+  const [sub, ...rest] = argv;
+  if (sub === "roots") {
+    const { values, positionals } = parse(rest, {}, { positionals: [1, 1], help: HELP });
+    if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
+    const { writeRoots } = await import("../../sim/roots.js");
+    for (const path of await writeRoots(positionals[0])) io.stdout.write(`${path}\n`);
+    return 0;
+  }
+  if (sub === "mount") {
+    const { values, positionals } = parse(rest, {
+      provider: { type: "string" }, kernel: { type: "string" }, "privlevel-floor": { type: "string" },
+      svsm: { type: "boolean" }, latency: { type: "string" }, fault: { type: "string" },
+    }, { positionals: [1, 1], help: HELP });
+    if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
+    const num = (v, name) => {
+      if (v === undefined) return undefined;
+      if (!/^\d+$/.test(v)) throw new UsageError(`--${name} takes a non-negative integer, got "${v}"`);
+      return Number(v);
+    };
+    const { runMount } = await import("../../sim/mount.js");
+    try {
+      return await runMount(positionals[0], {
+        provider: values.provider, kernel: values.kernel, privlevelFloor: num(values["privlevel-floor"], "privlevel-floor"),
+        svsm: values.svsm, providerOptions: { latencyMs: num(values.latency, "latency"), fault: values.fault },
+        stdout: io.stdout,
+      });
+    } catch (e) {
+      if (e instanceof TypeError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") { io.stdout.write(HELP + "\n"); return sub ? 0 : 2; }
+  throw new UsageError(`unknown sim command "${sub}"\n${HELP}`);
+}
