@@ -136,7 +136,7 @@ export async function verifyDcapQuote(bytes, opts = {}) {
     if (!ca) return { ok: false, detail: "no PCK CA to check the PCK CRL with" };
     return checkCrl(collateral.pckCrl, { issuer: ca, now, certs: [leaf] });
   });
-  const signingChainOk = await checks.run("dcap.tcbSigningChain", async () => {
+  await checks.run("dcap.tcbSigningChain", async () => {
     if (!tcbSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate in the TCB info issuer chain` };
     return verifyChain(tcbSigner, { intermediates: collateral.tcbSigningChain, roots, now });
   });
@@ -144,8 +144,10 @@ export async function verifyDcapQuote(bytes, opts = {}) {
   // -- TCB info
   const info = tcbInfo.info;
   await checks.run("dcap.tcbInfo.signature", async () => {
-    const ok = tcbSigner && signingChainOk && (await signedBy(tcbInfo, tcbSigner));
-    return { ok, detail: ok ? `TCB info (${tcbInfo.signed.length} bytes) signed by ${TCB_SIGNING_CN}` : "TCB info signature does not verify over its exact bytes with a trusted TCB signing key" };
+    // The signature alone: whether the signer is trusted at `now` is dcap.tcbSigningChain's verdict.
+    if (!tcbSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate to check the TCB info signature with` };
+    const ok = await signedBy(tcbInfo, tcbSigner);
+    return { ok, detail: ok ? `TCB info (${tcbInfo.signed.length} bytes) signed by ${TCB_SIGNING_CN}` : "TCB info signature does not verify over its exact bytes" };
   });
   checks.record("dcap.tcbInfo.window", windowAt(info, now, "TCB info"));
   await checks.run("dcap.tcbInfo.platform", () => {
@@ -162,7 +164,8 @@ export async function verifyDcapQuote(bytes, opts = {}) {
   await checks.run("dcap.qeIdentity.signature", async () => {
     const qeSigner = signer(collateral.qeIdentityChain);
     if (!qeSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate in the QE identity issuer chain` };
-    if (qeSigner !== tcbSigner || !signingChainOk) {
+    // A QE identity chain other than the TCB info's is checked here; the shared one already was.
+    if (!equalBytes(new Uint8Array(qeSigner.rawData), new Uint8Array(tcbSigner?.rawData ?? new ArrayBuffer(0)))) {
       const c = await verifyChain(qeSigner, { intermediates: collateral.qeIdentityChain, roots, now });
       if (!c.ok) return c;
     }
@@ -197,7 +200,9 @@ export async function verifyDcapQuote(bytes, opts = {}) {
     return { ok: true, detail: `TCB level ${platformLevel.date ?? ""} ${platformLevel.status}${platformLevel.advisoryIds.length ? ` (${platformLevel.advisoryIds.join(", ")})` : ""}`.replace("  ", " ") };
   });
   let status, advisoryIds = [];
-  if (platformLevel && qeLevel && (!module || module.ok)) {
+  // A TCB status is only reported for evidence that is genuine: with any failed check above, the
+  // verdict's status stays "Failed" so that no caller reads "UpToDate" off a forged quote.
+  if (checks.ok && platformLevel && qeLevel) {
     const c = combineStatus({ platformLevel, module, qeLevel });
     status = c.status;
     advisoryIds = c.advisoryIds;
