@@ -104,6 +104,8 @@ test("dcap-qvl v5 outdated pair at 2026-03-20T10:41:14Z is not UpToDate (TD 1.5,
 // go-tdx-guest TestNegativeVerification recipes (set byte = value on a copy) and the check that
 // must reject each.
 const TAMPER = [
+  [0x00, 0x03, "decode", "UNSUPPORTED_TYPE"], // version 3 with a TDX TEE type
+  [0x278, 0x10, "decode", "BAD_LENGTH"], // certification data size no longer fits
   [0x1343, 0x32, "decode", "pckCertChain.2"], // breaks the root's PEM framing: the chain does not parse
   [0x1329, 0x32, "dcap.root", "not a trusted root"],
   [0xf5f, 0x32, "dcap.pckCa", "signature does not verify"],
@@ -122,6 +124,19 @@ for (const [at, value, check, why] of TAMPER) {
     assert.match(checkOf(v, check).detail, why);
   });
 }
+
+test("go-tdx-guest v5 TD 1.5 sample: chain, TDX module TDX_01 and TCB level pass against its 2026-02 TCB info; missing CRLs and a stale QE identity fail", async () => {
+  const v = await verifyDcapQuote(data("tdx/go-tdx-guest-quote-v5-td15.dat"), {
+    now: "2026-02-03T01:00:00Z",
+    collateral: { tcbInfo: data(`${I}go-tdx-guest-tcbinfo-tdx-90c06f000000-2602.json`), qeIdentity: data(`${I}go-tdx-guest-qeidentity-td-qe-2306.json`), tcbSigningChain: data(`${I}dcap-qvl-tcb-signing-chain.pem`) },
+  });
+  for (const name of ["dcap.quoteSignature", "dcap.qeReportData", "dcap.pckLeaf", "dcap.pckCa", "dcap.root", "dcap.tcbInfo.signature", "dcap.tcbInfo.window", "dcap.tcbInfo.platform", "dcap.qeIdentity.match", "dcap.tcbLevel"]) {
+    assert.ok(checkOf(v, name).ok, `${name} passed`);
+  }
+  assert.match(checkOf(v, "dcap.tdxModule").detail, "TDX_01 ISVSVN 11");
+  assert.equal(failed(v), ["dcap.rootCrl", "dcap.pckCrl", "dcap.qeIdentity.window"]);
+  assert.is(v.status, "Failed");
+});
 
 test("collateral outside its window: before the QE identity's issueDate, after the TCB info's nextUpdate", async () => {
   const collateral = data(`${I}dcap-qvl-tdx-collateral-bundle.json`);

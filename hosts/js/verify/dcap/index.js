@@ -10,7 +10,7 @@ import { resolveRoots } from "../roots.js";
 import { checkCrl, checkLink, commonName, equalBytes, fromHex, parseCertificates, selfSigned, toBytes, validAt, verifyChain } from "../x509.js";
 import { loadCollateral, signedBy, windowAt } from "./collateral.js";
 import { pckChainParts, pckExtensions } from "./pck.js";
-import { checkQeReportData, checkQeReportSignature, checkQuoteSignature, qePath } from "./quote.js";
+import { checkQeReportData, checkQeReportSignature, checkQuoteSignature } from "./quote.js";
 import { checkTdxModule, combineStatus, matchQeIdentity, matchTcbLevels, qeTcbLevel, svnBytes } from "./tcb.js";
 
 export { loadCollateral } from "./collateral.js";

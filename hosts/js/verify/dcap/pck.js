@@ -22,10 +22,8 @@ export const SGX_OIDS = Object.freeze({
 // SGX Type (Profile spec 1.3.5, sgxType ENUMERATED).
 const SGX_TYPES = ["Standard", "Scalable", "ScalableWithIntegrity"];
 
-// The CN phrases Intel's QVL uses to tell chain members apart (QVL X509Constants).
+// The CN phrase Intel's QVL requires of a PCK leaf (QVL X509Constants SGX_PCK_CN_PHRASE).
 export const PCK_CN = "SGX PCK Certificate";
-export const PLATFORM_CA_CN = "Intel SGX PCK Platform CA";
-export const PROCESSOR_CA_CN = "Intel SGX PCK Processor CA";
 
 const fail = (field, message) => new CertError("BAD_CERTIFICATE", `SGX extension ${field}: ${message}`, { field: `sgxExtensions.${field}` });
 
@@ -159,10 +157,3 @@ export function pckChainParts(input) {
   return { leaf: leaves[0], cas: certs.filter((c) => c !== leaves[0]), certs };
 }
 
-/** "processor" or "platform": which PCK CA issued the leaf (names the PCK CRL to fetch). */
-export function pckCaKind(leaf) {
-  const issuerCn = leaf.issuerName.getField("CN")[0] ?? "";
-  if (issuerCn.includes("Processor")) return "processor";
-  if (issuerCn.includes("Platform")) return "platform";
-  return undefined;
-}
