@@ -14,7 +14,7 @@ const SERVER = `
 const { runMount } = await import(${JSON.stringify(MOUNT_URL)});
 const [dir, opts] = [process.argv[1], JSON.parse(process.argv[2])];
 process.stdin.on("end", () => process.kill(process.pid, "SIGTERM")).resume();
-process.exitCode = await runMount(dir, opts);
+process.exit(await runMount(dir, opts)); // stdin would keep it alive after unmounting
 `;
 
 /** Whether `dir` is a mount point now (read without touching the mount itself). */

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { startMount, isMounted } from "../../hosts/sim/mount-process.js";
 import { decode } from "../../hosts/js/decode.js";
 import { getReport } from "../../hosts/node/report.js";
+import { wasmtime } from "./wasi-engines.js";
 
 const TMP = mkdtempSync(join(tmpdir(), "tsmkit-fuse-"));
 const mounts = {}; // provider -> { dir, stop }
@@ -224,6 +225,35 @@ for (const provider of ["tdx_guest", "sev_guest"]) {
     assert.is(r.attempts, 1);
     if (provider === "sev_guest") assert.is(decode(r.auxblob, { format: "snp-certs" }).format, "snp-certs");
     assert.equal(readdirSync(root), []);
+  });
+}
+
+test("a WASI guest under wasmtime reads the mount to EOF (pread past st_size) and decodes the quote", () => {
+  const inblob = crypto.getRandomValues(new Uint8Array(64));
+  writeFileSync(join(TMP, "nonce64"), inblob);
+  const setup = bash("tdx_guest", "mkdir $MNT/wasi; cat nonce64 > $MNT/wasi/inblob");
+  assert.is(setup.status, 0, setup.stderr);
+  try {
+    const got = wasmtime(["show", "--json", "/tsm/report/wasi/outblob"], { dirs: [{ host: mounts.tdx_guest.dir, guest: "/tsm" }] });
+    assert.is(got.status, 0, got.stderr.toString());
+    assert.is(JSON.parse(got.stdout).body.reportData, hex(inblob));
+  } finally {
+    bash("tdx_guest", "rmdir $MNT/wasi");
+  }
+});
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  test(`${signal} makes the server unmount and exit 0 by itself`, async () => {
+    const dir = join(TMP, signal);
+    const m = await startMount(dir, { provider: "tdx_guest" });
+    try {
+      const exited = new Promise((res) => m.child.once("exit", (code, sig) => res(sig ?? code)));
+      process.kill(m.pid, signal);
+      assert.is(await exited, 0);
+      assert.not.ok(await isMounted(dir));
+    } finally {
+      await m.stop();
+    }
   });
 }
 
