@@ -3,7 +3,8 @@
 // Structure", Table 9 "GUEST_POLICY", Tables 3/4 "TCB_VERSION" (snp_tcb.ts), Table 139
 // (SIGNATURE_ALGO), Table 141 "ECDSA P-384 with SHA-384 Signature". Version 3 added CPUID_FAM_ID,
 // CPUID_MOD_ID and CPUID_STEP (reserved in v2); version 5 added LAUNCH_MIT_VECTOR and
-// CURRENT_MIT_VECTOR (reserved before). No version 4 report is documented or known: rejected.
+// CURRENT_MIT_VECTOR (reserved before). Version 4 is rejected like any unknown version: no sample
+// of it exists and what it has of v5's fields is not pinned down, so it is never guessed.
 // Reserved bytes and reserved bits are neither emitted nor checked: the signature covers them and
 // newer firmware fills them (v3 and v5 did exactly that), so a non-zero value is not an error.
 // Bytes after the 1184 are ignored (the legacy ioctl hands out a larger buffer).
