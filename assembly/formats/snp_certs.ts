@@ -21,9 +21,8 @@ function guid(text: string): StaticArray<u8> {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     if (text.charAt(i) == "-") continue;
-    const hi = <u8>parseInt(text.substr(i, 2), 16);
-    out[n++] = hi;
-    i++;
+    out[n++] = <u8>parseInt(text.substr(i, 2), 16);
+    i++; // two hex digits per byte
   }
   return out;
 }
