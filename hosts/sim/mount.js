@@ -56,12 +56,20 @@ export async function mountSim(dir, opts = {}) {
 }
 
 /**
- * Serves a mount in the foreground until SIGINT or SIGTERM, then unmounts and resolves to exit
- * status 0 (`tsmkit sim mount`). Prints one line to `stdout` once the mount is live.
+ * Serves a mount in the foreground until SIGINT or SIGTERM, then unmounts (`tsmkit sim mount`).
+ * Prints one line to `stdout` once the mount is live; resolves to the exit status: 0 after a
+ * clean unmount, 2 for a bad option (unknown provider or kernel), 1 if mounting failed (one line
+ * on `stderr` says why).
  */
 export async function runMount(dir, opts = {}) {
-  const stdout = opts.stdout ?? process.stdout;
-  const mount = await mountSim(dir, opts);
+  const { stdout = process.stdout, stderr = process.stderr } = opts;
+  let mount;
+  try {
+    mount = await mountSim(dir, opts);
+  } catch (err) {
+    stderr.write(`tsmkit sim mount: cannot mount at ${dir}: ${err.message}\n`);
+    return err instanceof TypeError || err instanceof RangeError ? 2 : 1;
+  }
   const stopped = new Promise((resolve) => {
     const stop = () => {
       for (const sig of ["SIGINT", "SIGTERM"]) process.off(sig, stop);

@@ -257,6 +257,17 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
+test("a server that cannot mount says why and exits 2 for a bad option, leaving nothing mounted", async () => {
+  const dir = join(TMP, "bad");
+  try {
+    await startMount(dir, { provider: "nope" });
+    assert.unreachable("mounted with an unknown provider");
+  } catch (err) {
+    assert.match(err.message, /server exited \(2\) before mounting[\s\S]*unknown provider "nope"/);
+  }
+  assert.not.ok(await isMounted(dir));
+});
+
 test("a stale mount from a killed server is replaced by the next one", async () => {
   const dir = join(TMP, "stale");
   const first = await startMount(dir, { provider: "tdx_guest" });
