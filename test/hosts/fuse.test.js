@@ -183,6 +183,9 @@ out = {
   "32-byte inblob": attempt(lambda: put(i + "/inblob", b"x" * 32)),
   "outblob of a 32-byte inblob": attempt(lambda: get(i + "/outblob")),
   "attributes": sorted(os.listdir(i)),
+  "touch an attribute": attempt(lambda: os.utime(i + "/generation")),
+  "mkdir beside report/": attempt(lambda: os.mkdir(R + "/../x")),
+  "rmdir report/": attempt(lambda: os.rmdir(R)),
 }
 os.rmdir(i)
 print(json.dumps(out))`);
@@ -192,6 +195,9 @@ print(json.dumps(out))`);
     "32-byte inblob": "ok",
     "outblob of a 32-byte inblob": "EINVAL",
     "attributes": ["generation", "inblob", "outblob", "provider"],
+    "touch an attribute": "ok",
+    "mkdir beside report/": "EPERM",
+    "rmdir report/": "EPERM",
   });
 });
 
