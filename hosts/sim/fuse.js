@@ -86,9 +86,7 @@ export function fuseOps(tsm) {
       buf.set(bytes);
       return bytes.length;
     }, (n) => [n]),
-    write: (path, fd, buf, len, pos, cb) => answer(cb, async () => {
-      return tsm.write(fd, buf.subarray(0, len), pos);
-    }, (n) => [n]),
+    write: (path, fd, buf, len, pos, cb) => answer(cb, () => tsm.write(fd, buf.subarray(0, len), pos), (n) => [n]),
     // Commit here, not in release: close() waits for flush, while release arrives after close()
     // has returned, so a read right after close would see the old inblob. Flush also runs at the
     // close of each duplicate of a descriptor: the SimTsm commits only a write since the last.
