@@ -1,7 +1,9 @@
 // The simulator's TEST PKI: an Intel-like SGX/TDX DCAP hierarchy (root CA, PCK Platform CA, PCK
 // leaf with the SGX extensions, TCB signing cert, CRLs, signed TCB Info and QE Identity) and an
-// AMD-like SEV-SNP hierarchy (ARK -> ASK -> VCEK with the KDS extensions). Every name says TEST so
-// nothing issued here can be mistaken for a vendor's.
+// AMD-like SEV-SNP hierarchy (ARK -> ASK -> VCEK with the KDS extensions). Common names are the
+// vendors' exact ones, because verifiers (Intel's QVL among them) tell certificate roles apart by
+// CN; every certificate says TEST in its O and OU instead, and its keys are the simulator's own,
+// so nothing issued here chains to a vendor's production root.
 //
 // Keys: WebCrypto generates them once per process (createPki). A PKI can be saved with
 // exportPki() and restored with importPki(), and sharedPki() does this through the file named by
@@ -28,15 +30,15 @@ const NOT_BEFORE = new Date("2024-01-01T00:00:00Z");
 const NOT_AFTER = new Date("2049-12-31T23:59:59Z");
 const DAY = 86400000;
 
-const INTEL = "O=tsmkit TEST, L=Santa Clara, ST=CA, C=US";
-// AMD's CNs are kept exact ("ARK-Milan", "SEV-Milan", "SEV-VCEK") because verifiers tell the
-// certificate roles apart by them; the TEST marking is in O and OU.
+// Intel's CNs ("Intel SGX Root CA", ...) and AMD's ("ARK-Milan", "SEV-Milan", "SEV-VCEK") are
+// kept exact; the TEST marking is in O and OU.
+const INTEL = "OU=tsmkit TEST, O=tsmkit TEST (not Intel), L=Santa Clara, ST=CA, C=US";
 const AMD = "OU=tsmkit TEST, C=US, L=Santa Clara, ST=CA, O=tsmkit TEST (not AMD)";
 export const NAMES = Object.freeze({
-  sgxRoot: `CN=tsmkit TEST SGX Root CA, ${INTEL}`,
-  pckPlatformCa: `CN=tsmkit TEST SGX PCK Platform CA, ${INTEL}`,
-  pck: `CN=tsmkit TEST SGX PCK Certificate, ${INTEL}`,
-  tcbSigning: `CN=tsmkit TEST SGX TCB Signing, ${INTEL}`,
+  sgxRoot: `CN=Intel SGX Root CA, ${INTEL}`,
+  pckPlatformCa: `CN=Intel SGX PCK Platform CA, ${INTEL}`,
+  pck: `CN=Intel SGX PCK Certificate, ${INTEL}`,
+  tcbSigning: `CN=Intel SGX TCB Signing, ${INTEL}`,
   ark: (product) => `${AMD}, CN=ARK-${product}`,
   ask: (product) => `${AMD}, CN=SEV-${product}`,
   vcek: `${AMD}, CN=SEV-VCEK`,

@@ -89,8 +89,12 @@ test("TDX: QE report binds the attestation key and is signed by the PCK leaf, wh
   assert.ok(await leaf.verify({ publicKey: platformCa.publicKey, signatureOnly: true }));
   assert.ok(await platformCa.verify({ publicKey: root.publicKey, signatureOnly: true }));
   assert.ok(await root.verify({ signatureOnly: true }));
-  assert.is(root.subject, "CN=tsmkit TEST SGX Root CA, O=tsmkit TEST, L=Santa Clara, ST=CA, C=US");
-  assert.is(platformCa.subject.split(",")[0], "CN=tsmkit TEST SGX PCK Platform CA");
+  // Intel's exact CNs (verifiers select roles by them), the TEST marking in OU and O.
+  assert.is(root.subject, "CN=Intel SGX Root CA, OU=tsmkit TEST, O=tsmkit TEST (not Intel), L=Santa Clara, ST=CA, C=US");
+  assert.is(platformCa.subject.split(",")[0], "CN=Intel SGX PCK Platform CA");
+  assert.is(leaf.subject.split(",")[0], "CN=Intel SGX PCK Certificate");
+  assert.ok(pki.intel.tcbSigning.cert.subject.startsWith("CN=Intel SGX TCB Signing, OU=tsmkit TEST, O=tsmkit TEST (not Intel),"));
+  for (const c of chain) assert.ok(c.subject.includes("O=tsmkit TEST (not Intel)"), c.subject);
   assert.equal(new Uint8Array(root.rawData), new Uint8Array(pki.intel.root.cert.rawData));
 });
 
@@ -301,15 +305,29 @@ test("PKI: sharedPki() saves itself to TSMKIT_SIM_PKI, and writeRoots() defaults
   }
 });
 
-test("roots: writeRoots writes the SGX root and the ARK as PEM", async () => {
+test("roots: writeRoots writes the SGX root and the ARK as PEM, and the PKI's Intel collateral", async () => {
   const dir = await mkdtemp(join(tmpdir(), "tsmkit-roots-"));
   try {
     const paths = await writeRoots(dir, { pki });
-    assert.equal(paths.map((p) => p.slice(dir.length + 1)), ["sgx-root-ca.pem", "amd-ark-milan.pem"]);
-    const root = new x509.X509Certificate(await readFile(paths[0], "utf8"));
-    const ark = new x509.X509Certificate(await readFile(paths[1], "utf8"));
+    const read = (name) => readFile(join(dir, name));
+    assert.equal(paths.map((p) => p.slice(dir.length + 1)).sort(), [
+      "amd-ark-milan.pem", "pck-crl.der", "qeidentity.json", "root-ca-crl.der", "sgx-root-ca.pem", "tcb-signing-chain.pem", "tcbinfo.json",
+    ]);
+    const root = new x509.X509Certificate((await read("sgx-root-ca.pem")).toString("utf8"));
+    const ark = new x509.X509Certificate((await read("amd-ark-milan.pem")).toString("utf8"));
     assert.equal(new Uint8Array(root.rawData), new Uint8Array(pki.intel.root.cert.rawData));
     assert.equal(new Uint8Array(ark.rawData), new Uint8Array(pki.amd.ark.cert.rawData));
+    // The signed PCS documents byte for byte (their signatures cover the exact text).
+    assert.is((await read("tcbinfo.json")).toString("utf8"), pki.intel.tcbInfo);
+    assert.is((await read("qeidentity.json")).toString("utf8"), pki.intel.qeIdentity);
+    // TCB signing chain: the signing certificate, then the root that issued it.
+    const chain = x509.PemConverter.decode((await read("tcb-signing-chain.pem")).toString("utf8")).map((d) => new x509.X509Certificate(d));
+    assert.equal(chain.map((c) => new Uint8Array(c.rawData)), [pki.intel.tcbSigning.cert, pki.intel.root.cert].map((c) => new Uint8Array(c.rawData)));
+    for (const [name, crl, issuer] of [["root-ca-crl.der", pki.intel.rootCrl, pki.intel.root.cert], ["pck-crl.der", pki.intel.pckCrl, pki.intel.platformCa.cert]]) {
+      const der = new Uint8Array(await read(name));
+      assert.equal(der, new Uint8Array(crl.rawData), name);
+      assert.ok(await new x509.X509Crl(der).verify({ publicKey: issuer.publicKey }), `${name} signed by ${issuer.subject}`);
+    }
   } finally {
     await rm(dir, { recursive: true });
   }
