@@ -5,19 +5,10 @@
 import { layouts } from "../js/decode.js";
 
 let table;
-const provisional = {};
-
-/**
- * Declares a layout the core does not export yet (its decoder is still being written). It is used
- * only while the core lacks a layout of that name; once the core has one, the core's wins.
- */
-export function provisionalLayout(name, l) {
-  provisional[name] = l;
-}
 
 function layoutOf(name) {
   table ??= layouts();
-  const l = table[name] ?? provisional[name];
+  const l = table[name];
   if (!l) throw new Error(`the core exports no layout "${name}" (known: ${Object.keys(table).join(", ")})`);
   return l;
 }

@@ -193,11 +193,6 @@ test("SNP: auxblob is the certificate table with VCEK, ASK and ARK, chaining by 
   assert.equal([...new Uint8Array(vcek.getExtension("1.3.6.1.4.1.3704.1.2").value)], [0x16, 8, ...Buffer.from("Milan-B0")]);
 });
 
-// The SNP decoder has not landed yet: fields are read at the layout offsets the encoder uses (the
-// core's snpReport once it exports one).
-const snpField = (report, name) => { const [at, n] = fieldOf("snpReport", name); return report.subarray(at, at + n); };
-const u32 = (b) => new DataView(b.buffer, b.byteOffset).getUint32(0, true);
-
 /** Verifies an SNP report with the VCEK: bytes before the signature, r/s little-endian in 72-byte fields. */
 async function snpSignatureOk(report, vcek) {
   const [sigAt] = fieldOf("snpReport", "signature");
@@ -212,23 +207,28 @@ test("SNP: the signature check used here accepts a real Milan report with its re
   const report = Uint8Array.from(data("snp/ms-tee-av-report-v3-milan.bin"));
   const vcek = new x509.X509Certificate(data("snp/ms-tee-av-vcek-milan.pem").toString("utf8"));
   assert.ok(await snpSignatureOk(report, vcek));
-  assert.is(hex(snpField(report, "reportedTcb")), "04000000000018db");
+  assert.equal(decode(report).reportedTcb, { raw: "15787368493747273732", bootloader: 4, tee: 0, snp: 24, microcode: 219 }); // 04 00 .. 18 db
 });
 
 test("SNP: a 1184-byte v3 report with report data = inblob and vmpl = privlevel, signed by the VCEK", async () => {
   const inblob = nonce(7);
   const { outblob } = await sev.reportNew({ inblob, privlevel: 2 });
   assert.is(outblob.length, 1184);
-  assert.is(u32(snpField(outblob, "version")), 3);
-  assert.is(u32(snpField(outblob, "vmpl")), 2);
-  assert.is(u32(snpField(outblob, "signatureAlgo")), 1);
-  assert.is(u32(snpField(outblob, "keyInfo")) & 0x1c, 0, "signing key = VCEK");
-  assert.is(hex(snpField(outblob, "reportData")), hex(inblob));
-  assert.is(hex(snpField(outblob, "chipId")), hex(pki.amd.chipId));
+  const r = decode(outblob, { provider: "sev_guest" });
+  assert.is(r.format, "snp-report");
+  assert.is(r.product, "Milan");
+  assert.is(r.version, 3);
+  assert.is(r.vmpl, 2);
+  assert.is(r.signatureAlgo, 1);
+  assert.is(r.keyInfo.signingKey, "VCEK");
+  assert.is(r.policy.debug, false);
+  assert.is(r.reportData, hex(inblob));
+  assert.is(r.chipId, hex(pki.amd.chipId));
   const vcek = pki.amd.vcek.cert;
-  const tcb = snpField(outblob, "reportedTcb"); // Milan: bootloader, tee, 4 reserved, snp, microcode
   const ext = (arc) => new Uint8Array(vcek.getExtension(`1.3.6.1.4.1.3704.1.3.${arc}`).value).at(-1);
-  assert.equal([tcb[0], tcb[1], tcb[6], tcb[7]], [ext(1), ext(2), ext(3), ext(8)]);
+  const { bootloader, tee, snp, microcode } = r.reportedTcb;
+  assert.equal([bootloader, tee, snp, microcode], [ext(1), ext(2), ext(3), ext(8)]);
+  assert.equal(r.currentTcb, r.reportedTcb);
   assert.ok(await snpSignatureOk(outblob, vcek));
   const bad = Uint8Array.from(outblob);
   bad[100] ^= 0xff;
@@ -241,8 +241,9 @@ test("SNP SVSM: manifestblob, report data = SHA-512(nonce || manifest), VMPL0 wh
   const manifest = JSON.parse(new TextDecoder().decode(all.manifestblob));
   assert.is(manifest.format, "tsmkit-sim-svsm-manifest");
   assert.equal(manifest.services.map((s) => s.guid), [SVSM_VTPM_GUID]);
-  assert.is(u32(snpField(all.outblob, "vmpl")), 0);
-  assert.is(hex(snpField(all.outblob, "reportData")), hex(await digest("SHA-512", inblob, all.manifestblob)));
+  const r = decode(all.outblob);
+  assert.is(r.vmpl, 0);
+  assert.is(r.reportData, hex(await digest("SHA-512", inblob, all.manifestblob)));
   assert.ok(await snpSignatureOk(all.outblob, pki.amd.vcek.cert));
   assert.ok(all.auxblob.length > 0);
 

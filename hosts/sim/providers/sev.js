@@ -12,25 +12,10 @@
 // "manifestVersion","manifest"(hex)}]}, listing every service for the null GUID or the one asked
 // for (unknown GUID -> EINVAL). report_data = SHA-512(nonce || manifestblob), our reading of how
 // an SVSM binds the nonce and the manifest.
-import { concat, encode, fieldOf, provisionalLayout, write } from "../encode.js";
+import { concat, encode, fieldOf, write } from "../encode.js";
 import { AMD_PLATFORM, sha, sharedPki, unhex } from "../pki.js";
 
 const subtle = globalThis.crypto.subtle;
-
-// PROVISIONAL until assembly/formats/snp_report.ts exports `snpReport` (then the core's table is
-// used and these two go): ATTESTATION_REPORT v3 offsets, AMD SEV-SNP ABI spec 56860 Table 22,
-// with the field names of the shared JSON contract. [offset, size].
-provisionalLayout("snpReport", {
-  size: 0x4a0, version: [0x00, 4], guestSvn: [0x04, 4], policy: [0x08, 8], familyId: [0x10, 16],
-  imageId: [0x20, 16], vmpl: [0x30, 4], signatureAlgo: [0x34, 4], currentTcb: [0x38, 8],
-  platformInfo: [0x40, 8], keyInfo: [0x48, 4], reportData: [0x50, 64], measurement: [0x90, 48],
-  hostData: [0xc0, 32], idKeyDigest: [0xe0, 48], authorKeyDigest: [0x110, 48], reportId: [0x140, 32],
-  reportIdMa: [0x160, 32], reportedTcb: [0x180, 8], cpuidFamId: [0x188, 1], cpuidModId: [0x189, 1],
-  cpuidStep: [0x18a, 1], chipId: [0x1a0, 64], committedTcb: [0x1e0, 8], currentBuild: [0x1e8, 1],
-  currentMinor: [0x1e9, 1], currentMajor: [0x1ea, 1], committedBuild: [0x1ec, 1],
-  committedMinor: [0x1ed, 1], committedMajor: [0x1ee, 1], launchTcb: [0x1f0, 8], signature: [0x2a0, 0x200],
-});
-provisionalLayout("snpSignature", { size: 0x200, r: [0, 72], s: [72, 72] });
 const ES384 = { name: "ECDSA", hash: "SHA-384" };
 
 export const SNP_CERT_GUIDS = Object.freeze({
@@ -44,10 +29,8 @@ const CERT_ENTRY_SIZE = 24;
 const SIG_ALGO_ECDSA_P384_SHA384 = 1;
 const POLICY = 0x30000n; // SMT allowed, reserved bit 17 set, not debug, no migration agent
 
-/** TCB_VERSION as stored on Milan/Genoa: bootloader, tee, 4 reserved, snp, microcode. */
-export function tcbBytes({ bootloader, tee, snp, microcode }) {
-  return Uint8Array.of(bootloader, tee, 0, 0, 0, 0, snp, microcode);
-}
+// TCB_VERSION layout by product: the core's tables (the byte order changed with Turin).
+const TCB_LAYOUT = { Milan: "snpTcbMilanGenoa", Genoa: "snpTcbMilanGenoa", Turin: "snpTcbTurin" };
 
 /** Certificate table: 24-byte entries (GUID in RFC-4122 byte order, offset, length), zero entry, DERs. */
 export function certTable(certs) {
@@ -89,7 +72,7 @@ export function create(opts = {}) {
   const setup = async () => {
     const pki = opts.pki ?? await sharedPki();
     const a = AMD_PLATFORM;
-    const tcb = tcbBytes(a.tcb);
+    const tcb = encode(TCB_LAYOUT[a.product], a.tcb);
     const fw = a.firmware;
     return {
       key: pki.amd.vcek.keys.privateKey,
