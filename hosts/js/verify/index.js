@@ -40,7 +40,7 @@ const NOT_VERIFIABLE = {
  * - roots: { intel, amd } trust anchors replacing the embedded ones (see roots.js)
  * - format / provider: as for decode(), when detection is not wanted
  * - SNP: auxblob (certificate table), certs (PEM/DER VCEK/VLEK/ASK/ASVK), crl, product, fetcher
- * - DCAP: collateral, fetcher (see dcap/index.js)
+ * - DCAP: collateral (never fetched: pass it), pckCertChain (see dcap/index.js)
  */
 export async function verify(bytes, opts = {}) {
   bytes = toBytes(bytes);

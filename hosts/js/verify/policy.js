@@ -194,21 +194,17 @@ export function checkSgxBody(checks, body, policy) {
   checkMeasurements(checks, body, MEASUREMENT_FIELDS.sgx, policy);
 }
 
-// SEV-SNP guest policy bits (SNP ABI spec, Table 9 "GUEST_POLICY").
-const GUEST_POLICY = { smt: 16n, migrateMa: 18n, debug: 19n, singleSocket: 20n };
-const bit = (raw, n) => ((BigInt(raw) >> n) & 1n) === 1n;
-
-/** SNP report against the policy: guest policy bits, VMPL, signing key, TCB, SVN, values. */
+/**
+ * SNP report against the policy: guest policy bits (as the decoder names them: debug, migrateMa,
+ * smt, singleSocket), VMPL, signing key, TCB, SVN, values.
+ */
 export function checkSnpReport(checks, report, policy) {
-  const raw = report.policy.raw;
-  const debug = bit(raw, GUEST_POLICY.debug);
+  const { debug, migrateMa: ma, smt } = report.policy;
   checks.add("policy.debug", !debug || policy.allowDebug, debug ? `guest policy allows debugging${policy.allowDebug ? " (allowed by policy)" : ": rejected (allowDebug accepts it)"}` : "guest policy forbids debugging");
-  const ma = bit(raw, GUEST_POLICY.migrateMa);
   checks.add("policy.migrationAgent", !ma || policy.allowMigrationAgent, ma ? `guest policy allows a migration agent${policy.allowMigrationAgent ? " (allowed by policy)" : ": rejected (allowMigrationAgent accepts it)"}` : "no migration agent");
-  const smt = bit(raw, GUEST_POLICY.smt);
   checks.add("policy.smt", !smt || policy.allowSmt, smt ? `guest policy allows SMT${policy.allowSmt ? "" : ": rejected by allowSmt=false"}` : "guest policy forbids SMT");
   if (policy.requireSingleSocket) {
-    const one = bit(raw, GUEST_POLICY.singleSocket);
+    const one = report.policy.singleSocket;
     checks.add("policy.singleSocket", one, one ? "guest bound to a single socket" : "guest policy does not require a single socket");
   }
   const vmplOk = policy.allowedVmpls.includes(report.vmpl);
