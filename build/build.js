@@ -28,5 +28,10 @@ await writeFile(
 if (existsSync("hosts/wasi/asconfig.json")) {
   await compile(["--config", "hosts/wasi/asconfig.json"]);
 }
+// The browser bundle embeds the core; `--no-browser` skips it for core-only iterations.
+if (!process.argv.includes("--no-browser")) {
+  const { buildBrowser } = await import("./browser.js");
+  await buildBrowser();
+}
 console.log(`built core.wasm (${core.length} bytes)` +
   (existsSync("build/tsmkit.wasm") ? `, tsmkit.wasm (${(await readFile("build/tsmkit.wasm")).length} bytes)` : ""));
