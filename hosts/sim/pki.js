@@ -88,7 +88,7 @@ function serial() {
 const keyUsage = (flags, critical = true) => new x509.KeyUsagesExtension(flags, critical);
 const KU = x509.KeyUsageFlags;
 
-async function issueCert({ subject, issuer, keys, signer, alg, ca, pathLen, usage, extensions = [] }) {
+async function issueCert({ subject, keys, signer, alg, ca, pathLen, usage, extensions = [], notBefore = NOT_BEFORE, notAfter = NOT_AFTER }) {
   const exts = [
     new x509.BasicConstraintsExtension(ca, pathLen, true),
     keyUsage(usage),
@@ -100,8 +100,8 @@ async function issueCert({ subject, issuer, keys, signer, alg, ca, pathLen, usag
     serialNumber: serial(),
     subject,
     issuer: signer ? signer.cert.subject : subject,
-    notBefore: NOT_BEFORE,
-    notAfter: NOT_AFTER,
+    notBefore,
+    notAfter,
     publicKey: keys.publicKey,
     signingKey: signer ? signer.keys.privateKey : keys.privateKey,
     signingAlgorithm: alg,
@@ -142,13 +142,15 @@ function vcekExtensions(a, chipId) {
   ];
 }
 
-async function emptyCrl(ca, now) {
+/** The CRL of `ca`, listing `revoked` (certificates it issued); valid 30 days from now. */
+async function crl(ca, now, alg, revoked = []) {
   return x509.X509CrlGenerator.create({
     issuer: ca.cert.subject,
     thisUpdate: now,
     nextUpdate: new Date(now.getTime() + 30 * DAY),
+    entries: revoked.map((c) => ({ serialNumber: c.serialNumber, revocationDate: now, reason: x509.X509CrlReason.keyCompromise })),
     signingKey: ca.keys.privateKey,
-    signingAlgorithm: ES256,
+    signingAlgorithm: alg,
     extensions: [
       new x509.Extension("2.5.29.20", false, der.int(1)), // cRLNumber
       await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false),
@@ -166,7 +168,10 @@ async function signedJson(key, signer, body) {
 const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 const svns = (h) => [...unhex(h)].map((svn) => ({ svn }));
 
-async function intelCollateral(intel, now) {
+// Date overrides become PCS time text; everything else is written as given.
+const fields = (o = {}) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v instanceof Date ? iso(v) : v]));
+
+async function intelCollateral(intel, now, opts) {
   const p = INTEL_PLATFORM;
   const dates = { issueDate: iso(now), nextUpdate: iso(new Date(now.getTime() + 30 * DAY)) };
   const tcbDate = "2024-01-01T00:00:00Z";
@@ -179,6 +184,7 @@ async function intelCollateral(intel, now) {
       { tcb: { sgxtcbcomponents: svns(p.cpuSvn), pcesvn: p.pceSvn, tdxtcbcomponents: svns(p.teeTcbSvn) }, tcbDate, tcbStatus: "UpToDate" },
       { tcb: { sgxtcbcomponents: svns(zeros), pcesvn: 0, tdxtcbcomponents: svns(zeros) }, tcbDate: "2023-01-01T00:00:00Z", tcbStatus: "OutOfDate", advisoryIDs: ["INTEL-SA-00000"] },
     ],
+    ...fields(opts.tcbInfo),
   };
   const qeIdentity = {
     id: "TD_QE", version: 2, ...dates, tcbEvaluationDataNumber: p.tcbEvaluationDataNumber,
@@ -189,10 +195,12 @@ async function intelCollateral(intel, now) {
       { tcb: { isvsvn: p.qe.isvSvn }, tcbDate, tcbStatus: "UpToDate" },
       { tcb: { isvsvn: 0 }, tcbDate: "2023-01-01T00:00:00Z", tcbStatus: "OutOfDate", advisoryIDs: ["INTEL-SA-00000"] },
     ],
+    ...fields(opts.qeIdentity),
   };
+  const revoked = (named) => Object.entries(named).filter(([n]) => opts.revoked?.includes(n)).map(([, holder]) => holder.cert);
   return {
-    rootCrl: await emptyCrl(intel.root, now),
-    pckCrl: await emptyCrl(intel.platformCa, now),
+    rootCrl: await crl(intel.root, now, ES256, revoked({ pckPlatformCa: intel.platformCa, tcbSigning: intel.tcbSigning })),
+    pckCrl: await crl(intel.platformCa, now, ES256, revoked({ pck: intel.pck })),
     tcbInfo: await signedJson("tcbInfo", intel.tcbSigning, tcbInfo),
     qeIdentity: await signedJson("enclaveIdentity", intel.tcbSigning, qeIdentity),
   };
@@ -201,8 +209,16 @@ async function intelCollateral(intel, now) {
 const gen = (alg) => subtle.generateKey(alg, true, ["sign", "verify"]);
 
 /**
- * Creates a fresh TEST PKI. `opts.now` (Date) sets CRL thisUpdate and the TCB Info / QE Identity
- * issueDate (nextUpdate = +30 days); certificates are valid 2024-01-01..2049-12-31.
+ * Creates a fresh TEST PKI; certificates are valid 2024-01-01..2049-12-31 unless opts say
+ * otherwise. Options (also for importPki and derivePki), for evidence with one deliberate defect:
+ * - now (Date): CRL thisUpdate and TCB Info / QE Identity issueDate; both valid 30 days
+ * - validity: { <name>: { notBefore, notAfter } } issues those certificates anew (same key, new
+ *   serial) with that validity; names: sgxRoot, pckPlatformCa, pck, tcbSigning, ark, ask, vcek
+ * - revoked: [<name>] lists those certificates in their issuer's CRL: pck in the PCK CRL,
+ *   pckPlatformCa / tcbSigning in the root CA CRL, ask in the AMD CRL (amd.crl, signed by the ARK,
+ *   which revokes only what the ARK issued, as AMD's KDS CRL does)
+ * - tcbInfo / qeIdentity: fields written over the signed TCB Info / QE Identity bodies
+ *   (e.g. { fmspc }, { issueDate, nextUpdate } as Date or PCS time text); still correctly signed
  */
 export async function createPki(opts = {}) {
   const [rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK] = await Promise.all([
@@ -212,14 +228,27 @@ export async function createPki(opts = {}) {
   return build({
     keys: { rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK },
     ppid: random(16), platformInstanceId: random(16), chipId: random(64), qeAuthData: random(32),
-  }, opts.now ?? new Date());
+  }, opts);
 }
 
-async function build(state, now) {
+/** A variant of `pki` with the same keys and platform, changed by opts as for createPki (now defaults to pki's). */
+export function derivePki(pki, opts = {}) {
+  return build({ ...pki.state }, { now: pki.now, ...opts });
+}
+
+const CERT_NAMES = ["sgxRoot", "pckPlatformCa", "pck", "tcbSigning", "ark", "ask", "vcek"];
+const REVOCABLE = ["pckPlatformCa", "tcbSigning", "pck", "ask"];
+
+async function build(state, opts) {
+  const now = opts.now ?? new Date();
+  // A misspelt name would silently leave the PKI unchanged; refuse it.
+  for (const n of Object.keys(opts.validity ?? {})) if (!CERT_NAMES.includes(n)) throw new TypeError(`validity: unknown certificate "${n}" (known: ${CERT_NAMES.join(", ")})`);
+  for (const n of opts.revoked ?? []) if (!REVOCABLE.includes(n)) throw new TypeError(`revoked: cannot revoke "${n}" (revocable: ${REVOCABLE.join(", ")})`);
   const { rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK } = state.keys;
   // A restored PKI keeps its certificates byte for byte, so anchors written earlier still match.
   const saved = state.certs ?? {};
-  const issue = async (name, params) => saved[name] ? new x509.X509Certificate(saved[name]) : issueCert(params);
+  const validity = opts.validity ?? {};
+  const issue = async (name, params) => saved[name] && !validity[name] ? new x509.X509Certificate(saved[name]) : issueCert({ ...params, ...validity[name] });
   const intel = { qeMrSigner: await sha("SHA-256", "tsmkit TEST TD QE signer") };
   intel.root = { keys: rootK };
   intel.root.cert = await issue("sgxRoot", { subject: NAMES.sgxRoot, keys: rootK, alg: ES256, ca: true, pathLen: 1, usage: KU.keyCertSign | KU.cRLSign });
@@ -234,7 +263,7 @@ async function build(state, now) {
   intel.tcbSigning.cert = await issue("tcbSigning", { subject: NAMES.tcbSigning, keys: tcbK, signer: intel.root, alg: ES256, ca: false, usage: KU.digitalSignature | KU.nonRepudiation });
   intel.attestationKey = attK;
   intel.qeAuthData = state.qeAuthData;
-  Object.assign(intel, await intelCollateral(intel, now));
+  Object.assign(intel, await intelCollateral(intel, now, opts));
 
   const a = AMD_PLATFORM;
   const amd = { product: a.product, chipId: state.chipId };
@@ -247,6 +276,7 @@ async function build(state, now) {
     subject: NAMES.vcek, keys: vcekK, signer: amd.ask, alg: PS384, ca: false, usage: KU.digitalSignature,
     extensions: vcekExtensions(a, state.chipId),
   });
+  amd.crl = await crl(amd.ark, now, PS384, opts.revoked?.includes("ask") ? [amd.ask.cert] : []);
   state.certs = {
     sgxRoot: intel.root.cert.rawData, pckPlatformCa: intel.platformCa.cert.rawData, pck: intel.pck.cert.rawData,
     tcbSigning: intel.tcbSigning.cert.rawData, ark: amd.ark.cert.rawData, ask: amd.ask.cert.rawData, vcek: amd.vcek.cert.rawData,
@@ -271,7 +301,7 @@ async function importPair(jwk) {
   return { privateKey, publicKey };
 }
 
-/** Restores a PKI saved by exportPki: same keys, certificates and identities; CRLs and PCS JSON re-signed for opts.now. */
+/** Restores a PKI saved by exportPki: same keys, certificates and identities; CRLs and PCS JSON re-signed for opts (see createPki). */
 export async function importPki(text, opts = {}) {
   const s = JSON.parse(text);
   const keys = {};
@@ -279,7 +309,7 @@ export async function importPki(text, opts = {}) {
   const certs = Object.fromEntries(Object.entries(s.certs).map(([k, v]) => [k, unhex(v)]));
   return build({
     keys, certs, ppid: unhex(s.ppid), platformInstanceId: unhex(s.platformInstanceId), chipId: unhex(s.chipId), qeAuthData: unhex(s.qeAuthData),
-  }, opts.now ?? new Date());
+  }, opts);
 }
 
 let shared;
