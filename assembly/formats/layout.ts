@@ -2,6 +2,7 @@
 // (name, offset, size, type), next to the spec section they come from. The decoder walks these
 // rows to emit the result table, and `layouts()` exports them so host-side encoders (the
 // simulator) place fields at the same offsets instead of restating them.
+import { nameId } from "./names";
 
 /** How a field's bytes are read and rendered. */
 export const enum T {
@@ -18,17 +19,23 @@ export const enum T {
 
 /** A named part of an integer field: width 1 renders as a boolean, wider as a number. */
 export class Bits {
-  constructor(public name: string, public shift: u32, public width: u32) {}
+  id: u32; // name id, interned when the table is built so decoding never looks names up
+  constructor(public name: string, public shift: u32, public width: u32) {
+    this.id = nameId(name);
+  }
 }
 
 export class Field {
+  id: u32;
   constructor(
     public name: string,
     public offset: u32,
     public size: u32,
     public type: T,
     public bits: Bits[] | null = null,
-  ) {}
+  ) {
+    this.id = nameId(name);
+  }
 }
 
 export class Layout {

@@ -4,6 +4,8 @@
 // JSON and text renderers walk this stream; hosts may read it directly (entries_ptr).
 import { T, Field, Layout } from "./layout";
 import { E, fail } from "./error";
+import { names, nameId } from "./names";
+export { names, nameId };
 
 export const enum Op { FIELD = 1, OPEN = 2, CLOSE = 3, ARRAY = 4 }
 
@@ -22,27 +24,18 @@ export function reserveInput(len: u32): usize {
 }
 export function setInputLength(len: u32): void { inLen = len; }
 
-// ---- names (interned once; entries carry ids) -----------------------------------------------
-export const names: string[] = [""];
-const nameIds = new Map<string, u32>();
-export function nameId(s: string): u32 {
-  if (nameIds.has(s)) return nameIds.get(s);
-  const id = <u32>names.length;
-  names.push(s);
-  nameIds.set(s, id);
-  return id;
-}
-
 // ---- entries ------------------------------------------------------------------------------
 export const MAX_ENTRIES: i32 = 16384;
 export const entries = new StaticArray<u32>(MAX_ENTRIES * 4);
 export let count: i32 = 0;
-// Path of open groups, for error messages ("signatureData.qeReport.reportData").
-const path: string[] = [];
+// Name ids of the open groups, for error messages ("signatureData.qeReport.reportData").
+const MAX_DEPTH: i32 = 64;
+const path = new StaticArray<u32>(MAX_DEPTH);
+let depth: i32 = 0;
 
 export function reset(): void {
   count = 0;
-  path.length = 0;
+  depth = 0;
 }
 
 function push(op: u32, type: u32, name: u32, a: u32, b: u32): bool {
@@ -58,7 +51,10 @@ function push(op: u32, type: u32, name: u32, a: u32, b: u32): bool {
 
 export function fieldPath(field: string): string {
   let s = "";
-  for (let i = 0; i < path.length; i++) s += (i ? "." : "") + path[i];
+  for (let i = 0, n = min(depth, MAX_DEPTH); i < n; i++) {
+    const id = unchecked(path[i]);
+    s += (i ? "." : "") + (id ? names[id] : "[]"); // unnamed groups are array members
+  }
   return field.length ? (s.length ? s + "." + field : field) : s;
 }
 
@@ -70,17 +66,22 @@ export function need(field: string, offset: u32, size: u32): bool {
     ", input ends at " + inLen.toString());
 }
 
+function openId(op: Op, id: u32, offset: u32, size: u32): bool {
+  // Decoders nest a few levels; the depth is bounded by their code, not by the input.
+  if (depth < MAX_DEPTH) unchecked(path[depth] = id);
+  depth++;
+  return push(op, 0, id, offset, size);
+}
+
 /** Opens a group; offset/size give its byte extent (hosts use it to find signed regions). */
 export function open(name: string, offset: u32 = 0, size: u32 = 0): bool {
-  path.push(name.length ? name : "[]");
-  return push(Op.OPEN, 0, nameId(name), offset, size);
+  return openId(Op.OPEN, nameId(name), offset, size);
 }
 export function openArray(name: string, offset: u32 = 0, size: u32 = 0): bool {
-  path.push(name);
-  return push(Op.ARRAY, 0, nameId(name), offset, size);
+  return openId(Op.ARRAY, nameId(name), offset, size);
 }
 export function close(): bool {
-  path.pop();
+  if (depth > 0) depth--;
   return push(Op.CLOSE, 0, 0, 0, 0);
 }
 
@@ -115,28 +116,33 @@ export function readValue(type: T, o: u32): u64 {
 
 /** Emits one layout row at `base`; rows with bit tables become {raw, part...} groups. */
 export function emitField(fd: Field, base: u32): bool {
+  if (!need(fd.name, base + fd.offset, fd.size)) return false;
+  return emitChecked(fd, base);
+}
+
+/** emitField for a row whose bytes are known to lie inside the input. */
+function emitChecked(fd: Field, base: u32): bool {
   const o = base + fd.offset;
   const bits = fd.bits;
-  if (bits === null) return bytes(fd.name, fd.type, o, fd.size);
-  if (!need(fd.name, o, fd.size)) return false;
+  if (bits === null) return push(Op.FIELD, fd.type, fd.id, o, fd.size);
   const v = readValue(fd.type, o);
-  open(fd.name);
-  bytes("raw", fd.type, o, fd.size);
+  openId(Op.OPEN, fd.id, 0, 0);
+  push(Op.FIELD, fd.type, RAW, o, fd.size);
   for (let i = 0; i < bits.length; i++) {
     const p = unchecked(bits[i]);
     const part = <u32>((v >> <u64>p.shift) & ((<u64>1 << <u64>p.width) - 1));
-    if (p.width == 1) computed(p.name, T.BOOL, part);
-    else computed(p.name, T.UINT, part);
+    push(Op.FIELD, p.width == 1 ? T.BOOL : T.UINT, p.id, part, 0);
   }
   return close();
 }
+const RAW = nameId("raw");
 
 /** Emits every row of a layout at `base` (bounds-checked as a whole first). */
 export function emitLayout(l: Layout, base: u32): bool {
   if (!need(l.name, base, l.size)) return false;
   const fs = l.fields;
   for (let i = 0; i < fs.length; i++) {
-    if (!emitField(unchecked(fs[i]), base)) return false;
+    if (!emitChecked(unchecked(fs[i]), base)) return false;
   }
   return true;
 }
