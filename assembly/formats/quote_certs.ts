@@ -27,6 +27,20 @@ function fits(field: string, at: u32, offset: u32, size: u64, end: u32, parent: 
 
 // ---- certificates (types 4 and 5) -----------------------------------------------------------
 
+/** Which certificate is being read; its dotted path is built only for an error message. */
+class CertAt {
+  name: string = "";
+  n: i32 = 0;
+  single: bool = false;
+  where(): string { return fieldPath(this.single ? this.name : this.n.toString()); }
+}
+const certAt = new CertAt();
+
+/** fits() for a certificate, without building its path unless it does not fit. */
+function certFits(at: CertAt, pos: u32, offset: u32, size: u64, end: u32): bool {
+  return <u64>offset + size <= <u64>end || fits(at.where(), pos, offset, size, end, "certification data");
+}
+
 function isPadding(c: u32): bool {
   return c == 0 || c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
 }
@@ -43,27 +57,44 @@ function matchAt(o: u32, end: u32, s: string): bool {
   return true;
 }
 
+// Horspool shifts for PEM_END: how far the marker may move when the byte under its last position
+// is c. Base64 bytes mostly are not in the marker, so the scan reads about one byte in 20.
+const END_LEN: u32 = <u32>PEM_END.length;
+const END_SHIFT = new StaticArray<u8>(256);
+for (let c = 0; c < 256; c++) END_SHIFT[c] = <u8>END_LEN;
+for (let i: u32 = 0; i < END_LEN - 1; i++) END_SHIFT[PEM_END.charCodeAt(i)] = <u8>(END_LEN - 1 - i);
+
+/** Offset of the first PEM_END in [p, end), or -1. */
+function findEnd(p: u32, end: u32): i64 {
+  const last = END_LEN - 1;
+  while (<u64>p + <u64>END_LEN <= <u64>end) {
+    const c = u8at(p + last);
+    if (c == 0x2d && matchAt(p, end, PEM_END)) return <i64>p;
+    p += <u32>unchecked(END_SHIFT[c]);
+  }
+  return -1;
+}
+
 /** Length of the PEM block at o (BEGIN line through END marker), or 0 after recording an error. */
-function pemSize(where: string, o: u32, end: u32): u32 {
+function pemSize(at: CertAt, o: u32, end: u32): u32 {
   if (!matchAt(o, end, PEM_BEGIN)) {
-    fail(E.BAD_VALUE, where, o, "expected " + PEM_BEGIN + " at offset " + o.toString());
+    fail(E.BAD_VALUE, at.where(), o, "expected " + PEM_BEGIN + " at offset " + o.toString());
     return 0;
   }
-  for (let p = o + <u32>PEM_BEGIN.length; p < end; p++) {
-    if (matchAt(p, end, PEM_END)) return p + <u32>PEM_END.length - o;
-  }
-  fail(E.BAD_VALUE, where, o, "the PEM certificate at offset " + o.toString() + " has no " + PEM_END +
+  const stop = findEnd(o + <u32>PEM_BEGIN.length, end);
+  if (stop >= 0) return <u32>stop + END_LEN - o;
+  fail(E.BAD_VALUE, at.where(), o, "the PEM certificate at offset " + o.toString() + " has no " + PEM_END +
     " before the certification data ends at offset " + end.toString());
   return 0;
 }
 
 /** Length of the DER SEQUENCE at o (header + contents), or 0 after recording an error. */
-function derSize(where: string, o: u32, end: u32): u32 {
+function derSize(at: CertAt, o: u32, end: u32): u32 {
   if (u8at(o) != DER_SEQUENCE) {
-    fail(E.BAD_VALUE, where, o, "expected a DER certificate (SEQUENCE, 0x30) at offset " + o.toString());
+    fail(E.BAD_VALUE, at.where(), o, "expected a DER certificate (SEQUENCE, 0x30) at offset " + o.toString());
     return 0;
   }
-  if (!fits(where, o, o, 2, end, "certification data")) return 0;
+  if (!certFits(at, o, o, 2, end)) return 0;
   const first = u8at(o + 1);
   let header: u32 = 2;
   let len: u64 = <u64>first;
@@ -71,15 +102,15 @@ function derSize(where: string, o: u32, end: u32): u32 {
     const k = first & 0x7f;
     // Certificates are far below 16 MiB; longer or indefinite forms are not DER certificates.
     if (k == 0 || k > 3) {
-      fail(E.BAD_VALUE, where, o + 1, "unsupported DER length form 0x" + first.toString(16));
+      fail(E.BAD_VALUE, at.where(), o + 1, "unsupported DER length form 0x" + first.toString(16));
       return 0;
     }
-    if (!fits(where, o + 1, o + 2, <u64>k, end, "certification data")) return 0;
+    if (!certFits(at, o + 1, o + 2, <u64>k, end)) return 0;
     len = 0;
     for (let i: u32 = 0; i < k; i++) len = (len << 8) | <u64>u8at(o + 2 + i);
     header += k;
   }
-  if (!fits(where, o + 1, o, <u64>header + len, end, "certification data")) return 0;
+  if (!certFits(at, o + 1, o, <u64>header + len, end)) return 0;
   return header + <u32>len;
 }
 
@@ -94,14 +125,18 @@ function emitCertificates(name: string, start: u32, end: u32, single: bool): boo
   const pem = u8at(o) != DER_SEQUENCE;
   if (!str("encoding", pem ? "PEM" : "DER")) return false;
   if (!single && !openArray(name, start, end - start)) return false;
-  let n = 0;
+  const at = certAt;
+  at.name = name;
+  at.single = single;
+  at.n = 0;
   while (o < end) {
-    const where = single ? fieldPath(name) : fieldPath(n.toString());
-    if (single && n == 1) return fail(E.BAD_VALUE, where, o, "a PCK leaf certificate holds one certificate, found more");
-    const len = pem ? pemSize(where, o, end) : derSize(where, o, end);
+    if (single && at.n == 1) {
+      return fail(E.BAD_VALUE, at.where(), o, "a PCK leaf certificate holds one certificate, found more");
+    }
+    const len = pem ? pemSize(at, o, end) : derSize(at, o, end);
     if (len == 0) return false;
     if (!bytes(single ? name : "", pem ? T.TEXT : T.HEX, o, len)) return false;
-    n++;
+    at.n++;
     o = skipPadding(o + len, end);
   }
   return single ? true : close();
