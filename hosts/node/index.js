@@ -1,5 +1,5 @@
-// tsmkit for Node: acquire configfs-tsm reports (getReport, TsmError) and decode them (the
-// hosts/js decode API, re-exported whole so one import serves both).
+// tsmkit for Node: acquire configfs-tsm reports (getReport, TsmError) plus the whole portable
+// API (decode, verify), so one import serves an agent.
 export { getReport } from "./report.js";
 export { TsmError } from "./errors.js";
-export * from "../js/decode.js";
+export * from "../js/index.js";

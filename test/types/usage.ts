@@ -1,0 +1,19 @@
+// Compiled (not run) by test/types/types.test.js: a program written against tsmkit's published
+// types, so a declaration that drifts from the API breaks the test suite.
+import { decode, verify, DecodeError, type SnpReport, type DcapQuote } from "tsmkit";
+import { getReport, TsmError } from "tsmkit/node";
+
+export async function attest(nonce: Uint8Array): Promise<string> {
+  try {
+    const r = await getReport({ inblob: nonce }, { backend: "sim" });
+    const ev = decode(r.outblob, { provider: r.provider });
+    const verdict = await verify(r.outblob, { now: new Date(), policy: { reportData: "00" } });
+    if (ev.format === "snp-report") return (ev as SnpReport).measurement + verdict.status;
+    if (ev.format === "tdx-quote") return (ev as DcapQuote).header.qeVendorId + r.generation.toString();
+    return verdict.checks.map((c) => `${c.name}:${c.ok}`).join(",");
+  } catch (e) {
+    if (e instanceof TsmError) return `${e.code} on ${e.attribute}: ${e.advice}`;
+    if (e instanceof DecodeError) return `${e.code} at ${e.field}+${e.offset}`;
+    throw e;
+  }
+}
