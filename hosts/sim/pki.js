@@ -335,3 +335,20 @@ export function sharedPki() {
 
 /** Certificate as PEM text with a trailing newline. */
 export const pem = (cert) => `${cert.toString("pem")}\n`;
+
+/**
+ * What a relying party needs to verify this PKI's evidence, in verify()'s option shapes: roots
+ * ({ intel, amd }), collateral (TCB info, QE identity, their signing chain, root and PCK CRLs) and
+ * crl (the AMD CRL, for SNP).
+ */
+export function verifierOptions(pki) {
+  const i = pki.intel;
+  return {
+    roots: { intel: [i.root.cert], amd: [pki.amd.ark.cert] },
+    collateral: {
+      tcbInfo: i.tcbInfo, qeIdentity: i.qeIdentity, tcbSigningChain: pem(i.tcbSigning.cert) + pem(i.root.cert),
+      rootCaCrl: new Uint8Array(i.rootCrl.rawData), pckCrl: new Uint8Array(i.pckCrl.rawData),
+    },
+    crl: new Uint8Array(pki.amd.crl.rawData),
+  };
+}
