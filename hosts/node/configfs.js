@@ -8,6 +8,7 @@ import { constants } from "node:fs";
 import { join } from "node:path";
 
 export const DEFAULT_ROOT = "/sys/kernel/config/tsm/report";
+const READ_CHUNK = 64 << 10;
 
 /** @param {string} [root] the report directory */
 export function configfsBackend(root = DEFAULT_ROOT) {
@@ -18,7 +19,9 @@ export function configfsBackend(root = DEFAULT_ROOT) {
     async read(path) {
       const fh = await open(join(root, path), constants.O_RDONLY);
       return closing(fh, async () => {
-        let buf = Buffer.allocUnsafe(4096);
+        // Room for a whole TDX quote or SNP report + certificates at once, so a blob costs one
+        // read() plus the EOF read (each read() is a round trip to the kernel, or to FUSE).
+        let buf = Buffer.allocUnsafe(READ_CHUNK);
         let len = 0;
         for (;;) {
           if (len === buf.length) {
@@ -27,7 +30,7 @@ export function configfsBackend(root = DEFAULT_ROOT) {
             buf = bigger;
           }
           const { bytesRead } = await fh.read(buf, len, buf.length - len, null);
-          if (bytesRead === 0) return new Uint8Array(buf.buffer, buf.byteOffset, len);
+          if (bytesRead === 0) return Uint8Array.prototype.slice.call(buf, 0, len); // exact size, not the chunk
           len += bytesRead;
         }
       });

@@ -49,3 +49,33 @@ export function compare(candidates, { rounds = 15, roundMs = 40, warmupMs = 150 
     return [k, { ns: m, spread: (Math.max(...s) - Math.min(...s)) / m }];
   }));
 }
+
+/**
+ * compare() for operations that return promises (file I/O, child processes): each candidate is
+ * awaited call by call, `rounds` interleaved rounds of `calls` calls (default: as many as fit in
+ * about `roundMs`, at least 1). Returns { key: { ns, spread } } like compare().
+ */
+export async function compareAsync(candidates, { rounds = 15, roundMs = 40, warmupMs = 150, calls } = {}) {
+  const keys = Object.keys(candidates);
+  const n = {};
+  for (const k of keys) {
+    const fn = candidates[k];
+    let count = 0;
+    const t0 = performance.now();
+    do { sink = await fn(); count++; } while (performance.now() - t0 < warmupMs);
+    n[k] = calls ?? Math.max(1, Math.round((count * roundMs) / (performance.now() - t0)));
+  }
+  const samples = Object.fromEntries(keys.map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const k of keys) {
+      const fn = candidates[k];
+      const t0 = performance.now();
+      for (let i = 0; i < n[k]; i++) sink = await fn();
+      samples[k].push(((performance.now() - t0) * 1e6) / n[k]);
+    }
+  }
+  return Object.fromEntries(keys.map((k) => {
+    const s = samples[k], m = median(s);
+    return [k, { ns: m, spread: (Math.max(...s) - Math.min(...s)) / m }];
+  }));
+}

@@ -4,7 +4,7 @@ import os from "node:os";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../data.js";
-import { compare } from "./measure.js";
+import { compare, compareAsync } from "./measure.js";
 import { SUITES } from "./suites.js";
 
 const args = process.argv.slice(2);
@@ -32,9 +32,13 @@ function table(rows) {
   const head = ["format", "ours ns/op", "peer", "peer ns/op", "ratio", "core-only ns/op", "target"];
   const body = rows.map((r) => {
     const ratio = r.ours && r.peer ? r.peer.ns / r.ours.ns : null;
+    // target: ours at least `target` times faster than the peer; within: ours at most `within`
+    // times the peer's time (for a peer that is a floor or a minimal baseline).
     let target = "";
     if (r.target !== undefined) {
       target = ratio === null ? "n/a" : `>=${r.target}x ${ratio >= r.target ? "met" : "MISSED"}`;
+    } else if (r.within !== undefined) {
+      target = ratio === null ? "n/a" : `ours<=${r.within}x peer ${1 / ratio <= r.within ? "met" : "MISSED"}`;
     }
     return [
       r.label, r.error ? "n/a" : ns(r.ours), r.peerName ?? "-", ns(r.peer),
@@ -49,7 +53,11 @@ function table(rows) {
 console.log("tsmkit benchmarks");
 for (const m of machine()) console.log(`  ${m}`);
 const opts = quick ? { rounds: 5, roundMs: 15, warmupMs: 50 } : {};
-const ctx = { compare: (candidates) => compare(candidates, opts) };
+const ctx = {
+  quick,
+  compare: (candidates) => compare(candidates, opts),
+  compareAsync: (candidates, o = {}) => compareAsync(candidates, { ...opts, ...o }),
+};
 for (const s of SUITES.filter((x) => !only.length || only.includes(x.name))) {
   const suite = await s.load();
   console.log(`\n## ${suite.name}: ${suite.title}\n`);

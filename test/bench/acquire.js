@@ -1,0 +1,108 @@
+// Suite "acquire": getReport() (configfs backend) against the least a hand-written client can do
+// (mkdir, write inblob, read outblob to EOF, rmdir), both on the same simulated configfs-tsm FUSE
+// mount served by a child process (tdx_guest, no provider latency), so the difference is the
+// client's own work: the ABI's extra reads and per-operation overhead.
+import { mkdtempSync, rmSync } from "node:fs";
+import { mkdir, open, rmdir } from "node:fs/promises";
+import { constants } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startMount } from "../../hosts/sim/mount-process.js";
+import { getReport } from "../../hosts/node/report.js";
+import { configfsBackend } from "../../hosts/node/configfs.js";
+import { decode } from "../../hosts/js/decode.js";
+
+export const name = "acquire";
+export const title = "one TDX report through configfs-tsm on the FUSE simulator (tdx_guest, provider latency 0)";
+
+const HAND = "hand-written fs/promises";
+const inblob = Uint8Array.from({ length: 64 }, (_, i) => (i * 13 + 5) & 0xff);
+const hex = (b) => Buffer.from(b).toString("hex");
+
+/** The minimal correct client: one item, inblob written in one write(), outblob read to EOF
+ * (configfs reports st_size 4096, so readFile() would cut a longer quote short). */
+function handWritten(root) {
+  let n = 0;
+  return async () => {
+    const item = join(root, `hand-${process.pid}-${n++}`);
+    await mkdir(item);
+    const w = await open(join(item, "inblob"), constants.O_WRONLY);
+    await w.write(inblob, 0, inblob.length, null);
+    await w.close();
+    const r = await open(join(item, "outblob"), constants.O_RDONLY);
+    let buf = Buffer.allocUnsafe(64 << 10), len = 0;
+    for (let got; (got = (await r.read(buf, len, buf.length - len, null)).bytesRead) > 0;) {
+      len += got;
+      if (len === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
+    }
+    await r.close();
+    await rmdir(item);
+    return buf.subarray(0, len);
+  };
+}
+
+/** The operations getReport() runs, recorded once, and a backend replaying their outcomes. */
+async function trace(root) {
+  const real = configfsBackend(root);
+  const ops = [];
+  const traced = {};
+  for (const kind of ["mkdir", "read", "write", "rmdir"]) {
+    traced[kind] = async (path, data) => {
+      const attr = path.split("/")[1] ?? "";
+      try {
+        const out = await real[kind](path, data);
+        ops.push({ kind, attr, out });
+        return out;
+      } catch (e) {
+        ops.push({ kind, attr, code: e.code });
+        throw e;
+      }
+    };
+  }
+  await getReport({ inblob }, { backend: traced });
+  // Answers in recorded order (the machine asks the same things each time); mkdir starts over.
+  let i = 0;
+  const replay = {};
+  for (const kind of ["mkdir", "read", "write", "rmdir"]) {
+    replay[kind] = async () => {
+      if (kind === "mkdir") i = 0;
+      const o = ops[i++];
+      if (o.code) throw Object.assign(new Error(o.code), { code: o.code });
+      return o.out;
+    };
+  }
+  return { ops, replay };
+}
+
+export async function run(ctx) {
+  const dir = mkdtempSync(join(tmpdir(), "tsmkit-bench-acquire-"));
+  const mount = await startMount(join(dir, "mnt"), { provider: "tdx_guest", providerOptions: { latencyMs: 0 } });
+  try {
+    const root = join(mount.dir, "report");
+    const hand = handWritten(root);
+    const ours = async () => (await getReport({ inblob }, { backend: "configfs", root })).outblob;
+    // Both must return the quote for this inblob before their times mean anything.
+    for (const [who, fn] of [["getReport", ours], [HAND, hand]]) {
+      const q = decode(await fn(), { provider: "tdx_guest" });
+      if (q.body.reportData !== hex(inblob)) throw new Error(`${who}: quote does not carry the inblob`);
+    }
+    const { ops, replay } = await trace(root);
+    const t = await ctx.compareAsync({
+      ours,
+      [HAND]: hand,
+      core: async () => (await getReport({ inblob }, { backend: replay })).outblob,
+    }, ctx.quick ? {} : { rounds: 11, roundMs: 100, warmupMs: 300 });
+    const seq = ops.map((o) => `${o.kind}${o.attr ? ` ${o.attr}` : ""}${o.code ? ` (${o.code})` : ""}`).join(", ");
+    return {
+      rows: [{ label: "getReport tdx_guest", ours: t.ours, core: t.core, peerName: HAND, peer: t[HAND], within: 1.1 }],
+      notes: [
+        `getReport runs: ${seq}; the hand-written client: mkdir, write inblob, read outblob, rmdir.`,
+        "core-only = getReport on a backend replaying recorded answers (the report machine and report.js, no file I/O).",
+        "ratio = peer ns / ours ns (below 1: getReport is slower). Both read to EOF; both clients are awaited call by call.",
+      ],
+    };
+  } finally {
+    await mount.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
