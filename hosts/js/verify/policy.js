@@ -6,7 +6,7 @@
 /** A policy that is malformed (unknown key, wrong type); `field` is the offending key. */
 export class PolicyError extends Error {
   constructor(field, message) {
-    super(`policy.${field}: ${message}`);
+    super(`policy${field ? `.${field}` : ""}: ${message}`);
     this.name = "PolicyError";
     this.code = "BAD_POLICY";
     this.field = field;
