@@ -419,7 +419,10 @@ function explain(errno: i32, s: Step, m: ReportMachine): ReportError {
   } else if (errno == ETIMEDOUT) {
     advice = "the host's attestation service did not answer in time (TDX: the quote service; SEV: a busy host)";
   } else if (errno == EIO) {
-    advice = "the provider's call to the hardware or host failed; check the host's attestation service";
+    // The kernel's mkdir never says EIO; a WASI runtime that lacks ENXIO (wasmtime) reports it so.
+    advice = s == Step.MKDIR
+      ? "creating the report item failed; under a WASI runtime this is how the kernel's ENXIO (no TSM provider loaded) can arrive"
+      : "the provider's call to the hardware or host failed; check the host's attestation service";
   } else if (errno == ENOTTY) {
     advice = "sev_guest: the VMPCK was wiped after an earlier failure (reboot the guest); kernels before 6.15: the provider was unloaded";
   } else if (errno == ENOMEM) {

@@ -70,13 +70,17 @@ export async function runMount(dir, opts = {}) {
     stderr.write(`tsmkit sim mount: cannot mount at ${dir}: ${err.message}\n`);
     return err instanceof TypeError || err instanceof RangeError ? 2 : 1;
   }
+  // SIGUSR2 unregisters the provider, as unloading its module does: items stay, access gives ENXIO.
+  const providerGone = () => { mount.tsm.unregisterProvider().catch((e) => stderr.write(`tsmkit sim mount: ${e.message}\n`)); };
+  process.on("SIGUSR2", providerGone);
   const stopped = new Promise((resolve) => {
     const stop = () => {
       for (const sig of ["SIGINT", "SIGTERM"]) process.off(sig, stop);
+      process.off("SIGUSR2", providerGone);
       mount.unmount().then(() => resolve(0));
     };
     for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, stop);
   });
-  stdout.write(`mounted ${opts.tsm ? "" : `${opts.provider ?? "tdx_guest"} `}configfs-tsm at ${mount.dir} (items under ${mount.dir}/report); SIGINT or SIGTERM unmounts\n`);
+  stdout.write(`mounted ${opts.tsm ? "" : `${opts.provider ?? "tdx_guest"} `}configfs-tsm at ${mount.dir} (items under ${mount.dir}/report); SIGUSR2 unregisters the provider; SIGINT or SIGTERM unmounts\n`);
   return stopped;
 }

@@ -86,6 +86,31 @@ test("errors: missing preopen, wrong inblob size, option the provider hides — 
   }
 });
 
+test("provider gone (module unloaded): ENXIO with advice, exit 1, no item left — wasmtime, node:wasi and getReport", async () => {
+  const mnt = join(work, "mnt-gone");
+  const m = await startMount(mnt, { provider: "tdx_guest" });
+  try {
+    const dirs = [{ host: join(mnt, "report"), guest: "/tsm" }];
+    assert.is((await wasmtime(["report", "--nonce"], { dirs })).status, 0);
+    process.kill(m.pid, "SIGUSR2");
+    await new Promise((r) => setTimeout(r, 300));
+    for (const [engine, run] of engines) {
+      const r = await run(["report", "--nonce"], { dirs });
+      assert.is(r.status, 1, engine);
+      // wasmtime 49 hands a guest the host's ENXIO from mkdir as EIO (its errno table has no
+      // ENXIO for filesystem calls); node:wasi passes ENXIO through.
+      const want = engine === "wasmtime" ? /^tsmkit report: EIO: mkdir .*ENXIO \(no TSM provider/ : /^tsmkit report: ENXIO: mkdir .*provider/;
+      assert.match(r.stderr.toString(), want, `${engine}: ${r.stderr}`);
+    }
+    const { getReport } = await import("../../hosts/node/report.js");
+    const e = await getReport({ inblob: new Uint8Array(64) }, { root: join(mnt, "report") }).catch((x) => x);
+    assert.is(e.code, "ENXIO");
+    assert.equal(readdirSync(join(mnt, "report")), [], "no item left behind");
+  } finally {
+    await m.stop();
+  }
+});
+
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
 

@@ -7,6 +7,7 @@ const HELP = `usage: tsmkit sim mount DIR [--provider tdx_guest|sev_guest|arm_cc
                       [--privlevel-floor N] [--svsm] [--latency MS] [--fault EBUSY|EINTR|ETIMEDOUT|EIO|empty]
        tsmkit sim roots DIR
   The mount shows what /sys/kernel/config/tsm shows: point clients at DIR/report.
+  SIGUSR2 to the mount process unregisters the provider (as unloading its module does).
   Set TSMKIT_SIM_PKI=FILE so \`sim mount\` and \`sim roots\` (separate processes) share one test PKI.`;
 
 export async function run(argv, io) {
