@@ -38,8 +38,26 @@ export class Field {
   }
 }
 
+/** Words per row in Layout.rows: [type | BITS, name id, offset, size]. */
+export const ROW_WORDS: i32 = 4;
+/** Set in a row's type word when the field has a bit table (emitted from `fields`). */
+export const BITS: u32 = 0x100;
+
 export class Layout {
-  constructor(public name: string, public size: u32, public fields: Field[]) {}
+  // The rows again as plain words, so emitting a layout reads memory instead of objects.
+  rows: StaticArray<u32>;
+  constructor(public name: string, public size: u32, public fields: Field[]) {
+    const rows = new StaticArray<u32>(fields.length * ROW_WORDS);
+    for (let i = 0; i < fields.length; i++) {
+      const fd = fields[i];
+      const w = i * ROW_WORDS;
+      rows[w] = <u32>fd.type | (fd.bits === null ? 0 : BITS);
+      rows[w + 1] = fd.id;
+      rows[w + 2] = fd.offset;
+      rows[w + 3] = fd.size;
+    }
+    this.rows = rows;
+  }
 }
 
 /** Shorthands that keep the tables one row per line. */

@@ -5,7 +5,7 @@
 // Sources: see quote_layouts.ts ("QE Certification Data", "QE Report Certification Data").
 import { T, Layout } from "./layout";
 import {
-  open, openArray, close, bytes, str, emitLayout, emitField, fieldPath, u8at, u16at, u32at,
+  open, openArray, close, bytes, str, emitLayout, emitField, fieldPath, inPtr, u8at, u16at, u32at,
 } from "./table";
 import { E, fail } from "./error";
 import {
@@ -50,34 +50,67 @@ function skipPadding(o: u32, end: u32): u32 {
   return o;
 }
 
-function matchAt(o: u32, end: u32, s: string): bool {
-  const n = <u32>s.length;
+/** The markers as bytes, compared against the input with plain loads. */
+function ascii(s: string): StaticArray<u8> {
+  const out = new StaticArray<u8>(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = <u8>s.charCodeAt(i);
+  return out;
+}
+// The arrays stay referenced by these globals, so the collector keeps them where the pointers say.
+const beginBytes = ascii(PEM_BEGIN);
+const endBytes = ascii(PEM_END);
+const BEGIN_BYTES = changetype<usize>(beginBytes);
+const END_BYTES = changetype<usize>(endBytes);
+
+/** Whether the n bytes at `lit` occur at input offset o, before `end`. */
+function matchAt(o: u32, end: u32, lit: usize, n: u32): bool {
   if (<u64>o + <u64>n > <u64>end) return false;
-  for (let i: u32 = 0; i < n; i++) if (u8at(o + i) != <u32>s.charCodeAt(i)) return false;
+  const at = inPtr + o;
+  let i: u32 = 0;
+  for (; i + 8 <= n; i += 8) if (load<u64>(at + i) != load<u64>(lit + i)) return false;
+  for (; i < n; i++) if (load<u8>(at + i) != load<u8>(lit + i)) return false;
   return true;
 }
 
-// Horspool shifts for PEM_END: how far the marker may move when the byte under its last position
-// is c. Base64 bytes mostly are not in the marker, so the scan reads about one byte in 20.
+// Finding END markers: every marker starts with '-', which base64 never uses, so the scan looks
+// for the next '-' eight bytes at a time (a byte equal to '-' is a zero byte of x ^ DASHES) and
+// compares the marker only there.
 const END_LEN: u32 = <u32>PEM_END.length;
-const END_SHIFT = new StaticArray<u8>(256);
-for (let c = 0; c < 256; c++) END_SHIFT[c] = <u8>END_LEN;
-for (let i: u32 = 0; i < END_LEN - 1; i++) END_SHIFT[PEM_END.charCodeAt(i)] = <u8>(END_LEN - 1 - i);
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+const DASHES: u64 = 0x2d * ONES;
+
+/** The high bit of every byte of x that is '-' (bytes above the first may be flagged too). */
+@inline function dashes(x: u64): u64 {
+  const t = x ^ DASHES;
+  return (t - ONES) & ~t & HIGHS;
+}
+
+/** Offset of the first '-' in [p, end), or end. */
+function nextDash(p: u32, end: u32): u32 {
+  for (; p + 16 <= end; p += 16) {
+    const lo = dashes(load<u64>(inPtr + p));
+    const hi = dashes(load<u64>(inPtr + p + 8));
+    if (lo) return p + <u32>(ctz(lo) >> 3);
+    if (hi) return p + 8 + <u32>(ctz(hi) >> 3);
+  }
+  for (; p < end; p++) if (u8at(p) == 0x2d) return p;
+  return end;
+}
 
 /** Offset of the first PEM_END in [p, end), or -1. */
 function findEnd(p: u32, end: u32): i64 {
-  const last = END_LEN - 1;
   while (<u64>p + <u64>END_LEN <= <u64>end) {
-    const c = u8at(p + last);
-    if (c == 0x2d && matchAt(p, end, PEM_END)) return <i64>p;
-    p += <u32>unchecked(END_SHIFT[c]);
+    p = nextDash(p, end);
+    if (matchAt(p, end, END_BYTES, END_LEN)) return <i64>p;
+    p++;
   }
   return -1;
 }
 
 /** Length of the PEM block at o (BEGIN line through END marker), or 0 after recording an error. */
 function pemSize(at: CertAt, o: u32, end: u32): u32 {
-  if (!matchAt(o, end, PEM_BEGIN)) {
+  if (!matchAt(o, end, BEGIN_BYTES, <u32>PEM_BEGIN.length)) {
     fail(E.BAD_VALUE, at.where(), o, "expected " + PEM_BEGIN + " at offset " + o.toString());
     return 0;
   }

@@ -2,7 +2,7 @@
 // evidence bytes. Each entry is four u32: [op | type << 8, name id, a, b]. For byte-backed
 // fields a/b are the offset/length in the input; computed fields keep their value in a.
 // JSON and text renderers walk this stream; hosts may read it directly (entries_ptr).
-import { T, Field, Layout } from "./layout";
+import { T, Field, Layout, ROW_WORDS, BITS } from "./layout";
 import { E, fail } from "./error";
 import { names, nameId } from "./names";
 export { names, nameId };
@@ -27,6 +27,9 @@ export function setInputLength(len: u32): void { inLen = len; }
 // ---- entries ------------------------------------------------------------------------------
 export const MAX_ENTRIES: i32 = 16384;
 export const entries = new StaticArray<u32>(MAX_ENTRIES * 4);
+// Its address: the hot path stores through it and holds no object references (each one would
+// cost a shadow-stack spill in the incremental runtime).
+const ENTRIES: usize = changetype<usize>(entries);
 export let count: i32 = 0;
 // Name ids of the open groups, for error messages ("signatureData.qeReport.reportData").
 const MAX_DEPTH: i32 = 64;
@@ -38,13 +41,17 @@ export function reset(): void {
   depth = 0;
 }
 
-function push(op: u32, type: u32, name: u32, a: u32, b: u32): bool {
-  if (count >= MAX_ENTRIES) return fail(E.TOO_LARGE, "", a, "result table full");
-  const i = count << 2;
-  unchecked(entries[i] = op | (type << 8));
-  unchecked(entries[i + 1] = name);
-  unchecked(entries[i + 2] = a);
-  unchecked(entries[i + 3] = b);
+function full(a: u32): bool {
+  return fail(E.TOO_LARGE, "", a, "result table full");
+}
+
+@inline function push(op: u32, type: u32, name: u32, a: u32, b: u32): bool {
+  if (count >= MAX_ENTRIES) return full(a);
+  const p = ENTRIES + (<usize>count << 4);
+  store<u32>(p, op | (type << 8));
+  store<u32>(p, name, 4);
+  store<u32>(p, a, 8);
+  store<u32>(p, b, 12);
   count++;
   return true;
 }
@@ -59,8 +66,10 @@ export function fieldPath(field: string): string {
 }
 
 /** Fails with TRUNCATED unless [offset, offset + size) lies inside the input. */
-export function need(field: string, offset: u32, size: u32): bool {
-  if (<u64>offset + <u64>size <= <u64>inLen) return true;
+@inline export function need(field: string, offset: u32, size: u32): bool {
+  return <u64>offset + <u64>size <= <u64>inLen || truncated(field, offset, size);
+}
+function truncated(field: string, offset: u32, size: u32): bool {
   return fail(E.TRUNCATED, fieldPath(field), offset,
     "needs " + size.toString() + " bytes at offset " + offset.toString() +
     ", input ends at " + inLen.toString());
@@ -97,10 +106,10 @@ export function str(name: string, value: string): bool {
 }
 
 // ---- reading the input (callers check bounds with need/layout first) ------------------------
-export function u8at(o: u32): u32 { return <u32>load<u8>(inPtr + o); }
-export function u16at(o: u32): u32 { return <u32>load<u16>(inPtr + o); }
-export function u32at(o: u32): u32 { return load<u32>(inPtr + o); }
-export function u64at(o: u32): u64 { return load<u64>(inPtr + o); }
+@inline export function u8at(o: u32): u32 { return <u32>load<u8>(inPtr + o); }
+@inline export function u16at(o: u32): u32 { return <u32>load<u16>(inPtr + o); }
+@inline export function u32at(o: u32): u32 { return load<u32>(inPtr + o); }
+@inline export function u64at(o: u32): u64 { return load<u64>(inPtr + o); }
 
 export function readValue(type: T, o: u32): u64 {
   switch (type) {
@@ -116,13 +125,8 @@ export function readValue(type: T, o: u32): u64 {
 
 /** Emits one layout row at `base`; rows with bit tables become {raw, part...} groups. */
 export function emitField(fd: Field, base: u32): bool {
-  if (!need(fd.name, base + fd.offset, fd.size)) return false;
-  return emitChecked(fd, base);
-}
-
-/** emitField for a row whose bytes are known to lie inside the input. */
-function emitChecked(fd: Field, base: u32): bool {
   const o = base + fd.offset;
+  if (!need(fd.name, o, fd.size)) return false;
   const bits = fd.bits;
   if (bits === null) return push(Op.FIELD, fd.type, fd.id, o, fd.size);
   const v = readValue(fd.type, o);
@@ -140,9 +144,16 @@ const RAW = nameId("raw");
 /** Emits every row of a layout at `base` (bounds-checked as a whole first). */
 export function emitLayout(l: Layout, base: u32): bool {
   if (!need(l.name, base, l.size)) return false;
-  const fs = l.fields;
-  for (let i = 0; i < fs.length; i++) {
-    if (!emitChecked(unchecked(fs[i]), base)) return false;
+  const rows = changetype<usize>(l.rows);
+  const n = l.fields.length;
+  for (let i = 0; i < n; i++) {
+    const r = rows + ((<usize>i * ROW_WORDS) << 2);
+    const type = load<u32>(r);
+    if (type & BITS) {
+      if (!emitField(unchecked(l.fields[i]), base)) return false;
+    } else if (!push(Op.FIELD, type, load<u32>(r, 4), base + load<u32>(r, 8), load<u32>(r, 12))) {
+      return false;
+    }
   }
   return true;
 }
