@@ -2,6 +2,7 @@
 // once (async callers), so each gets a handle. Bytes go in through the shared input region
 // (input_reserve) and come out as (ptr, len) views or JSON in the output region; the host copies
 // them before its next call into the core.
+import { renderReportError } from "../render/report_error";
 import { ReportRequest, ReportMachine, OpKind, codeName } from "./request";
 import { inPtr } from "../formats/table";
 import { outReset, outPtr, ascii, byte, dec, jsonString } from "../render/out";
@@ -96,13 +97,7 @@ export function tsm_request_result_json(h: i32): usize {
   outReset();
   const e = m.error;
   if (m.kind == OpKind.FAILED && e !== null) {
-    ascii("{\"error\":{\"code\":"); jsonString(e.code);
-    ascii(",\"errno\":"); dec(<u64>e.errno);
-    ascii(",\"attribute\":"); jsonString(e.attribute);
-    ascii(",\"message\":"); jsonString(e.message);
-    ascii(",\"advice\":"); jsonString(e.advice);
-    ascii(",\"attempts\":"); dec(<u64>m.attempts);
-    ascii("}}");
+    renderReportError(e, m.attempts, false);
   } else {
     ascii("{\"provider\":"); jsonString(m.provider);
     ascii(",\"generation\":\""); dec(m.generation);

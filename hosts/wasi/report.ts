@@ -3,7 +3,8 @@
 import { ReportMachine, ReportRequest, OpKind } from "../../assembly/tsm/request";
 import { errnoNumber, Errno } from "../../assembly/tsm/errno";
 import { Format } from "../../assembly/formats/decode";
-import { outReset, ascii, jsonString, dec, byte } from "../../assembly/render/out";
+import { outReset, ascii } from "../../assembly/render/out";
+import { renderReportError } from "../../assembly/render/report_error";
 import { FsResult, readFile, writeAttr, writeFile, mkdir, rmdir, isDir, randomBytes } from "./fs";
 import { errnoName } from "./wasi_errno";
 import { sleepMs } from "./clock";
@@ -107,13 +108,8 @@ export function cmdReport(a: Args, io: ReportIo): i32 {
     const message = e.advice.length ? e.message + " (" + e.advice + ")" : e.message;
     if (a.has("json")) {
       outReset();
-      ascii("{\n  \"error\": {\n    \"code\": "); jsonString(e.code);
-      ascii(",\n    \"errno\": "); dec(<u64>e.errno);
-      ascii(",\n    \"attribute\": "); jsonString(e.attribute);
-      ascii(",\n    \"message\": "); jsonString(e.message);
-      ascii(",\n    \"advice\": "); jsonString(e.advice);
-      ascii(",\n    \"attempts\": "); dec(<u64>m.attempts);
-      ascii("\n  }\n}\n");
+      renderReportError(e, m.attempts, true);
+      ascii("\n");
       io.flush(1);
     }
     io.err("tsmkit report: " + e.code + (e.attribute.length ? " on " + e.attribute : "") + ": " + message + "\n");
