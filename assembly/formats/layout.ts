@@ -25,8 +25,13 @@ export class Bits {
   }
 }
 
+/** Words per part in Field.bitWords: [name id, shift, width]. */
+export const BIT_WORDS: i32 = 3;
+
 export class Field {
   id: u32;
+  // The bit table as plain words, so emitting the parts reads memory instead of objects.
+  bitWords: StaticArray<u32> | null = null;
   constructor(
     public name: string,
     public offset: u32,
@@ -35,6 +40,15 @@ export class Field {
     public bits: Bits[] | null = null,
   ) {
     this.id = nameId(name);
+    if (bits !== null) {
+      const w = new StaticArray<u32>(bits.length * BIT_WORDS);
+      for (let i = 0; i < bits.length; i++) {
+        w[i * BIT_WORDS] = bits[i].id;
+        w[i * BIT_WORDS + 1] = bits[i].shift;
+        w[i * BIT_WORDS + 2] = bits[i].width;
+      }
+      this.bitWords = w;
+    }
   }
 }
 

@@ -9,7 +9,9 @@
 // newer firmware fills them (v3 and v5 did exactly that), so a non-zero value is not an error.
 // Bytes after the 1184 are ignored (the legacy ioctl hands out a larger buffer).
 import { T, Field, f, b, layout } from "./layout";
-import { open, close, need, bytes, computed, str, emitField, emitLayout, u8at, u32at } from "./table";
+import {
+  open, close, need, bytes, computed, str, emitField, emitLayout, rowAt, hasBits, emitRow, u8at, u32at,
+} from "./table";
 import { E, fail } from "./error";
 import { TcbKind, tcbKindOf, tcbVariants, productOf } from "./snp_tcb";
 
@@ -99,6 +101,12 @@ const ROWS: Row[] = [
 
 export const SNP_REPORT = layout("snpReport", SNP_REPORT_SIZE, ROWS.map<Field>((r) => r.field));
 
+// Per row: since | kind << 8, read by address in the decode loop (no Row objects on the hot path).
+const rowInfo = new StaticArray<u32>(ROWS.length);
+for (let i = 0; i < ROWS.length; i++) rowInfo[i] = ROWS[i].since | (<u32>ROWS[i].kind << 8);
+const ROW_INFO = changetype<usize>(rowInfo);
+const REPORT_ROWS = changetype<usize>(SNP_REPORT.rows);
+
 // Table 141: r and s little-endian, zero-extended to 72 bytes; 0x90-0x1FF reserved.
 export const SNP_SIGNATURE = layout("snpSignature", 0x200, [
   f("r", 0, 72, T.HEX),
@@ -132,8 +140,8 @@ function emitKeyInfo(r: Field): bool {
   return close();
 }
 
-function emitRow(r: Row, version: u32, tcb: TcbKind): bool {
-  if (version < r.since) return true;
+/** The rows that are more than one plain field: TCBs, bit-fields, key info, the signature. */
+function emitSpecial(r: Row, tcb: TcbKind): bool {
   const fd = r.field;
   switch (r.kind) {
     case Kind.TCB: return emitField(unchecked(r.tcb![tcb]), 0);
@@ -175,8 +183,13 @@ export function decodeSnpReport(len: u32): bool {
   str("format", "snp-report");
   str("product", productOf(version, family, model));
   const tcb = tcbKindOf(version, family);
-  for (let i = 0; i < ROWS.length; i++) {
-    if (!emitRow(unchecked(ROWS[i]), version, tcb)) return false;
+  // Every row lies inside the SNP_REPORT_SIZE bytes checked above.
+  for (let i = 0, n = ROWS.length; i < n; i++) {
+    const info = load<u32>(ROW_INFO + (<usize>i << 2));
+    if (version < (info & 0xff)) continue;
+    const row = rowAt(REPORT_ROWS, i);
+    const plain = (info >> 8) == Kind.PLAIN && !hasBits(row);
+    if (!(plain ? emitRow(row, 0) : emitSpecial(unchecked(ROWS[i]), tcb))) return false;
   }
   return true;
 }

@@ -2,7 +2,7 @@
 // evidence bytes. Each entry is four u32: [op | type << 8, name id, a, b]. For byte-backed
 // fields a/b are the offset/length in the input; computed fields keep their value in a.
 // JSON and text renderers walk this stream; hosts may read it directly (entries_ptr).
-import { T, Field, Layout, ROW_WORDS, BITS } from "./layout";
+import { T, Field, Layout, ROW_WORDS, BITS, BIT_WORDS } from "./layout";
 import { E, fail } from "./error";
 import { names, nameId } from "./names";
 export { names, nameId };
@@ -127,19 +127,37 @@ export function readValue(type: T, o: u32): u64 {
 export function emitField(fd: Field, base: u32): bool {
   const o = base + fd.offset;
   if (!need(fd.name, o, fd.size)) return false;
-  const bits = fd.bits;
+  const bits = fd.bitWords;
   if (bits === null) return push(Op.FIELD, fd.type, fd.id, o, fd.size);
-  const v = readValue(fd.type, o);
-  openId(Op.OPEN, fd.id, 0, 0);
-  push(Op.FIELD, fd.type, RAW, o, fd.size);
-  for (let i = 0; i < bits.length; i++) {
-    const p = unchecked(bits[i]);
-    const part = <u32>((v >> <u64>p.shift) & ((<u64>1 << <u64>p.width) - 1));
-    push(Op.FIELD, p.width == 1 ? T.BOOL : T.UINT, p.id, part, 0);
+  return emitParts(fd.type, fd.id, o, fd.size, changetype<usize>(bits), bits.length / BIT_WORDS);
+}
+
+/** {raw, part...} for an integer field; `parts` points at n [name id, shift, width] words. */
+function emitParts(type: T, id: u32, o: u32, size: u32, parts: usize, n: i32): bool {
+  const v = readValue(type, o);
+  openId(Op.OPEN, id, 0, 0);
+  push(Op.FIELD, type, RAW, o, size);
+  for (let i = 0; i < n; i++) {
+    const p = parts + ((<usize>i * BIT_WORDS) << 2);
+    const shift = load<u32>(p, 4);
+    const width = load<u32>(p, 8);
+    const part = <u32>((v >> <u64>shift) & ((<u64>1 << <u64>width) - 1));
+    push(Op.FIELD, width == 1 ? T.BOOL : T.UINT, load<u32>(p), part, 0);
   }
   return close();
 }
 const RAW = nameId("raw");
+
+/** Address of row i of a layout's row words (Layout.rows), for rowAt/hasBits/emitRow. */
+@inline export function rowAt(rows: usize, i: i32): usize {
+  return rows + ((<usize>i * ROW_WORDS) << 2);
+}
+@inline export function hasBits(row: usize): bool { return (load<u32>(row) & BITS) != 0; }
+
+/** Emits a row without a bit table; the caller has checked that its bytes lie in the input. */
+@inline export function emitRow(row: usize, base: u32): bool {
+  return push(Op.FIELD, load<u32>(row), load<u32>(row, 4), base + load<u32>(row, 8), load<u32>(row, 12));
+}
 
 /** Emits every row of a layout at `base` (bounds-checked as a whole first). */
 export function emitLayout(l: Layout, base: u32): bool {
@@ -147,13 +165,8 @@ export function emitLayout(l: Layout, base: u32): bool {
   const rows = changetype<usize>(l.rows);
   const n = l.fields.length;
   for (let i = 0; i < n; i++) {
-    const r = rows + ((<usize>i * ROW_WORDS) << 2);
-    const type = load<u32>(r);
-    if (type & BITS) {
-      if (!emitField(unchecked(l.fields[i]), base)) return false;
-    } else if (!push(Op.FIELD, type, load<u32>(r, 4), base + load<u32>(r, 8), load<u32>(r, 12))) {
-      return false;
-    }
+    const r = rowAt(rows, i);
+    if (!(hasBits(r) ? emitField(unchecked(l.fields[i]), base) : emitRow(r, base))) return false;
   }
   return true;
 }
