@@ -48,6 +48,39 @@ export function equalBytes(a, b) {
   return true;
 }
 
+// ---- memoization keyed by exact bytes ------------------------------------------------------
+// Repeat verification of the same evidence with the same collateral must not redo parsing or
+// signature checks whose inputs are byte-for-byte the same: results are cached under a key that
+// IS those bytes (one char per byte), so any changed byte misses. Time-dependent checks are
+// never cached; callers run them each time.
+
+/** A bounded cache; the oldest entry goes first once full. */
+export class Memo {
+  constructor(max = 512) { this.map = new Map(); this.max = max; }
+  get(k) { return this.map.get(k); }
+  set(k, v) {
+    if (this.map.size >= this.max && !this.map.has(k)) this.map.delete(this.map.keys().next().value);
+    this.map.set(k, v);
+    return v;
+  }
+}
+
+/** A string equal to another exactly when the bytes are equal (latin1, one char per byte). */
+export function bytesKey(bytes) {
+  const b = toBytes(bytes);
+  let s = "";
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, i + 8192));
+  return s;
+}
+
+const rawKeys = new WeakMap();
+/** bytesKey of a certificate's or CRL's DER (computed once per object: their bytes are fixed). */
+export function derKey(obj) {
+  let k = rawKeys.get(obj);
+  if (k === undefined) rawKeys.set(obj, (k = bytesKey(new Uint8Array(obj.rawData))));
+  return k;
+}
+
 function textOf(v) {
   if (typeof v === "string") return v.includes(PEM_BEGIN) ? v : null;
   const b = toBytes(v);
@@ -70,9 +103,17 @@ export function pemBlocks(text, label = "CERTIFICATE") {
   return out;
 }
 
+const certCache = new Memo();
+const pemCache = new Memo();
+
 function oneCertificate(der, index) {
   try {
-    return new x509.X509Certificate(toBytes(der));
+    const key = bytesKey(der);
+    const hit = certCache.get(key);
+    if (hit) return hit;
+    const cert = new x509.X509Certificate(toBytes(der));
+    rawKeys.set(cert, key);
+    return certCache.set(key, cert);
   } catch (e) {
     throw new CertError("BAD_CERTIFICATE", `certificate ${index ?? ""} is not DER X.509: ${e.message}`.replace("  ", " "), { index });
   }
@@ -88,9 +129,11 @@ export function parseCertificates(input) {
   if (input instanceof x509.X509Certificate) return [input];
   const text = textOf(input);
   if (text !== null) {
+    const hit = pemCache.get(text);
+    if (hit) return [...hit];
     const ders = pemBlocks(text);
     if (!ders.length) throw new CertError("BAD_PEM", "no CERTIFICATE block in PEM text");
-    return ders.map((d, i) => oneCertificate(d, i));
+    return [...pemCache.set(text, ders.map((d, i) => oneCertificate(d, i)))];
   }
   return [oneCertificate(input)];
 }
@@ -102,6 +145,8 @@ export function parseCertificate(input) {
   return certs[0];
 }
 
+const crlCache = new Memo(64);
+
 /** A CRL from DER bytes, PEM text ("X509 CRL") or an X509Crl. */
 export function parseCrl(input) {
   if (input instanceof x509.X509Crl) return input;
@@ -109,15 +154,23 @@ export function parseCrl(input) {
   const der = text !== null ? pemBlocks(text, "X509 CRL")[0] : toBytes(input);
   if (!der) throw new CertError("BAD_PEM", "no X509 CRL block in PEM text");
   try {
-    return new x509.X509Crl(der);
+    const key = bytesKey(der);
+    const hit = crlCache.get(key);
+    if (hit) return hit;
+    const crl = new x509.X509Crl(der);
+    rawKeys.set(crl, key);
+    return crlCache.set(key, crl);
   } catch (e) {
     throw new CertError("BAD_CRL", `CRL is not DER: ${e.message}`);
   }
 }
 
-/** The certificate's common name (for messages and product matching). */
+const names = new WeakMap();
+/** The certificate's common name (for messages and product matching); parsed once per object. */
 export function commonName(cert) {
-  return cert.subjectName.getField("CN")[0] ?? cert.subject;
+  let cn = names.get(cert);
+  if (cn === undefined) names.set(cert, (cn = cert.subjectName.getField("CN")[0] ?? cert.subject));
+  return cn;
 }
 
 const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
@@ -135,13 +188,20 @@ export function validAt(cert, now) {
   return { ok: true, detail: `${name} valid ${iso(cert.notBefore)}..${iso(cert.notAfter)}` };
 }
 
+const signatures = new Memo(1024);
+
 /** Whether `issuer`'s key verifies `cert`'s signature (names are not compared here). */
 export async function signatureBy(cert, issuer) {
+  const key = `${derKey(cert)}\u0000${derKey(issuer)}`;
+  const hit = signatures.get(key);
+  if (hit !== undefined) return hit;
+  let ok;
   try {
-    return await cert.verify({ publicKey: issuer, signatureOnly: true });
+    ok = await cert.verify({ publicKey: issuer, signatureOnly: true });
   } catch {
-    return false; // unsupported or mismatched key algorithm: not a valid signature
+    ok = false; // unsupported or mismatched key algorithm: not a valid signature
   }
+  return signatures.set(key, ok);
 }
 
 /** Whether the certificate is issued by itself and its own key verifies it. */
@@ -213,6 +273,8 @@ export async function verifyChain(leaf, { intermediates = [], roots, now, maxLen
   return { ok: false, path, reason: "too-long", detail: `no trusted root within ${maxLength} certificates` };
 }
 
+const revocations = new Memo(1024);
+
 /**
  * Checks a CRL: signed by `issuer`, current at `now` (thisUpdate <= now <= nextUpdate) and, for
  * each of `certs` that `issuer` issued, the serial number is not listed. Returns { ok, reason,
@@ -224,11 +286,15 @@ export async function checkCrl(crl, { issuer, now, certs = [] }) {
   if (crl.issuer !== issuer.subject) {
     return { ok: false, reason: "crl-issuer", detail: `CRL is issued by "${crl.issuer}", not by ${by}` };
   }
-  let sigOk = false;
-  try {
-    sigOk = await crl.verify({ publicKey: issuer.publicKey });
-  } catch {
-    sigOk = false;
+  const sigKey = `${derKey(crl)}\u0000${derKey(issuer)}`;
+  let sigOk = signatures.get(sigKey);
+  if (sigOk === undefined) {
+    try {
+      sigOk = await crl.verify({ publicKey: issuer.publicKey });
+    } catch {
+      sigOk = false;
+    }
+    signatures.set(sigKey, sigOk);
   }
   if (!sigOk) return { ok: false, reason: "crl-signature", detail: `CRL signature does not verify with ${by}'s key` };
   const t = now.getTime();
@@ -240,7 +306,9 @@ export async function checkCrl(crl, { issuer, now, certs = [] }) {
   }
   for (const cert of certs) {
     if (cert.issuer !== issuer.subject) continue;
-    const entry = crl.findRevoked(cert);
+    const revKey = `${derKey(crl)}\u0001${derKey(cert)}`;
+    let entry = revocations.get(revKey);
+    if (entry === undefined) entry = revocations.set(revKey, crl.findRevoked(cert));
     if (entry) {
       return {
         ok: false, reason: "revoked", revoked: cert.serialNumber,

@@ -3,7 +3,7 @@
 // (the signed object as an exact string beside its signature), and CRLs / certificate chains as
 // PEM, DER or hex. PCS signs the exact bytes of the inner object as served, so the signed region
 // is cut from the caller's bytes, never re-serialized: a pretty-printed copy must fail.
-import { CertError, fromHex, parseCertificates, parseCrl, toBytes } from "../x509.js";
+import { CertError, Memo, bytesKey, derKey, fromHex, parseCertificates, parseCrl, toBytes } from "../x509.js";
 
 /** Collateral that cannot be used as given: code BAD_COLLATERAL, field = dotted path. */
 export class CollateralError extends Error {
@@ -304,6 +304,28 @@ export function loadCollateral(input) {
   };
 }
 
+const loaded = new Memo(32);
+
+/**
+ * loadCollateral() for the verifier, cached by the exact input text or bytes (object input is
+ * parsed each time; its certificates and CRLs still come from x509.js's caches). The result is
+ * shared between verifications, so it is frozen and must stay internal.
+ */
+export function loadCollateralCached(input) {
+  if (typeof input !== "string" && !ArrayBuffer.isView(input) && !(input instanceof ArrayBuffer)) return loadCollateral(input);
+  const key = typeof input === "string" ? input : bytesKey(input);
+  return loaded.get(key) ?? loaded.set(key, deepFreeze(loadCollateral(typeof input === "string" ? input : toBytes(input).slice())));
+}
+
+function deepFreeze(o) {
+  if (o && typeof o === "object" && !ArrayBuffer.isView(o) && !Object.isFrozen(o) && !(o instanceof Date) && Object.getPrototypeOf(o) !== null
+    && (Array.isArray(o) || Object.getPrototypeOf(o) === Object.prototype)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
 // ---- checks on a signed object ---------------------------------------------------------------
 
 const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
@@ -317,10 +339,16 @@ export function windowAt(obj, now, what) {
   return { ok: true, detail: `${what} current (${span})` };
 }
 
+const signatures = new Memo(64);
+
 /** Whether the signing certificate's P-256 key verifies the object's signature over its exact bytes. */
 export async function signedBy(obj, cert) {
   const alg = cert.publicKey.algorithm;
   if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256") return false;
+  // Keyed by every byte the answer depends on: signed text, signature and signer certificate.
+  const memo = `${bytesKey(obj.signature)}\u0000${derKey(cert)}\u0000${bytesKey(obj.signed)}`;
+  const hit = signatures.get(memo);
+  if (hit !== undefined) return hit;
   const key = await globalThis.crypto.subtle.importKey("spki", cert.publicKey.rawData, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
-  return globalThis.crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, obj.signature, obj.signed);
+  return signatures.set(memo, await globalThis.crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, obj.signature, obj.signed));
 }

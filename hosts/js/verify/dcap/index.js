@@ -8,7 +8,7 @@ import { checkSgxBody, checkTcbStatus, checkTdxBody, makePolicy } from "../polic
 import { Checks, errorDetail, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
 import { checkCrl, checkLink, commonName, equalBytes, fromHex, parseCertificates, selfSigned, toBytes, validAt, verifyChain } from "../x509.js";
-import { loadCollateral, signedBy, windowAt } from "./collateral.js";
+import { loadCollateralCached, signedBy, windowAt } from "./collateral.js";
 import { pckChainParts, pckExtensions } from "./pck.js";
 import { checkQeReportData, checkQeReportSignature, checkQuoteSignature } from "./quote.js";
 import { checkTdxModule, combineStatus, matchQeIdentity, matchTcbLevels, qeTcbLevel, svnBytes } from "./tcb.js";
@@ -54,6 +54,14 @@ function pckChain(qe, opts, collateral) {
 
 const issuerOf = (cert, pool) => pool.find((c) => c.subject === cert.issuer);
 
+// The SGX extensions depend only on the leaf's bytes (certificates are cached by bytes in x509.js).
+const pckExtCache = new WeakMap();
+function pckExtensionsOf(leaf) {
+  let ext = pckExtCache.get(leaf);
+  if (!ext) pckExtCache.set(leaf, (ext = Object.freeze(pckExtensions(leaf))));
+  return ext;
+}
+
 /**
  * Verifies a DCAP quote. Options: now (Date or ISO time; default the current time), roots (Intel
  * roots as PEM/DER/list, or { intel }), collateral (see loadCollateral), pckCertChain (for quotes
@@ -79,7 +87,7 @@ export async function verifyDcapQuote(bytes, opts = {}) {
 
   let collateral, collateralError;
   if (opts.collateral != null) {
-    try { collateral = loadCollateral(opts.collateral); } catch (e) { collateralError = e; }
+    try { collateral = loadCollateralCached(opts.collateral); } catch (e) { collateralError = e; }
   }
 
   // -- the quote itself
@@ -93,9 +101,12 @@ export async function verifyDcapQuote(bytes, opts = {}) {
     return verdict(checks, { evidence: quote });
   }
   const { leaf, cas } = chain;
-  await checks.run("dcap.quoteSignature", () => checkQuoteSignature(bytes, loc));
-  await checks.run("dcap.qeReportSignature", () => checkQeReportSignature(bytes, loc, leaf));
-  await checks.run("dcap.qeReportData", () => checkQeReportData(bytes, loc));
+  // The three checks on the quote's own bytes are independent: run them at once, record in order.
+  const started = [checkQuoteSignature(bytes, loc), checkQeReportSignature(bytes, loc, leaf), checkQeReportData(bytes, loc)];
+  for (const p of started) p.catch(() => {}); // failures are recorded by checks.run below
+  await checks.run("dcap.quoteSignature", () => started[0]);
+  await checks.run("dcap.qeReportSignature", () => started[1]);
+  await checks.run("dcap.qeReportData", () => started[2]);
 
   // -- PCK chain: leaf <- Platform/Processor CA <- trusted root
   const ca = issuerOf(leaf, cas);
@@ -113,7 +124,7 @@ export async function verifyDcapQuote(bytes, opts = {}) {
   });
   let pck;
   await checks.run("dcap.pckExtensions", () => {
-    pck = pckExtensions(leaf);
+    pck = pckExtensionsOf(leaf);
     return { ok: true, detail: `fmspc ${pck.fmspc}, pceId ${pck.pceId}, pceSvn ${pck.tcb.pceSvn}, cpuSvn ${pck.tcb.cpuSvn}, ${pck.sgxType}` };
   });
 
