@@ -8,4 +8,5 @@ export const SUITES = [
   { name: "decode", load: () => import("./decode.js") },
   { name: "acquire", load: () => import("./acquire.js") },
   { name: "wasi", load: () => import("./wasi.js") },
+  { name: "verify", load: () => import("./verify.js") },
 ];
