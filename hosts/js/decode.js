@@ -59,6 +59,7 @@ function errorFromCore() {
 export function decode(bytes, opts) {
   const b = toBytes(bytes);
   if (run(b, opts) !== 0) throw errorFromCore();
+  syncNames();
   const { words, base } = entries();
   return build(b, words, base, base + 4 * core.entries_count());
 }
@@ -191,13 +192,17 @@ export function layouts() {
 }
 
 let nameCache = [];
-function nameOf(id) {
-  if (id >= nameCache.length) {
+/**
+ * Fetches names the core interned since the last call. Done before taking a view of the result
+ * table: writing the names may grow the core's memory, which detaches every view of it.
+ */
+function syncNames() {
+  if (core.names_count() > nameCache.length) {
     core.names_json();
     nameCache = JSON.parse(output());
   }
-  return nameCache[id];
 }
+const nameOf = (id) => nameCache[id];
 
 /**
  * Where each decoded field and group lies in the input: a Map from dotted path
@@ -207,6 +212,7 @@ function nameOf(id) {
 export function locate(bytes, opts) {
   if (run(bytes, opts) !== 0) throw errorFromCore();
   const n = core.entries_count();
+  syncNames();
   const { words, base } = entries();
   const e = words.subarray(base, base + n * 4);
   const map = new Map();
