@@ -2,9 +2,9 @@
 // input_reserve(len), calls decode(format, len) and reads a status; render() then writes JSON or
 // text to the output region (output_ptr/output_len). No allocator crosses the boundary.
 import { decodeInput, lastFormat } from "./formats/decode";
-import { reserveInput, entries, count, names } from "./formats/table";
+import { reserveInput, entries, count, names, inPtr, inLen } from "./formats/table";
 import { errCode, errOffset } from "./formats/error";
-import { outReset, outPtr, outLen, byte, jsonString } from "./render/out";
+import { outReset, outPtr, outLen, byte, hex, jsonString } from "./render/out";
 import { renderJson } from "./render/json";
 import { renderText } from "./render/text";
 import { renderErrorJson, renderErrorText } from "./render/error";
@@ -26,6 +26,13 @@ export function render(mode: i32): usize {
     else renderErrorJson(mode == 1 ? 2 : 0);
   } else if (mode == 2) renderText();
   else renderJson(mode == 1 ? 2 : 0);
+  return outPtr;
+}
+
+/** Writes the lowercase hex of input bytes [offset, offset + len) to the output region. */
+export function hex_span(offset: u32, len: u32): usize {
+  outReset();
+  if (<u64>offset + <u64>len <= <u64>inLen) hex(inPtr + offset, len);
   return outPtr;
 }
 

@@ -45,7 +45,7 @@ function full(a: u32): bool {
   return fail(E.TOO_LARGE, "", a, "result table full");
 }
 
-@inline function push(op: u32, type: u32, name: u32, a: u32, b: u32): bool {
+function push(op: u32, type: u32, name: u32, a: u32, b: u32): bool {
   if (count >= MAX_ENTRIES) return full(a);
   const p = ENTRIES + (<usize>count << 4);
   store<u32>(p, op | (type << 8));
@@ -66,7 +66,7 @@ export function fieldPath(field: string): string {
 }
 
 /** Fails with TRUNCATED unless [offset, offset + size) lies inside the input. */
-@inline export function need(field: string, offset: u32, size: u32): bool {
+export function need(field: string, offset: u32, size: u32): bool {
   return <u64>offset + <u64>size <= <u64>inLen || truncated(field, offset, size);
 }
 function truncated(field: string, offset: u32, size: u32): bool {

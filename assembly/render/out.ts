@@ -35,14 +35,18 @@ export function spaces(n: i32): void {
 }
 
 const HEX = "0123456789abcdef";
+// The two hex digits of every byte value, as the u16 that stores them in order (little-endian).
+const hexPairs = new StaticArray<u16>(256);
+for (let i = 0; i < 256; i++) hexPairs[i] = <u16>(HEX.charCodeAt(i >> 4) | (HEX.charCodeAt(i & 15) << 8));
+const HEX_PAIRS = changetype<usize>(hexPairs);
+
 export function hex(ptr: usize, len: u32): void {
   ensure(len << 1);
-  for (let i: u32 = 0; i < len; i++) {
-    const v = <u32>load<u8>(ptr + i);
-    store<u8>(outPtr + outLen, <u8>HEX.charCodeAt(v >> 4));
-    store<u8>(outPtr + outLen + 1, <u8>HEX.charCodeAt(v & 15));
-    outLen += 2;
+  const out = outPtr + outLen;
+  for (let i: usize = 0; i < len; i++) {
+    store<u16>(out + (i << 1), load<u16>(HEX_PAIRS + (<usize>load<u8>(ptr + i) << 1)));
   }
+  outLen += len << 1;
 }
 
 export function dec(v: u64): void { ascii(v.toString()); }

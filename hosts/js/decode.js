@@ -1,7 +1,7 @@
 // The decode API: bytes in, the stable JSON form out (as objects or text). The core renders the
 // JSON, so every host prints the same bytes; decode() builds the same value straight from the
 // core's result table (what JSON.parse of that JSON would give, without printing and parsing it).
-import { core, load, output, entries, latin1 } from "./core.js";
+import { core, load, output, entries, inputHex, ascii, exactLatin1 } from "./core.js";
 import { FORMATS, PROVIDER_FORMATS } from "./formats.js";
 
 export const RENDER = Object.freeze({ json: 0, pretty: 1, text: 2 });
@@ -70,34 +70,12 @@ const T_U8 = 1, T_U16 = 2, T_U32 = 3, T_U64 = 4, T_HEX = 5, T_TEXT = 6, T_BOOL =
   T_NAME = 9, T_GUID = 10, T_U16BE = 11, T_U32BE = 12;
 const OP_FIELD = 1, OP_OPEN = 2, OP_CLOSE = 3, OP_ARRAY = 4;
 
-// Two ASCII hex digits per byte value, stored byte-wise so the table reads the same on any
-// endianness: hexing is then one 16-bit store per input byte plus one native string decode.
-const HEX_PAIRS = new Uint16Array(256);
-{
-  const digits = "0123456789abcdef";
-  const p = new Uint8Array(HEX_PAIRS.buffer);
-  for (let i = 0; i < 256; i++) {
-    p[2 * i] = digits.charCodeAt(i >> 4);
-    p[2 * i + 1] = digits.charCodeAt(i & 15);
-  }
-}
-let hexScratch = new Uint16Array(4096);
-
-/** Lowercase hex of b[lo, hi) as one flat string; fields are substrings of it. */
-function hexSpan(b, lo, hi) {
-  const n = hi - lo;
-  if (hexScratch.length < n) hexScratch = new Uint16Array(n * 2);
-  const out = hexScratch;
-  for (let i = 0; i < n; i++) out[i] = HEX_PAIRS[b[lo + i]];
-  return latin1.decode(new Uint8Array(out.buffer, 0, 2 * n));
-}
-
-// WHATWG decoders read "latin1" as windows-1252 (Node reads it as ISO-8859-1); the core's JSON
+// WHATWG decoders read "latin1" as windows-1252 (Node's Buffer reads ISO-8859-1); the core's JSON
 // maps every byte to U+00XX, so any character above U+00FF means the bytes need the exact map.
 const NOT_LATIN1 = /[^\x00-\xff]/;
 function text(b, a, len) {
-  const s = latin1.decode(b.subarray(a, a + len));
-  if (!NOT_LATIN1.test(s)) return s;
+  const s = ascii(b, a, a + len);
+  if (exactLatin1 || !NOT_LATIN1.test(s)) return s;
   let exact = "";
   for (let i = a; i < a + len; i += 8192) exact += String.fromCharCode(...b.subarray(i, Math.min(i + 8192, a + len)));
   return exact;
@@ -123,7 +101,8 @@ function build(b, e, first, end) {
     if (a < lo) lo = a;
     if (stop > hi) hi = stop;
   }
-  const hex = hi > lo ? hexSpan(b, lo, hi) : "";
+  // The core still holds these bytes (a copy of b) and hexes them in one pass.
+  const hex = hi > lo ? inputHex(lo, hi - lo) : "";
   const h = (a, len) => hex.slice(2 * (a - lo), 2 * (a - lo + len));
 
   // Pass 2: the tree. `stack` holds the open containers; arrays take members without keys.
