@@ -26,7 +26,7 @@
 
 import { Errno, errnoName } from "./errno";
 import { INBLOB_MAX, PRIVLEVEL_MAX, Provider, providerByName, inblobLengthErrno, privlevelInRange,
-  reportNewErrno } from "./providers";
+  reportNewErrno, providerBlobs, sevUsesSvsm, Attr } from "./providers";
 
 // Kernel errnos, as this file names them.
 const EPERM = Errno.EPERM, ENOENT = Errno.ENOENT, EINTR = Errno.EINTR, EIO = Errno.EIO,
@@ -290,12 +290,21 @@ export class ReportMachine {
       else if (s == Step.SERVICE_PROVIDER || s == Step.MANIFESTBLOB) { if (r.serviceProvider === null) continue; }
       else if (s == Step.SERVICE_GUID) { if (r.serviceGuid === null) continue; }
       else if (s == Step.SERVICE_MANIFEST_VERSION) { if (r.serviceManifestVersion < 0) continue; }
-      else if (s == Step.AUXBLOB) { if (!r.auxblob) continue; }
+      else if (s == Step.AUXBLOB) { if (!r.auxblob || !this.mayHaveAuxblob()) continue; }
+      // A fresh item starts at generation 0 (spec 2.1): no need to read it. A write by anyone
+      // else, before or after ours, still shows in the final read.
+      else if (s == Step.GENERATION) continue;
       return s;
     }
     // Every step done: the item still has to go.
     this.after = After.DONE;
     return Step.RMDIR;
+  }
+
+  /** Whether the provider (read first) can produce an auxblob; reading a hidden one costs an op. */
+  private mayHaveAuxblob(): bool {
+    if (this.providerId < 0) return true;
+    return (providerBlobs(this.providerId, sevUsesSvsm(this.providerId, this.req.serviceProvider)) & (1 << Attr.auxblob)) != 0;
   }
 
   private enter(s: Step): void {
