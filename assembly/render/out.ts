@@ -35,16 +35,30 @@ export function spaces(n: i32): void {
 }
 
 const HEX = "0123456789abcdef";
-// The two hex digits of every byte value, as the u16 that stores them in order (little-endian).
-const hexPairs = new StaticArray<u16>(256);
-for (let i = 0; i < 256; i++) hexPairs[i] = <u16>(HEX.charCodeAt(i >> 4) | (HEX.charCodeAt(i & 15) << 8));
-const HEX_PAIRS = changetype<usize>(hexPairs);
+const LOW_NIBBLES: u64 = 0x000f000f000f000f;
+const ONES: u64 = 0x0101010101010101;
+
+/** The 8 hex digits of 4 bytes (x, little-endian), as the u64 that stores them in order. */
+@inline function hex4(x: u32): u64 {
+  // Byte i to bits 16i..16i+7, then its high nibble to byte 2i and its low nibble to byte 2i+1.
+  let t = <u64>x;
+  t = ((t & 0xffff0000) << 16) | (t & 0xffff);
+  t = ((t & 0x0000ff000000ff00) << 8) | (t & 0x000000ff000000ff);
+  const n = ((t >> 4) & LOW_NIBBLES) | ((t & LOW_NIBBLES) << 8);
+  // '0' + n, plus 'a' - '0' - 10 where n >= 10.
+  const letters = ((n + 0x06 * ONES) >> 4) & ONES;
+  return n + 0x30 * ONES + letters * 0x27;
+}
 
 export function hex(ptr: usize, len: u32): void {
   ensure(len << 1);
   const out = outPtr + outLen;
-  for (let i: usize = 0; i < len; i++) {
-    store<u16>(out + (i << 1), load<u16>(HEX_PAIRS + (<usize>load<u8>(ptr + i) << 1)));
+  let i: usize = 0;
+  for (; i + 4 <= len; i += 4) store<u64>(out + (i << 1), hex4(load<u32>(ptr + i)));
+  for (; i < len; i++) {
+    const v = <u32>load<u8>(ptr + i);
+    store<u8>(out + (i << 1), <u8>HEX.charCodeAt(v >> 4));
+    store<u8>(out + (i << 1) + 1, <u8>HEX.charCodeAt(v & 15));
   }
   outLen += len << 1;
 }
