@@ -16,12 +16,15 @@ export const name = "acquire";
 export const title = "one TDX report through configfs-tsm on the FUSE simulator (tdx_guest, provider latency 0)";
 
 const HAND = "hand-written fs/promises";
+const CHECKED = "hand-written + generation check";
 const inblob = Uint8Array.from({ length: 64 }, (_, i) => (i * 13 + 5) & 0xff);
 const hex = (b) => Buffer.from(b).toString("hex");
 
-/** The minimal correct client: one item, inblob written in one write(), outblob read to EOF
- * (configfs reports st_size 4096, so readFile() would cut a longer quote short). */
-function handWritten(root) {
+/** The least a client can do: one item, inblob written in one write(), outblob read to EOF
+ * (configfs reports st_size 4096, so readFile() would cut a longer quote short). With `checked`,
+ * it also re-reads generation as the ABI's contract asks (start 0 + one write), which is what
+ * tells a racing writer apart from your own evidence. */
+function handWritten(root, { checked = false } = {}) {
   let n = 0;
   return async () => {
     const item = join(root, `hand-${process.pid}-${n++}`);
@@ -36,6 +39,12 @@ function handWritten(root) {
       if (len === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
     }
     await r.close();
+    if (checked) {
+      const g = await open(join(item, "generation"), constants.O_RDONLY);
+      const text = (await g.read(Buffer.alloc(32), 0, 32, null)).buffer.toString("latin1");
+      await g.close();
+      if (parseInt(text, 10) !== 1) throw new Error(`generation ${text.trim()}: another writer`);
+    }
     await rmdir(item);
     return buf.subarray(0, len);
   };
@@ -80,9 +89,10 @@ export async function run(ctx) {
   try {
     const root = join(mount.dir, "report");
     const hand = handWritten(root);
+    const checked = handWritten(root, { checked: true });
     const ours = async () => (await getReport({ inblob }, { backend: "configfs", root })).outblob;
     // Both must return the quote for this inblob before their times mean anything.
-    for (const [who, fn] of [["getReport", ours], [HAND, hand]]) {
+    for (const [who, fn] of [["getReport", ours], [HAND, hand], [CHECKED, checked]]) {
       const q = decode(await fn(), { provider: "tdx_guest" });
       if (q.body.reportData !== hex(inblob)) throw new Error(`${who}: quote does not carry the inblob`);
     }
@@ -90,13 +100,19 @@ export async function run(ctx) {
     const t = await ctx.compareAsync({
       ours,
       [HAND]: hand,
+      [CHECKED]: checked,
       core: async () => (await getReport({ inblob }, { backend: replay })).outblob,
     }, ctx.quick ? {} : { rounds: 11, roundMs: 100, warmupMs: 300 });
     const seq = ops.map((o) => `${o.kind}${o.attr ? ` ${o.attr}` : ""}${o.code ? ` (${o.code})` : ""}`).join(", ");
     return {
-      rows: [{ label: "getReport tdx_guest", ours: t.ours, core: t.core, peerName: HAND, peer: t[HAND], within: 1.1 }],
+      rows: [
+        { label: "getReport tdx_guest", ours: t.ours, core: t.core, peerName: HAND, peer: t[HAND], within: 1.1 },
+        { label: "getReport tdx_guest", ours: t.ours, core: t.core, peerName: CHECKED, peer: t[CHECKED], within: 1.1 },
+      ],
       notes: [
-        `getReport runs: ${seq}; the hand-written client: mkdir, write inblob, read outblob, rmdir.`,
+        `getReport runs: ${seq}; the hand-written client: mkdir, write inblob, read outblob, rmdir` +
+          ` (+ read generation when checked). getReport's one further read, provider, lets it refuse a` +
+          ` request the provider would reject before the expensive outblob read, and names the evidence.`,
         "core-only = getReport on a backend replaying recorded answers (the report machine and report.js, no file I/O).",
         "ratio = peer ns / ours ns (below 1: getReport is slower). Both read to EOF; both clients are awaited call by call.",
       ],
