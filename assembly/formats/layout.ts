@@ -43,9 +43,11 @@ export class Field {
     if (bits !== null) {
       const w = new StaticArray<u32>(bits.length * BIT_WORDS);
       for (let i = 0; i < bits.length; i++) {
-        w[i * BIT_WORDS] = bits[i].id;
-        w[i * BIT_WORDS + 1] = bits[i].shift;
-        w[i * BIT_WORDS + 2] = bits[i].width;
+        const p = unchecked(bits[i]);
+        const at = i * BIT_WORDS;
+        unchecked(w[at] = p.id);
+        unchecked(w[at + 1] = p.shift);
+        unchecked(w[at + 2] = p.width);
       }
       this.bitWords = w;
     }
@@ -63,12 +65,12 @@ export class Layout {
   constructor(public name: string, public size: u32, public fields: Field[]) {
     const rows = new StaticArray<u32>(fields.length * ROW_WORDS);
     for (let i = 0; i < fields.length; i++) {
-      const fd = fields[i];
+      const fd = unchecked(fields[i]);
       const w = i * ROW_WORDS;
-      rows[w] = <u32>fd.type | (fd.bits === null ? 0 : BITS);
-      rows[w + 1] = fd.id;
-      rows[w + 2] = fd.offset;
-      rows[w + 3] = fd.size;
+      unchecked(rows[w] = <u32>fd.type | (fd.bits === null ? 0 : BITS));
+      unchecked(rows[w + 1] = fd.id);
+      unchecked(rows[w + 2] = fd.offset);
+      unchecked(rows[w + 3] = fd.size);
     }
     this.rows = rows;
   }

@@ -27,18 +27,15 @@ function fits(field: string, at: u32, offset: u32, size: u64, end: u32, parent: 
 
 // ---- certificates (types 4 and 5) -----------------------------------------------------------
 
-/** Which certificate is being read; its dotted path is built only for an error message. */
-class CertAt {
-  name: string = "";
-  n: i32 = 0;
-  single: bool = false;
-  where(): string { return fieldPath(this.single ? this.name : this.n.toString()); }
-}
-const certAt = new CertAt();
+// Which certificate emitCertificates is reading; its dotted path is built only for an error.
+let certName = "";
+let certIndex = 0;
+let certSingle = false;
+function certWhere(): string { return fieldPath(certSingle ? certName : certIndex.toString()); }
 
 /** fits() for a certificate, without building its path unless it does not fit. */
-function certFits(at: CertAt, pos: u32, offset: u32, size: u64, end: u32): bool {
-  return <u64>offset + size <= <u64>end || fits(at.where(), pos, offset, size, end, "certification data");
+function certFits(pos: u32, offset: u32, size: u64, end: u32): bool {
+  return <u64>offset + size <= <u64>end || fits(certWhere(), pos, offset, size, end, "certification data");
 }
 
 function isPadding(c: u32): bool {
@@ -50,15 +47,10 @@ function skipPadding(o: u32, end: u32): u32 {
   return o;
 }
 
-/** The markers as bytes, compared against the input with plain loads. */
-function ascii(s: string): StaticArray<u8> {
-  const out = new StaticArray<u8>(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = <u8>s.charCodeAt(i);
-  return out;
-}
-// The arrays stay referenced by these globals, so the collector keeps them where the pointers say.
-const beginBytes = ascii(PEM_BEGIN);
-const endBytes = ascii(PEM_END);
+// The markers as bytes, compared against the input with plain loads. The buffers stay referenced
+// by these globals, so the collector keeps them where the pointers say.
+const beginBytes = String.UTF8.encode(PEM_BEGIN);
+const endBytes = String.UTF8.encode(PEM_END);
 const BEGIN_BYTES = changetype<usize>(beginBytes);
 const END_BYTES = changetype<usize>(endBytes);
 
@@ -88,11 +80,9 @@ const DASHES: u64 = 0x2d * ONES;
 
 /** Offset of the first '-' in [p, end), or end. */
 function nextDash(p: u32, end: u32): u32 {
-  for (; p + 16 <= end; p += 16) {
-    const lo = dashes(load<u64>(inPtr + p));
-    const hi = dashes(load<u64>(inPtr + p + 8));
-    if (lo) return p + <u32>(ctz(lo) >> 3);
-    if (hi) return p + 8 + <u32>(ctz(hi) >> 3);
+  for (; p + 8 <= end; p += 8) {
+    const m = dashes(load<u64>(inPtr + p));
+    if (m) return p + <u32>(ctz(m) >> 3);
   }
   for (; p < end; p++) if (u8at(p) == 0x2d) return p;
   return end;
@@ -109,25 +99,25 @@ function findEnd(p: u32, end: u32): i64 {
 }
 
 /** Length of the PEM block at o (BEGIN line through END marker), or 0 after recording an error. */
-function pemSize(at: CertAt, o: u32, end: u32): u32 {
+function pemSize(o: u32, end: u32): u32 {
   if (!matchAt(o, end, BEGIN_BYTES, <u32>PEM_BEGIN.length)) {
-    fail(E.BAD_VALUE, at.where(), o, "expected " + PEM_BEGIN + " at offset " + o.toString());
+    fail(E.BAD_VALUE, certWhere(), o, "expected " + PEM_BEGIN + " at offset " + o.toString());
     return 0;
   }
   const stop = findEnd(o + <u32>PEM_BEGIN.length, end);
   if (stop >= 0) return <u32>stop + END_LEN - o;
-  fail(E.BAD_VALUE, at.where(), o, "the PEM certificate at offset " + o.toString() + " has no " + PEM_END +
+  fail(E.BAD_VALUE, certWhere(), o, "the PEM certificate at offset " + o.toString() + " has no " + PEM_END +
     " before the certification data ends at offset " + end.toString());
   return 0;
 }
 
 /** Length of the DER SEQUENCE at o (header + contents), or 0 after recording an error. */
-function derSize(at: CertAt, o: u32, end: u32): u32 {
+function derSize(o: u32, end: u32): u32 {
   if (u8at(o) != DER_SEQUENCE) {
-    fail(E.BAD_VALUE, at.where(), o, "expected a DER certificate (SEQUENCE, 0x30) at offset " + o.toString());
+    fail(E.BAD_VALUE, certWhere(), o, "expected a DER certificate (SEQUENCE, 0x30) at offset " + o.toString());
     return 0;
   }
-  if (!certFits(at, o, o, 2, end)) return 0;
+  if (!certFits(o, o, 2, end)) return 0;
   const first = u8at(o + 1);
   let header: u32 = 2;
   let len: u64 = <u64>first;
@@ -135,15 +125,15 @@ function derSize(at: CertAt, o: u32, end: u32): u32 {
     const k = first & 0x7f;
     // Certificates are far below 16 MiB; longer or indefinite forms are not DER certificates.
     if (k == 0 || k > 3) {
-      fail(E.BAD_VALUE, at.where(), o + 1, "unsupported DER length form 0x" + first.toString(16));
+      fail(E.BAD_VALUE, certWhere(), o + 1, "unsupported DER length form 0x" + first.toString(16));
       return 0;
     }
-    if (!certFits(at, o + 1, o + 2, <u64>k, end)) return 0;
+    if (!certFits(o + 1, o + 2, <u64>k, end)) return 0;
     len = 0;
     for (let i: u32 = 0; i < k; i++) len = (len << 8) | <u64>u8at(o + 2 + i);
     header += k;
   }
-  if (!certFits(at, o + 1, o, <u64>header + len, end)) return 0;
+  if (!certFits(o + 1, o, <u64>header + len, end)) return 0;
   return header + <u32>len;
 }
 
@@ -158,18 +148,17 @@ function emitCertificates(name: string, start: u32, end: u32, single: bool): boo
   const pem = u8at(o) != DER_SEQUENCE;
   if (!str("encoding", pem ? "PEM" : "DER")) return false;
   if (!single && !openArray(name, start, end - start)) return false;
-  const at = certAt;
-  at.name = name;
-  at.single = single;
-  at.n = 0;
+  certName = name;
+  certSingle = single;
+  certIndex = 0;
   while (o < end) {
-    if (single && at.n == 1) {
-      return fail(E.BAD_VALUE, at.where(), o, "a PCK leaf certificate holds one certificate, found more");
+    if (single && certIndex == 1) {
+      return fail(E.BAD_VALUE, certWhere(), o, "a PCK leaf certificate holds one certificate, found more");
     }
-    const len = pem ? pemSize(at, o, end) : derSize(at, o, end);
+    const len = pem ? pemSize(o, end) : derSize(o, end);
     if (len == 0) return false;
     if (!bytes(single ? name : "", pem ? T.TEXT : T.HEX, o, len)) return false;
-    at.n++;
+    certIndex++;
     o = skipPadding(o + len, end);
   }
   return single ? true : close();

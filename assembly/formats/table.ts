@@ -106,10 +106,10 @@ export function str(name: string, value: string): bool {
 }
 
 // ---- reading the input (callers check bounds with need/layout first) ------------------------
-@inline export function u8at(o: u32): u32 { return <u32>load<u8>(inPtr + o); }
-@inline export function u16at(o: u32): u32 { return <u32>load<u16>(inPtr + o); }
-@inline export function u32at(o: u32): u32 { return load<u32>(inPtr + o); }
-@inline export function u64at(o: u32): u64 { return load<u64>(inPtr + o); }
+export function u8at(o: u32): u32 { return <u32>load<u8>(inPtr + o); }
+export function u16at(o: u32): u32 { return <u32>load<u16>(inPtr + o); }
+export function u32at(o: u32): u32 { return load<u32>(inPtr + o); }
+export function u64at(o: u32): u64 { return load<u64>(inPtr + o); }
 
 export function readValue(type: T, o: u32): u64 {
   switch (type) {

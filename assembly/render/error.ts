@@ -1,25 +1,32 @@
 // One rendering of a decode error, shared by every host: a single line for people, an
-// {"error": {...}} object for --json.
+// {"error": {...}} object for --json. Written piece by piece: no strings are built to print them.
 import { errCode, errField, errOffset, errMessage, codeName } from "../formats/error";
 import { formatName, lastFormat } from "../formats/decode";
 import { byte, ascii, dec, jsonString } from "./out";
 
+/** `"name":` inside the error object, after a comma unless first; pretty form on its own line. */
+function key(name: string, pretty: bool, first: bool): void {
+  if (!first) byte(0x2c);
+  if (pretty) ascii("\n    ");
+  byte(0x22); ascii(name); ascii("\":");
+  if (pretty) byte(0x20);
+}
+
 export function renderErrorJson(indent: i32): void {
-  const nl = indent > 0;
-  const pad1 = nl ? "\n  " : "";
-  const pad2 = nl ? "\n    " : "";
-  const sep = nl ? ": " : ":";
-  ascii("{" + pad1 + "\"error\"" + sep + "{");
-  ascii(pad2 + "\"code\"" + sep); jsonString(codeName(errCode)); byte(0x2c);
-  ascii(pad2 + "\"format\"" + sep); jsonString(formatName(lastFormat)); byte(0x2c);
-  ascii(pad2 + "\"field\"" + sep); jsonString(errField); byte(0x2c);
-  ascii(pad2 + "\"offset\"" + sep); dec(<u64>errOffset); byte(0x2c);
-  ascii(pad2 + "\"message\"" + sep); jsonString(errMessage);
-  ascii(pad1 + "}" + (nl ? "\n" : "") + "}");
+  const pretty = indent > 0;
+  byte(0x7b);
+  if (pretty) ascii("\n  ");
+  ascii(pretty ? "\"error\": {" : "\"error\":{");
+  key("code", pretty, true); jsonString(codeName(errCode));
+  key("format", pretty, false); jsonString(formatName(lastFormat));
+  key("field", pretty, false); jsonString(errField);
+  key("offset", pretty, false); dec(<u64>errOffset);
+  key("message", pretty, false); jsonString(errMessage);
+  ascii(pretty ? "\n  }\n}" : "}}");
 }
 
 export function renderErrorText(): void {
-  ascii(formatName(lastFormat) + ": " + codeName(errCode));
-  if (errField.length) ascii(" in " + errField);
-  ascii(" at byte " + errOffset.toString() + ": " + errMessage);
+  ascii(formatName(lastFormat)); ascii(": "); ascii(codeName(errCode));
+  if (errField.length) { ascii(" in "); ascii(errField); }
+  ascii(" at byte "); dec(<u64>errOffset); ascii(": "); ascii(errMessage);
 }
