@@ -42,6 +42,12 @@ function value(type: u32, a: u32, len: u32): void {
   }
 }
 
+function digits(n: i32): i32 {
+  let d = 1;
+  while (n >= 10) { n /= 10; d++; }
+  return d;
+}
+
 /** Width of the widest key among the direct children of the group starting at entry i. */
 function keyWidth(i: i32, isArray: bool): i32 {
   let w = 0;
@@ -50,7 +56,7 @@ function keyWidth(i: i32, isArray: bool): i32 {
     const op = entries[j << 2] & 0xff;
     if (op == Op.CLOSE) { if (depth == 0) break; depth--; continue; }
     if (depth == 0) {
-      const n = isArray ? 2 + (j - i).toString().length : names[entries[(j << 2) + 1]].length;
+      const n = isArray ? 2 + digits(j - i) : names[entries[(j << 2) + 1]].length;
       if (n > w) w = n;
     }
     if (op != Op.FIELD) depth++;
@@ -69,12 +75,18 @@ export function renderText(): void {
     const op = entries[k] & 0xff;
     if (op == Op.CLOSE) { depth--; continue; }
     spaces(depth * 2);
-    let key: string;
-    if (isArr[depth]) { key = "[" + index[depth].toString() + "]"; index[depth]++; }
-    else key = names[entries[k + 1]];
-    ascii(key);
+    let keyLen: i32;
+    if (isArr[depth]) {
+      const n = index[depth]++;
+      byte(0x5b); dec(<u64>n); byte(0x5d);
+      keyLen = 2 + digits(n);
+    } else {
+      const key = names[entries[k + 1]];
+      ascii(key);
+      keyLen = key.length;
+    }
     if (op == Op.FIELD) {
-      spaces(widths[depth] - key.length + 2);
+      spaces(widths[depth] - keyLen + 2);
       value(entries[k] >> 8, entries[k + 2], entries[k + 3]);
       byte(0x0a);
     } else {
