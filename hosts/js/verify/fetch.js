@@ -13,7 +13,10 @@ export class FetchError extends Error {
   }
 }
 
-/** The default cache: a Map of url -> { bytes, expires (ms since epoch) }. Any get/set store works. */
+/**
+ * The default cache: a Map of url -> { bytes, headers, expires (ms since epoch) }, headers being the
+ * response headers a caller asked for (lowercase name -> value or null). Any get/set store works.
+ */
 export class MemoryCache {
   constructor() { this.map = new Map(); }
   get(key) { return this.map.get(key); }
@@ -40,12 +43,17 @@ export function createFetcher({
   sleep = (ms) => new Promise((r) => setTimeout(r, ms)),
 } = {}) {
   /**
-   * The bytes at `url`. `expiresOf(bytes)` gives the object's end of validity (a Date) so the cache
-   * keeps it exactly that long; it may throw to reject a response that does not parse.
+   * The response at `url` as { bytes, headers }: `headers` holds the response headers named in
+   * `headers` (lowercased; null when absent), cached with the body, for services such as Intel PCS
+   * that send part of an object (its issuer chain) as a header. `expiresOf(bytes, headers)` gives
+   * the object's end of validity (a Date) so the cache keeps it exactly that long; it may throw to
+   * reject a response that does not parse.
    */
-  async function get(url, { expiresOf } = {}) {
+  async function response(url, { expiresOf, headers: names = [] } = {}) {
+    const wanted = names.map((n) => n.toLowerCase());
     const hit = cache.get(url);
-    if (hit && hit.expires > now()) return hit.bytes;
+    // An entry cached by a caller that asked for fewer headers cannot answer for the rest.
+    if (hit && hit.expires > now() && wanted.every((n) => n in (hit.headers ?? {}))) return hit;
     if (offline) throw new FetchError("OFFLINE", url, "not in the collateral cache and the fetcher is offline");
     if (typeof fetch !== "function") throw new FetchError("NETWORK", url, "no fetch implementation available");
     let delay = backoffMs;
@@ -61,10 +69,12 @@ export function createFetcher({
       }
       if (res.ok) {
         const bytes = new Uint8Array(await res.arrayBuffer());
-        const until = expiresOf ? expiresOf(bytes) : undefined;
+        const headers = Object.fromEntries(wanted.map((n) => [n, res.headers?.get?.(n) ?? null]));
+        const until = expiresOf ? expiresOf(bytes, headers) : undefined;
         const expires = until instanceof Date ? until.getTime() : now() + maxAgeMs;
-        cache.set(url, { bytes, expires });
-        return bytes;
+        const entry = { bytes, headers, expires };
+        cache.set(url, entry);
+        return entry;
       }
       if (res.status === 404) throw new FetchError("NOT_FOUND", url, "the service has no such object", 404);
       if (!RETRYABLE(res.status) || attempt >= retries) {
@@ -74,5 +84,10 @@ export function createFetcher({
       delay *= 2;
     }
   }
-  return { get, offline };
+
+  /** The bytes at `url` (see response(); `expiresOf(bytes)` as there). */
+  async function get(url, opts) {
+    return (await response(url, opts)).bytes;
+  }
+  return { get, response, offline };
 }
