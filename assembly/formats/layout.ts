@@ -25,13 +25,8 @@ export class Bits {
   }
 }
 
-/** Words per part in Field.bitWords: [name id, shift, width]. */
-export const BIT_WORDS: i32 = 3;
-
 export class Field {
-  id: u32;
-  // The bit table as plain words, so emitting the parts reads memory instead of objects.
-  bitWords: StaticArray<u32> | null = null;
+  id: u32; // name id, interned when the table is built
   constructor(
     public name: string,
     public offset: u32,
@@ -40,40 +35,11 @@ export class Field {
     public bits: Bits[] | null = null,
   ) {
     this.id = nameId(name);
-    if (bits !== null) {
-      const w = new StaticArray<u32>(bits.length * BIT_WORDS);
-      for (let i = 0; i < bits.length; i++) {
-        const p = unchecked(bits[i]);
-        const at = i * BIT_WORDS;
-        unchecked(w[at] = p.id);
-        unchecked(w[at + 1] = p.shift);
-        unchecked(w[at + 2] = p.width);
-      }
-      this.bitWords = w;
-    }
   }
 }
 
-/** Words per row in Layout.rows: [type | BITS, name id, offset, size]. */
-export const ROW_WORDS: i32 = 4;
-/** Set in a row's type word when the field has a bit table (emitted from `fields`). */
-export const BITS: u32 = 0x100;
-
 export class Layout {
-  // The rows again as plain words, so emitting a layout reads memory instead of objects.
-  rows: StaticArray<u32>;
-  constructor(public name: string, public size: u32, public fields: Field[]) {
-    const rows = new StaticArray<u32>(fields.length * ROW_WORDS);
-    for (let i = 0; i < fields.length; i++) {
-      const fd = unchecked(fields[i]);
-      const w = i * ROW_WORDS;
-      unchecked(rows[w] = <u32>fd.type | (fd.bits === null ? 0 : BITS));
-      unchecked(rows[w + 1] = fd.id);
-      unchecked(rows[w + 2] = fd.offset);
-      unchecked(rows[w + 3] = fd.size);
-    }
-    this.rows = rows;
-  }
+  constructor(public name: string, public size: u32, public fields: Field[]) {}
 }
 
 /** Shorthands that keep the tables one row per line. */

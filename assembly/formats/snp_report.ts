@@ -10,7 +10,7 @@
 // Bytes after the 1184 are ignored (the legacy ioctl hands out a larger buffer).
 import { T, Field, f, b, layout } from "./layout";
 import {
-  open, close, need, bytes, computed, str, emitField, emitLayout, rowAt, hasBits, emitRow, u8at, u32at,
+  open, close, need, bytes, computed, str, emitField, emitLayout, emitRow, itemAt, u8at, u32at,
 } from "./table";
 import { E, fail } from "./error";
 import { TcbKind, tcbKindOf, tcbVariants, productOf } from "./snp_tcb";
@@ -105,7 +105,7 @@ export const SNP_REPORT = layout("snpReport", SNP_REPORT_SIZE, ROWS.map<Field>((
 const rowInfo = new StaticArray<u32>(ROWS.length);
 for (let i = 0; i < ROWS.length; i++) rowInfo[i] = ROWS[i].since | (<u32>ROWS[i].kind << 8);
 const ROW_INFO = changetype<usize>(rowInfo);
-const REPORT_ROWS = changetype<usize>(SNP_REPORT.rows);
+const REPORT_FIELDS = changetype<usize>(SNP_REPORT.fields);
 
 // Table 141: r and s little-endian, zero-extended to 72 bytes; 0x90-0x1FF reserved.
 export const SNP_SIGNATURE = layout("snpSignature", 0x200, [
@@ -187,9 +187,10 @@ export function decodeSnpReport(len: u32): bool {
   for (let i = 0, n = ROWS.length; i < n; i++) {
     const info = load<u32>(ROW_INFO + (<usize>i << 2));
     if (version < (info & 0xff)) continue;
-    const row = rowAt(REPORT_ROWS, i);
-    const plain = (info >> 8) == Kind.PLAIN && !hasBits(row);
-    if (!(plain ? emitRow(row, 0) : emitSpecial(unchecked(ROWS[i]), tcb))) return false;
+    const ok = (info >> 8) == Kind.PLAIN
+      ? emitRow(itemAt<Field>(REPORT_FIELDS, i), 0)
+      : emitSpecial(unchecked(ROWS[i]), tcb);
+    if (!ok) return false;
   }
   return true;
 }

@@ -2,7 +2,7 @@
 // evidence bytes. Each entry is four u32: [op | type << 8, name id, a, b]. For byte-backed
 // fields a/b are the offset/length in the input; computed fields keep their value in a.
 // JSON and text renderers walk this stream; hosts may read it directly (entries_ptr).
-import { T, Field, Layout, ROW_WORDS, BITS, BIT_WORDS } from "./layout";
+import { T, Bits, Field, Layout } from "./layout";
 import { E, fail } from "./error";
 import { names, nameId } from "./names";
 export { names, nameId };
@@ -123,50 +123,51 @@ export function readValue(type: T, o: u32): u64 {
   return 0;
 }
 
-/** Emits one layout row at `base`; rows with bit tables become {raw, part...} groups. */
-export function emitField(fd: Field, base: u32): bool {
-  const o = base + fd.offset;
-  if (!need(fd.name, o, fd.size)) return false;
-  const bits = fd.bitWords;
-  if (bits === null) return push(Op.FIELD, fd.type, fd.id, o, fd.size);
-  return emitParts(fd.type, fd.id, o, fd.size, changetype<usize>(bits), bits.length / BIT_WORDS);
-}
+// The emit loops read layout rows through their addresses (the objects live as long as the
+// tables): a Field reference held in a local would be spilled to the incremental runtime's shadow
+// stack around every call, which cost more than the entry itself.
 
-/** {raw, part...} for an integer field; `parts` points at n [name id, shift, width] words. */
-function emitParts(type: T, id: u32, o: u32, size: u32, parts: usize, n: i32): bool {
+/** Address of element i of an array of objects. */
+@inline export function itemAt<V>(a: usize, i: i32): usize {
+  return load<usize>(load<usize>(a, offsetof<Array<V>>("dataStart")) + (<usize>i << alignof<usize>()));
+}
+@inline export function lengthOf<V>(a: usize): i32 { return load<i32>(a, offsetof<Array<V>>("length_")); }
+
+/** Emits the row at address `fd` (a Field) at `base`; the caller has checked its bytes. */
+export function emitRow(fd: usize, base: u32): bool {
+  const type = load<T>(fd, offsetof<Field>("type"));
+  const id = load<u32>(fd, offsetof<Field>("id"));
+  const o = base + load<u32>(fd, offsetof<Field>("offset"));
+  const size = load<u32>(fd, offsetof<Field>("size"));
+  const bits = load<usize>(fd, offsetof<Field>("bits"));
+  if (!bits) return push(Op.FIELD, type, id, o, size);
+  // {raw, part...}: width-1 parts are booleans, wider ones numbers.
   const v = readValue(type, o);
   openId(Op.OPEN, id, 0, 0);
   push(Op.FIELD, type, RAW, o, size);
-  for (let i = 0; i < n; i++) {
-    const p = parts + ((<usize>i * BIT_WORDS) << 2);
-    const shift = load<u32>(p, 4);
-    const width = load<u32>(p, 8);
+  for (let i = 0, n = lengthOf<Bits>(bits); i < n; i++) {
+    const p = itemAt<Bits>(bits, i);
+    const shift = load<u32>(p, offsetof<Bits>("shift"));
+    const width = load<u32>(p, offsetof<Bits>("width"));
     const part = <u32>((v >> <u64>shift) & ((<u64>1 << <u64>width) - 1));
-    push(Op.FIELD, width == 1 ? T.BOOL : T.UINT, load<u32>(p), part, 0);
+    push(Op.FIELD, width == 1 ? T.BOOL : T.UINT, load<u32>(p, offsetof<Bits>("id")), part, 0);
   }
   return close();
 }
 const RAW = nameId("raw");
 
-/** Address of row i of a layout's row words (Layout.rows), for rowAt/hasBits/emitRow. */
-@inline export function rowAt(rows: usize, i: i32): usize {
-  return rows + ((<usize>i * ROW_WORDS) << 2);
-}
-@inline export function hasBits(row: usize): bool { return (load<u32>(row) & BITS) != 0; }
-
-/** Emits a row without a bit table; the caller has checked that its bytes lie in the input. */
-@inline export function emitRow(row: usize, base: u32): bool {
-  return push(Op.FIELD, load<u32>(row), load<u32>(row, 4), base + load<u32>(row, 8), load<u32>(row, 12));
+/** Emits one layout row at `base`; rows with bit tables become {raw, part...} groups. */
+export function emitField(fd: Field, base: u32): bool {
+  if (!need(fd.name, base + fd.offset, fd.size)) return false;
+  return emitRow(changetype<usize>(fd), base);
 }
 
 /** Emits every row of a layout at `base` (bounds-checked as a whole first). */
 export function emitLayout(l: Layout, base: u32): bool {
   if (!need(l.name, base, l.size)) return false;
-  const rows = changetype<usize>(l.rows);
-  const n = l.fields.length;
-  for (let i = 0; i < n; i++) {
-    const r = rowAt(rows, i);
-    if (!(hasBits(r) ? emitField(unchecked(l.fields[i]), base) : emitRow(r, base))) return false;
+  const fields = changetype<usize>(l.fields);
+  for (let i = 0, n = lengthOf<Field>(fields); i < n; i++) {
+    if (!emitRow(itemAt<Field>(fields, i), base)) return false;
   }
   return true;
 }
