@@ -101,11 +101,8 @@ const ROWS: Row[] = [
 
 export const SNP_REPORT = layout("snpReport", SNP_REPORT_SIZE, ROWS.map<Field>((r) => r.field));
 
-// Per row: since | kind << 8, read by address in the decode loop (no Row objects on the hot path).
-const rowInfo = new StaticArray<u32>(ROWS.length);
-for (let i = 0; i < ROWS.length; i++) rowInfo[i] = ROWS[i].since | (<u32>ROWS[i].kind << 8);
-const ROW_INFO = changetype<usize>(rowInfo);
-const REPORT_FIELDS = changetype<usize>(SNP_REPORT.fields);
+// The decode loop reads rows by address, holding no references (see table.ts emitRow).
+const ROWS_AT = changetype<usize>(ROWS);
 
 // Table 141: r and s little-endian, zero-extended to 72 bytes; 0x90-0x1FF reserved.
 export const SNP_SIGNATURE = layout("snpSignature", 0x200, [
@@ -185,11 +182,11 @@ export function decodeSnpReport(len: u32): bool {
   const tcb = tcbKindOf(version, family);
   // Every row lies inside the SNP_REPORT_SIZE bytes checked above.
   for (let i = 0, n = ROWS.length; i < n; i++) {
-    const info = load<u32>(ROW_INFO + (<usize>i << 2));
-    if (version < (info & 0xff)) continue;
-    const ok = (info >> 8) == Kind.PLAIN
-      ? emitRow(itemAt<Field>(REPORT_FIELDS, i), 0)
-      : emitSpecial(unchecked(ROWS[i]), tcb);
+    const r = itemAt<Row>(ROWS_AT, i);
+    if (version < load<u32>(r, offsetof<Row>("since"))) continue;
+    const ok = load<Kind>(r, offsetof<Row>("kind")) == Kind.PLAIN
+      ? emitRow(load<usize>(r, offsetof<Row>("field")), 0)
+      : emitSpecial(changetype<Row>(r), tcb);
     if (!ok) return false;
   }
   return true;
