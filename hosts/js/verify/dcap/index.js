@@ -9,6 +9,7 @@ import { Checks, errorDetail, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
 import { checkCrl, checkLink, commonName, equalBytes, fromHex, parseCertificates, selfSigned, toBytes, validAt, verifyChain } from "../x509.js";
 import { loadCollateralCached, signedBy, windowAt } from "./collateral.js";
+import { fetchCollateral } from "./pcs.js";
 import { pckChainParts, pckExtensions } from "./pck.js";
 import { checkQeReportData, checkQeReportSignature, checkQuoteSignature } from "./quote.js";
 import { checkTdxModule, combineStatus, matchQeIdentity, matchTcbLevels, qeTcbLevel, svnBytes } from "./tcb.js";
@@ -64,7 +65,8 @@ function pckExtensionsOf(leaf) {
 
 /**
  * Verifies a DCAP quote. Options: now (Date or ISO time; default the current time), roots (Intel
- * roots as PEM/DER/list, or { intel }), collateral (see loadCollateral), pckCertChain (for quotes
+ * roots as PEM/DER/list, or { intel }), collateral (see loadCollateral; without it, a fetcher
+ * (fetch.js) gets it from Intel PCS, options in opts.pcs: see pcs.js), pckCertChain (for quotes
  * that do not embed one), policy (see policy.js). Returns the verdict (see result.js) with
  * status = the combined Intel TCB status and advisoryIds.
  */
@@ -128,9 +130,12 @@ export async function verifyDcapQuote(bytes, opts = {}) {
     return { ok: true, detail: `fmspc ${pck.fmspc}, pceId ${pck.pceId}, pceSvn ${pck.tcb.pceSvn}, cpuSvn ${pck.tcb.cpuSvn}, ${pck.sgxType}` };
   });
 
-  // -- collateral
-  if (!checks.add("dcap.collateral", Boolean(collateral), collateral ? "TCB info, QE identity, signing chain and CRLs parsed"
-    : collateralError ? errorDetail(collateralError) : "no collateral given (opts.collateral)")) {
+  // -- collateral (fetched only now: the PCK chain says which FMSPC and PCK CA it is for)
+  if (opts.collateral == null && opts.fetcher) {
+    try { collateral = await fetchCollateral(opts.fetcher, { ...opts.pcs, tdx: isTdx, fmspc: pck?.fmspc, pckCa: ca, root: anchor }); } catch (e) { collateralError = e; }
+  }
+  if (!checks.add("dcap.collateral", Boolean(collateral), collateral ? `TCB info, QE identity, signing chain and CRLs parsed${collateral.fetchedFrom ? ` (fetched: ${Object.values(collateral.fetchedFrom).join(", ")})` : ""}`
+    : collateralError ? errorDetail(collateralError) : "no collateral given (opts.collateral or opts.fetcher)")) {
     return finish(checks, quote, policy);
   }
   const { tcbInfo, qeIdentity } = collateral;
