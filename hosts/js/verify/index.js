@@ -40,7 +40,8 @@ const NOT_VERIFIABLE = {
  * - roots: { intel, amd } trust anchors replacing the embedded ones (see roots.js)
  * - format / provider: as for decode(), when detection is not wanted
  * - SNP: auxblob (certificate table), certs (PEM/DER VCEK/VLEK/ASK/ASVK), crl, product, fetcher
- * - DCAP: collateral (never fetched: pass it), pckCertChain (see dcap/index.js)
+ * - DCAP: collateral (or, without it, fetched from Intel PCS through fetcher; PCCS or other URLs in
+ *   pcs: { baseUrl, rootCaCrlUrl }), pckCertChain (see dcap/index.js, dcap/pcs.js)
  */
 export async function verify(bytes, opts = {}) {
   bytes = toBytes(bytes);
