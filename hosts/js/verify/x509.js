@@ -40,19 +40,28 @@ export function fromHex(h) {
   return out;
 }
 
-/** Byte-wise equality. */
+/** Byte-wise equality (a word at a time where both views are 4-byte aligned). */
 export function equalBytes(a, b) {
   a = toBytes(a); b = toBytes(b);
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  const n = a.length;
+  if (n !== b.length) return false;
+  let i = 0;
+  if (n >= 64 && (a.byteOffset & 3) === 0 && (b.byteOffset & 3) === 0) {
+    const w = n >>> 2;
+    const x = new Int32Array(a.buffer, a.byteOffset, w), y = new Int32Array(b.buffer, b.byteOffset, w);
+    for (let j = 0; j < w; j++) if (x[j] !== y[j]) return false;
+    i = w << 2;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
 // ---- memoization keyed by exact bytes ------------------------------------------------------
 // Repeat verification of the same evidence with the same collateral must not redo parsing or
-// signature checks whose inputs are byte-for-byte the same: results are cached under a key that
-// IS those bytes (one char per byte), so any changed byte misses. Time-dependent checks are
-// never cached; callers run them each time.
+// signature checks whose inputs are byte-for-byte the same: results are cached under those
+// exact bytes, so any changed byte misses. Parsed certificates and CRLs never change their
+// bytes, so results about them are cached by object. Time-dependent checks are never cached;
+// callers run them each time.
 
 /** A bounded cache; the oldest entry goes first once full. */
 export class Memo {
@@ -65,20 +74,50 @@ export class Memo {
   }
 }
 
-/** A string equal to another exactly when the bytes are equal (latin1, one char per byte). */
-export function bytesKey(bytes) {
-  const b = toBytes(bytes);
-  let s = "";
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, i + 8192));
-  return s;
+// At most this many bytes feed a BytesMemo's bucket hash; equality is always checked in full.
+const HASH_SAMPLES = 64;
+
+/** A bucket number from the length and up to HASH_SAMPLES bytes spread over `b` (last byte included). */
+function sampleHash(b) {
+  const n = b.length;
+  let h = Math.imul(n, 0x9e3779b1);
+  const step = n <= HASH_SAMPLES ? 1 : (n - 1) / (HASH_SAMPLES - 1);
+  for (let k = 0, i = 0; k < HASH_SAMPLES && i < n; k++, i = Math.round(k * step)) h = Math.imul(h ^ b[i], 0x01000193);
+  return h;
 }
 
-const rawKeys = new WeakMap();
-/** bytesKey of a certificate's or CRL's DER (computed once per object: their bytes are fixed). */
-export function derKey(obj) {
-  let k = rawKeys.get(obj);
-  if (k === undefined) rawKeys.set(obj, (k = bytesKey(new Uint8Array(obj.rawData))));
-  return k;
+/**
+ * A bounded cache keyed by exact bytes: a hash of sampled bytes picks the bucket, and a hit needs
+ * every byte equal to a private copy taken by set(), so bytes changed in place since then miss.
+ */
+export class BytesMemo {
+  constructor(max = 512) { this.buckets = new Memo(max); }
+  get(bytes) {
+    const b = toBytes(bytes);
+    const bucket = this.buckets.get(sampleHash(b));
+    if (bucket) for (const e of bucket) if (equalBytes(b, e.bytes)) return e.value;
+    return undefined;
+  }
+  set(bytes, value) {
+    const b = toBytes(bytes);
+    const h = sampleHash(b);
+    const bucket = (this.buckets.get(h) ?? []).filter((e) => !equalBytes(b, e.bytes)).slice(-7);
+    bucket.push({ bytes: b.slice(), value });
+    this.buckets.set(h, bucket);
+    return value;
+  }
+}
+
+/** Results about pairs of parsed certificates or CRLs, by object (their bytes are fixed). */
+export class PairMemo {
+  constructor() { this.map = new WeakMap(); }
+  get(a, b) { return this.map.get(a)?.get(b); }
+  set(a, b, v) {
+    let inner = this.map.get(a);
+    if (!inner) this.map.set(a, (inner = new WeakMap()));
+    inner.set(b, v);
+    return v;
+  }
 }
 
 function textOf(v) {
@@ -103,20 +142,26 @@ export function pemBlocks(text, label = "CERTIFICATE") {
   return out;
 }
 
-const certCache = new Memo();
+const certCache = new BytesMemo();
+const parsedInput = new BytesMemo(64); // PEM or DER bytes -> their certificates
 const pemCache = new Memo();
 
+// Parsed from a private copy: @peculiar/x509 may keep the caller's buffer as rawData, and results
+// are cached by certificate object on the promise that its bytes never change.
 function oneCertificate(der, index) {
   try {
-    const key = bytesKey(der);
-    const hit = certCache.get(key);
-    if (hit) return hit;
-    const cert = new x509.X509Certificate(toBytes(der));
-    rawKeys.set(cert, key);
-    return certCache.set(key, cert);
+    return certCache.get(der) ?? certCache.set(der, new x509.X509Certificate(toBytes(der).slice()));
   } catch (e) {
     throw new CertError("BAD_CERTIFICATE", `certificate ${index ?? ""} is not DER X.509: ${e.message}`.replace("  ", " "), { index });
   }
+}
+
+function certificatesOfText(text) {
+  const hit = pemCache.get(text);
+  if (hit) return hit;
+  const ders = pemBlocks(text);
+  if (!ders.length) throw new CertError("BAD_PEM", "no CERTIFICATE block in PEM text");
+  return pemCache.set(text, ders.map((d, i) => oneCertificate(d, i)));
 }
 
 /**
@@ -127,15 +172,14 @@ export function parseCertificates(input) {
   if (input == null) return [];
   if (Array.isArray(input)) return input.flatMap((v) => parseCertificates(v));
   if (input instanceof x509.X509Certificate) return [input];
-  const text = textOf(input);
-  if (text !== null) {
-    const hit = pemCache.get(text);
-    if (hit) return [...hit];
-    const ders = pemBlocks(text);
-    if (!ders.length) throw new CertError("BAD_PEM", "no CERTIFICATE block in PEM text");
-    return [...pemCache.set(text, ders.map((d, i) => oneCertificate(d, i)))];
+  if (typeof input === "string") {
+    const text = textOf(input);
+    return text !== null ? [...certificatesOfText(text)] : [oneCertificate(input)];
   }
-  return [oneCertificate(input)];
+  const hit = parsedInput.get(input);
+  if (hit) return [...hit];
+  const text = textOf(input);
+  return [...parsedInput.set(input, text !== null ? certificatesOfText(text) : [oneCertificate(input)])];
 }
 
 /** Exactly one certificate (see parseCertificates for accepted input). */
@@ -145,7 +189,7 @@ export function parseCertificate(input) {
   return certs[0];
 }
 
-const crlCache = new Memo(64);
+const crlCache = new BytesMemo(64);
 
 /** A CRL from DER bytes, PEM text ("X509 CRL") or an X509Crl. */
 export function parseCrl(input) {
@@ -154,12 +198,7 @@ export function parseCrl(input) {
   const der = text !== null ? pemBlocks(text, "X509 CRL")[0] : toBytes(input);
   if (!der) throw new CertError("BAD_PEM", "no X509 CRL block in PEM text");
   try {
-    const key = bytesKey(der);
-    const hit = crlCache.get(key);
-    if (hit) return hit;
-    const crl = new x509.X509Crl(der);
-    rawKeys.set(crl, key);
-    return crlCache.set(key, crl);
+    return crlCache.get(der) ?? crlCache.set(der, new x509.X509Crl(der.slice())); // private copy, as for certificates
   } catch (e) {
     throw new CertError("BAD_CRL", `CRL is not DER: ${e.message}`);
   }
@@ -175,6 +214,14 @@ export function commonName(cert) {
 
 const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
 
+const windows = new WeakMap();
+/** The certificate's name and validity window as text (for messages); formatted once per object. */
+function windowText(cert) {
+  let w = windows.get(cert);
+  if (w === undefined) windows.set(cert, (w = `${commonName(cert)} valid ${iso(cert.notBefore)}..${iso(cert.notAfter)}`));
+  return w;
+}
+
 /** Whether `now` lies within the certificate's (or CRL's) validity window. */
 export function validAt(cert, now) {
   const t = now.getTime();
@@ -185,15 +232,14 @@ export function validAt(cert, now) {
   if (t > cert.notAfter.getTime()) {
     return { ok: false, reason: "expired", detail: `${name} expired after ${iso(cert.notAfter)} (now ${iso(now)})` };
   }
-  return { ok: true, detail: `${name} valid ${iso(cert.notBefore)}..${iso(cert.notAfter)}` };
+  return { ok: true, detail: windowText(cert) };
 }
 
-const signatures = new Memo(1024);
+const signatures = new PairMemo();
 
 /** Whether `issuer`'s key verifies `cert`'s signature (names are not compared here). */
 export async function signatureBy(cert, issuer) {
-  const key = `${derKey(cert)}\u0000${derKey(issuer)}`;
-  const hit = signatures.get(key);
+  const hit = signatures.get(cert, issuer);
   if (hit !== undefined) return hit;
   let ok;
   try {
@@ -201,7 +247,22 @@ export async function signatureBy(cert, issuer) {
   } catch {
     ok = false; // unsupported or mismatched key algorithm: not a valid signature
   }
-  return signatures.set(key, ok);
+  return signatures.set(cert, issuer, ok);
+}
+
+const verifyKeys = new WeakMap();
+
+/**
+ * The certificate's public key imported for WebCrypto verify under `algorithm` ({ name,
+ * namedCurve }), once per certificate object and algorithm; callers check the key's algorithm first.
+ */
+export function verifyKey(cert, algorithm) {
+  let byAlg = verifyKeys.get(cert);
+  if (!byAlg) verifyKeys.set(cert, (byAlg = new Map()));
+  const k = `${algorithm.name}/${algorithm.namedCurve}`;
+  let key = byAlg.get(k);
+  if (!key) byAlg.set(k, (key = globalThis.crypto.subtle.importKey("spki", cert.publicKey.rawData, algorithm, false, ["verify"])));
+  return key;
 }
 
 /** Whether the certificate is issued by itself and its own key verifies it. */
@@ -273,7 +334,8 @@ export async function verifyChain(leaf, { intermediates = [], roots, now, maxLen
   return { ok: false, path, reason: "too-long", detail: `no trusted root within ${maxLength} certificates` };
 }
 
-const revocations = new Memo(1024);
+const crlSignatures = new PairMemo();
+const revocations = new PairMemo();
 
 /**
  * Checks a CRL: signed by `issuer`, current at `now` (thisUpdate <= now <= nextUpdate) and, for
@@ -286,15 +348,14 @@ export async function checkCrl(crl, { issuer, now, certs = [] }) {
   if (crl.issuer !== issuer.subject) {
     return { ok: false, reason: "crl-issuer", detail: `CRL is issued by "${crl.issuer}", not by ${by}` };
   }
-  const sigKey = `${derKey(crl)}\u0000${derKey(issuer)}`;
-  let sigOk = signatures.get(sigKey);
+  let sigOk = crlSignatures.get(crl, issuer);
   if (sigOk === undefined) {
     try {
       sigOk = await crl.verify({ publicKey: issuer.publicKey });
     } catch {
       sigOk = false;
     }
-    signatures.set(sigKey, sigOk);
+    crlSignatures.set(crl, issuer, sigOk);
   }
   if (!sigOk) return { ok: false, reason: "crl-signature", detail: `CRL signature does not verify with ${by}'s key` };
   const t = now.getTime();
@@ -306,9 +367,8 @@ export async function checkCrl(crl, { issuer, now, certs = [] }) {
   }
   for (const cert of certs) {
     if (cert.issuer !== issuer.subject) continue;
-    const revKey = `${derKey(crl)}\u0001${derKey(cert)}`;
-    let entry = revocations.get(revKey);
-    if (entry === undefined) entry = revocations.set(revKey, crl.findRevoked(cert));
+    let entry = revocations.get(crl, cert);
+    if (entry === undefined) entry = revocations.set(crl, cert, crl.findRevoked(cert));
     if (entry) {
       return {
         ok: false, reason: "revoked", revoked: cert.serialNumber,

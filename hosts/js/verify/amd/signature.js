@@ -2,7 +2,10 @@
 // with SHA-384 Signature"): ECDSA P-384/SHA-384 over every byte before the signature field
 // (0x000-0x29F); r and s are stored little-endian in 72-byte fields, zero above the 48 bytes
 // P-384 uses. WebCrypto wants r||s as two 48-byte big-endian integers.
+import { verifyKey } from "../x509.js";
+
 const P384_BYTES = 48;
+const ECDSA_P384 = { name: "ECDSA", namedCurve: "P-384" };
 
 /** The 96-byte WebCrypto form of the stored signature, or null if a component exceeds 48 bytes. */
 export function webSignature(r, s) {
@@ -33,7 +36,7 @@ export async function checkReportSignature(bytes, loc, cert) {
   if (alg.name !== "ECDSA" || alg.namedCurve !== "P-384") {
     return { ok: false, detail: `signing certificate key is ${alg.name} ${alg.namedCurve ?? ""}, not ECDSA P-384`.trim() };
   }
-  const key = await globalThis.crypto.subtle.importKey("spki", cert.publicKey.rawData, { name: "ECDSA", namedCurve: "P-384" }, false, ["verify"]);
+  const key = await verifyKey(cert, ECDSA_P384);
   const ok = await verifyReportSignature(bytes, loc, key);
   const [sigOff] = loc.get("signature");
   return { ok, detail: ok ? `ECDSA P-384/SHA-384 over bytes 0x000-0x${(sigOff - 1).toString(16)} verifies` : "report signature does not verify with the certificate's key" };

@@ -3,7 +3,7 @@
 // (the signed object as an exact string beside its signature), and CRLs / certificate chains as
 // PEM, DER or hex. PCS signs the exact bytes of the inner object as served, so the signed region
 // is cut from the caller's bytes, never re-serialized: a pretty-printed copy must fail.
-import { CertError, Memo, bytesKey, derKey, fromHex, parseCertificates, parseCrl, toBytes } from "../x509.js";
+import { BytesMemo, CertError, Memo, PairMemo, fromHex, parseCertificates, parseCrl, toBytes, verifyKey } from "../x509.js";
 
 /** Collateral that cannot be used as given: code BAD_COLLATERAL, field = dotted path. */
 export class CollateralError extends Error {
@@ -304,7 +304,8 @@ export function loadCollateral(input) {
   };
 }
 
-const loaded = new Memo(32);
+const loadedText = new Memo(32);
+const loadedBytes = new BytesMemo(32);
 
 /**
  * loadCollateral() for the verifier, cached by the exact input text or bytes (object input is
@@ -313,8 +314,8 @@ const loaded = new Memo(32);
  */
 export function loadCollateralCached(input) {
   if (typeof input !== "string" && !ArrayBuffer.isView(input) && !(input instanceof ArrayBuffer)) return loadCollateral(input);
-  const key = typeof input === "string" ? input : bytesKey(input);
-  return loaded.get(key) ?? loaded.set(key, deepFreeze(loadCollateral(typeof input === "string" ? input : toBytes(input).slice())));
+  const cache = typeof input === "string" ? loadedText : loadedBytes;
+  return cache.get(input) ?? cache.set(input, deepFreeze(loadCollateral(typeof input === "string" ? input : toBytes(input).slice())));
 }
 
 function deepFreeze(o) {
@@ -339,16 +340,17 @@ export function windowAt(obj, now, what) {
   return { ok: true, detail: `${what} current (${span})` };
 }
 
-const signatures = new Memo(64);
+// By object: a signed object reused across verifications is one loadCollateralCached() made from
+// a private copy of the caller's bytes (a fresh load makes fresh objects), and certificates never
+// change their bytes (x509.js).
+const signatures = new PairMemo();
 
 /** Whether the signing certificate's P-256 key verifies the object's signature over its exact bytes. */
 export async function signedBy(obj, cert) {
   const alg = cert.publicKey.algorithm;
   if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256") return false;
-  // Keyed by every byte the answer depends on: signed text, signature and signer certificate.
-  const memo = `${bytesKey(obj.signature)}\u0000${derKey(cert)}\u0000${bytesKey(obj.signed)}`;
-  const hit = signatures.get(memo);
+  const hit = signatures.get(obj, cert);
   if (hit !== undefined) return hit;
-  const key = await globalThis.crypto.subtle.importKey("spki", cert.publicKey.rawData, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
-  return signatures.set(memo, await globalThis.crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, obj.signature, obj.signed));
+  const key = await verifyKey(cert, { name: "ECDSA", namedCurve: "P-256" });
+  return signatures.set(obj, cert, await globalThis.crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, obj.signature, obj.signed));
 }

@@ -2,7 +2,7 @@
 // SGX ECDSA Quote Library API, "Quote Format"): the attestation key signs header + body; the PCK
 // signs the QE report; the QE report's data binds the attestation key (and QE auth data) to the
 // QE. Every signed region and value is taken from locate()'s extents over the caller's bytes.
-import { equalBytes, hex } from "../x509.js";
+import { BytesMemo, equalBytes, hex, verifyKey } from "../x509.js";
 
 const subtle = () => globalThis.crypto.subtle;
 const ECDSA_P256 = { name: "ECDSA", namedCurve: "P-256" };
@@ -27,12 +27,21 @@ export function signedRegion(bytes, loc) {
   return bytes.subarray(0, lengthAt);
 }
 
+// A platform's attestation key and QE auth data stay the same across its quotes: the imported
+// key and the QE report data digest are cached by those exact bytes.
+const attestationKeys = new BytesMemo(64);
+const bindings = new BytesMemo(64);
+
 /** The 64-byte attestation key (x||y) as a WebCrypto key; rejects points off the curve. */
 export function attestationKey(raw) {
-  const point = new Uint8Array(65);
-  point[0] = 0x04; // uncompressed SEC1 point
-  point.set(raw, 1);
-  return subtle().importKey("raw", point, ECDSA_P256, false, ["verify"]);
+  let key = attestationKeys.get(raw);
+  if (!key) {
+    const point = new Uint8Array(65);
+    point[0] = 0x04; // uncompressed SEC1 point
+    point.set(raw, 1);
+    key = attestationKeys.set(raw, subtle().importKey("raw", point, ECDSA_P256, false, ["verify"]));
+  }
+  return key;
 }
 
 /** ECDSA P-256/SHA-256 by the attestation key over header + body, as { ok, detail }. */
@@ -52,7 +61,7 @@ export async function checkQuoteSignature(bytes, loc) {
 export async function checkQeReportSignature(bytes, loc, pckLeaf) {
   const alg = pckLeaf.publicKey.algorithm;
   if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256") return { ok: false, detail: "PCK key is not ECDSA P-256" };
-  const key = await subtle().importKey("spki", pckLeaf.publicKey.rawData, ECDSA_P256, false, ["verify"]);
+  const key = await verifyKey(pckLeaf, ECDSA_P256);
   const p = qePath(loc);
   const ok = await subtle().verify(ECDSA_SHA256, key, span(bytes, loc, `${p}.qeReportSignature`), span(bytes, loc, `${p}.qeReport`));
   return { ok, detail: ok ? "PCK key signs the QE report" : "QE report signature does not verify with the PCK key" };
@@ -66,7 +75,7 @@ export async function checkQeReportData(bytes, loc) {
   const data = new Uint8Array(key.length + auth.length);
   data.set(key);
   data.set(auth, key.length);
-  const digest = new Uint8Array(await subtle().digest("SHA-256", data));
+  const digest = bindings.get(data) ?? bindings.set(data, new Uint8Array(await subtle().digest("SHA-256", data)));
   const reportData = span(bytes, loc, `${p}.qeReport.reportData`);
   const ok = equalBytes(reportData.subarray(0, 32), digest) && reportData.subarray(32).every((x) => x === 0);
   return {
