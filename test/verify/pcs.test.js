@@ -166,4 +166,18 @@ test("collateral given by the caller wins: the fetcher is not used", async () =>
   assert.is(calls, 0);
 });
 
+test("fetcher.response(): selected headers come back with the body and from the cache; an entry cached without them is refetched", async () => {
+  let n = 0;
+  const fetch = async () => { n++; return new Response("body", { headers: { "TCB-Info-Issuer-Chain": "a%20b", Other: "x" } }); };
+  const f = createFetcher({ fetch, now: () => 0 });
+  assert.is(new TextDecoder().decode(await f.get("https://x/t")), "body");
+  const r = await f.response("https://x/t", { headers: ["TCB-Info-Issuer-Chain", "Missing"] });
+  assert.equal(r.headers, { "tcb-info-issuer-chain": "a%20b", missing: null });
+  assert.is(n, 2);
+  const again = await f.response("https://x/t", { headers: ["tcb-info-issuer-chain"] });
+  assert.is(again.headers["tcb-info-issuer-chain"], "a%20b");
+  assert.is(new TextDecoder().decode(await f.get("https://x/t")), "body");
+  assert.is(n, 2);
+});
+
 test.run();
