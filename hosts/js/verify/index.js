@@ -2,8 +2,8 @@
 // verifier for its format (DCAP for TDX/SGX quotes, AMD for SEV-SNP reports) and returns one
 // verdict shape for both: { ok, status, advisoryIds, checks: [{ name, ok, detail }], evidence,
 // decidedBy }. Malformed options (policy, roots) throw; everything about the evidence is a check.
-import { decode } from "../decode.js";
-import { verifySnpReport } from "./amd/index.js";
+import { decode, locate } from "../decode.js";
+import { verifyDecodedSnpReport, verifySnpReport } from "./amd/index.js";
 import { makePolicy } from "./policy.js";
 import { Checks, errorDetail, verdict } from "./result.js";
 import { resolveRoots } from "./roots.js";
@@ -15,18 +15,19 @@ export { verifySnpReport };
 
 // The DCAP verifier is written in parallel; until its module exists, quotes get a failing check
 // that says so (with the import error, so a broken module is not mistaken for a missing one).
-async function dcapVerifier() {
-  try {
-    return (await import("./dcap/index.js")).verifyDcapQuote;
-  } catch (e) {
-    return async (bytes) => {
-      const checks = new Checks();
-      checks.add("decode", true, "quote");
-      checks.add("dcap.available", false, `DCAP verifier not available: ${errorDetail(e)}`);
-      return verdict(checks, { evidence: decode(bytes) });
-    };
-  }
+let dcapModule;
+function dcapVerifier() {
+  dcapModule ??= import("./dcap/index.js").then((m) => m.verifyDecodedQuote, (e) => async (bytes, quote) => {
+    const checks = new Checks();
+    checks.add("decode", true, "quote");
+    checks.add("dcap.available", false, `DCAP verifier not available: ${errorDetail(e)}`);
+    return verdict(checks, { evidence: quote });
+  });
+  return dcapModule;
 }
+
+// The decoder format each verifiable format is located with (as its verifier would decode it).
+const LOCATED = { "snp-report": "snp-report", "tdx-quote": "quote", "sgx-quote": "quote" };
 
 const NOT_VERIFIABLE = {
   tdreport: "a TDREPORT is MACed with a key only its own CPU holds; convert it to a quote first",
@@ -47,16 +48,20 @@ export async function verify(bytes, opts = {}) {
   bytes = toBytes(bytes);
   opts = { ...opts, policy: makePolicy(opts.policy) };
   resolveRoots(opts.roots); // parse overrides up front: a bad anchor is a caller error, not a check
-  let format;
+  // Decoded and located once here; the verifier for the format takes both.
+  let evidence, loc;
   try {
-    format = decode(bytes, { format: opts.format, provider: opts.provider }).format;
+    evidence = decode(bytes, { format: opts.format, provider: opts.provider });
+    const family = LOCATED[evidence.format];
+    if (family) loc = locate(bytes, { format: family });
   } catch (e) {
     const checks = new Checks();
     checks.add("decode", false, errorDetail(e));
     return verdict(checks);
   }
-  if (format === "snp-report") return verifySnpReport(bytes, opts);
-  if (format === "tdx-quote" || format === "sgx-quote") return (await dcapVerifier())(bytes, opts);
+  const format = evidence.format;
+  if (format === "snp-report") return verifyDecodedSnpReport(bytes, evidence, loc, opts);
+  if (format === "tdx-quote" || format === "sgx-quote") return (await dcapVerifier())(bytes, evidence, loc, opts);
   const checks = new Checks();
   checks.add("decode", true, format);
   checks.add("verifiable", false, NOT_VERIFIABLE[format] ?? `no verifier for format ${format}`);

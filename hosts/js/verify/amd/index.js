@@ -118,14 +118,21 @@ export async function checkSnp(checks, bytes, report, loc, opts = {}) {
  * Decodes and verifies an SNP report; returns the verdict (see result.js). A malformed policy
  * throws PolicyError before anything is checked.
  */
-export async function verifySnpReport(bytes, opts = {}) {
-  bytes = toBytes(bytes);
+export function verifySnpReport(bytes, opts = {}) {
+  return verifyReport(toBytes(bytes), opts);
+}
+
+/** verifySnpReport for a report verify() has decoded already: `report` = decode(), `loc` = locate() of `bytes`. */
+export function verifyDecodedSnpReport(bytes, report, loc, opts = {}) {
+  return verifyReport(bytes, opts, { report, loc });
+}
+
+async function verifyReport(bytes, opts, decodedAlready) {
   opts = { ...opts, policy: makePolicy(opts.policy) };
   const checks = new Checks();
   let report, loc;
   const decoded = await checks.run("decode", () => {
-    report = decode(bytes, { format: "snp-report" });
-    loc = locate(bytes, { format: "snp-report" });
+    ({ report, loc } = decodedAlready ?? { report: decode(bytes, { format: "snp-report" }), loc: locate(bytes, { format: "snp-report" }) });
     return { ok: true, detail: `SNP report v${report.version} (${report.product})` };
   });
   if (decoded) await checkSnp(checks, bytes, report, loc, opts);

@@ -3,7 +3,7 @@
 // (the signed object as an exact string beside its signature), and CRLs / certificate chains as
 // PEM, DER or hex. PCS signs the exact bytes of the inner object as served, so the signed region
 // is cut from the caller's bytes, never re-serialized: a pretty-printed copy must fail.
-import { BytesMemo, CertError, Memo, PairMemo, fromHex, parseCertificates, parseCrl, toBytes, verifyKey } from "../x509.js";
+import { BytesMemo, CertError, Memo, PairMemo, equalBytes, fromHex, parseCertificates, parseCrl, toBytes, verifyKey } from "../x509.js";
 
 /** Collateral that cannot be used as given: code BAD_COLLATERAL, field = dotted path. */
 export class CollateralError extends Error {
@@ -340,9 +340,9 @@ export function windowAt(obj, now, what) {
   return { ok: true, detail: `${what} current (${span})` };
 }
 
-// By object: a signed object reused across verifications is one loadCollateralCached() made from
-// a private copy of the caller's bytes (a fresh load makes fresh objects), and certificates never
-// change their bytes (x509.js).
+// By signed object and certificate (whose bytes never change, x509.js); a hit also needs the
+// object's signed bytes and signature to equal copies taken when it was checked, since a reused
+// object (e.g. loaded from a fetcher's cache) may hold bytes that changed in place since.
 const signatures = new PairMemo();
 
 /** Whether the signing certificate's P-256 key verifies the object's signature over its exact bytes. */
@@ -350,7 +350,10 @@ export async function signedBy(obj, cert) {
   const alg = cert.publicKey.algorithm;
   if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256") return false;
   const hit = signatures.get(obj, cert);
-  if (hit !== undefined) return hit;
+  if (hit && equalBytes(hit.signature, obj.signature) && equalBytes(hit.signed, obj.signed)) return hit.ok;
+  const signed = toBytes(obj.signed).slice(), signature = toBytes(obj.signature).slice();
   const key = await verifyKey(cert, { name: "ECDSA", namedCurve: "P-256" });
-  return signatures.set(obj, cert, await globalThis.crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, obj.signature, obj.signed));
+  const ok = await globalThis.crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, signature, signed);
+  signatures.set(obj, cert, { signed, signature, ok });
+  return ok;
 }

@@ -70,8 +70,16 @@ function pckExtensionsOf(leaf) {
  * that do not embed one), policy (see policy.js). Returns the verdict (see result.js) with
  * status = the combined Intel TCB status and advisoryIds.
  */
-export async function verifyDcapQuote(bytes, opts = {}) {
-  bytes = toBytes(bytes);
+export function verifyDcapQuote(bytes, opts = {}) {
+  return verifyQuote(toBytes(bytes), opts);
+}
+
+/** verifyDcapQuote for a quote verify() has decoded already: `quote` = decode(), `loc` = locate() of `bytes`. */
+export function verifyDecodedQuote(bytes, quote, loc, opts = {}) {
+  return verifyQuote(bytes, opts, { quote, loc });
+}
+
+async function verifyQuote(bytes, opts, decodedAlready) {
   const policy = makePolicy(opts.policy);
   const now = opts.now === undefined ? new Date() : new Date(opts.now);
   if (Number.isNaN(now.getTime())) throw new TypeError(`opts.now is not a time: ${opts.now}`);
@@ -80,8 +88,7 @@ export async function verifyDcapQuote(bytes, opts = {}) {
 
   let quote, loc;
   const decoded = await checks.run("decode", () => {
-    quote = decode(bytes, { format: "quote" });
-    loc = locate(bytes, { format: "quote" });
+    ({ quote, loc } = decodedAlready ?? { quote: decode(bytes, { format: "quote" }), loc: locate(bytes, { format: "quote" }) });
     return { ok: true, detail: `${quote.format} v${quote.header.version} (${quote.body.bodyType})` };
   });
   if (!decoded) return verdict(checks);
