@@ -10,6 +10,7 @@ export class Checks {
   constructor() {
     /** @type {{name: string, ok: boolean, detail: string}[]} */
     this.list = [];
+    this.pending = [];
   }
 
   /** Records a check and returns whether it passed. */
@@ -28,17 +29,35 @@ export class Checks {
    * failed check carrying the error's code and message, never an escape from verify().
    */
   async run(name, fn) {
-    let outcome;
-    try {
-      outcome = await fn();
-    } catch (e) {
-      outcome = { ok: false, detail: errorDetail(e) };
-    }
-    return this.record(name, outcome);
+    return this.record(name, await outcomeOf(fn));
+  }
+
+  /**
+   * Starts `fn` as run() does but does not wait: its place in the order is taken now (as a failed
+   * "pending" check, so a verdict taken without settle() cannot pass) and filled in when it ends.
+   * For slow independent checks (signatures) that can overlap the ones recorded after them.
+   */
+  defer(name, fn) {
+    const at = this.list.push(check(name, false, "pending")) - 1;
+    this.pending.push(outcomeOf(fn).then((o) => { this.list[at] = check(name, o.ok, o.detail); }));
+  }
+
+  /** Waits for every deferred check to be recorded. */
+  async settle() {
+    while (this.pending.length) await Promise.all(this.pending.splice(0));
   }
 
   get ok() {
     return this.list.length > 0 && this.list.every((c) => c.ok);
+  }
+}
+
+/** `fn`'s { ok, detail }, or a failed outcome carrying the error it threw. */
+async function outcomeOf(fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    return { ok: false, detail: errorDetail(e) };
   }
 }
 

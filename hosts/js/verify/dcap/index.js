@@ -110,12 +110,11 @@ async function verifyQuote(bytes, opts, decodedAlready) {
     return verdict(checks, { evidence: quote });
   }
   const { leaf, cas } = chain;
-  // The three checks on the quote's own bytes are independent: run them at once, record in order.
-  const started = [checkQuoteSignature(bytes, loc), checkQeReportSignature(bytes, loc, leaf), checkQeReportData(bytes, loc)];
-  for (const p of started) p.catch(() => {}); // failures are recorded by checks.run below
-  await checks.run("dcap.quoteSignature", () => started[0]);
-  await checks.run("dcap.qeReportSignature", () => started[1]);
-  await checks.run("dcap.qeReportData", () => started[2]);
+  // The three checks on the quote's own bytes are independent of each other and of everything
+  // below: they run while the chain and collateral are checked (settled before the TCB status).
+  checks.defer("dcap.quoteSignature", () => checkQuoteSignature(bytes, loc));
+  checks.defer("dcap.qeReportSignature", () => checkQeReportSignature(bytes, loc, leaf));
+  checks.defer("dcap.qeReportData", () => checkQeReportData(bytes, loc));
 
   // -- PCK chain: leaf <- Platform/Processor CA <- trusted root
   const ca = issuerOf(leaf, cas);
@@ -223,6 +222,7 @@ async function verifyQuote(bytes, opts, decodedAlready) {
     return { ok: true, detail: `TCB level ${platformLevel.date ?? ""} ${platformLevel.status}${platformLevel.advisoryIds.length ? ` (${platformLevel.advisoryIds.join(", ")})` : ""}`.replace("  ", " ") };
   });
   let status, advisoryIds = [];
+  await checks.settle();
   // A TCB status is only reported for evidence that is genuine: with any failed check above, the
   // verdict's status stays "Failed" so that no caller reads "UpToDate" off a forged quote.
   if (checks.ok && platformLevel && qeLevel) {
@@ -236,7 +236,8 @@ async function verifyQuote(bytes, opts, decodedAlready) {
   return finish(checks, quote, policy, status, advisoryIds);
 }
 
-function finish(checks, quote, policy, status, advisoryIds = []) {
+async function finish(checks, quote, policy, status, advisoryIds = []) {
+  await checks.settle();
   if (status !== undefined) checkTcbStatus(checks, status, policy);
   if (quote.format === "tdx-quote") checkTdxBody(checks, quote.body, policy);
   else checkSgxBody(checks, quote.body, policy);
