@@ -2,7 +2,8 @@
 // input_reserve(len), calls decode(format, len) and reads a status; render() then writes JSON or
 // text to the output region (output_ptr/output_len). No allocator crosses the boundary.
 import { decodeInput, lastFormat } from "./formats/decode";
-import { reserveInput, entries, count, names, inPtr, inLen } from "./formats/table";
+import { T } from "./formats/layout";
+import { Op, reserveInput, entries, count, names, inPtr } from "./formats/table";
 import { errCode, errOffset } from "./formats/error";
 import { outReset, outPtr, outLen, byte, hex, jsonString } from "./render/out";
 import { renderJson } from "./render/json";
@@ -29,10 +30,20 @@ export function render(mode: i32): usize {
   return outPtr;
 }
 
-/** Writes the lowercase hex of input bytes [offset, offset + len) to the output region. */
-export function hex_span(offset: u32, len: u32): usize {
+/**
+ * Writes the lowercase hex of every HEX and GUID field of the last result, in entry order and
+ * back to back, to the output region: a host slices it field by field instead of hexing bytes.
+ */
+export function hex_fields(): usize {
   outReset();
-  if (<u64>offset + <u64>len <= <u64>inLen) hex(inPtr + offset, len);
+  for (let i = 0; i < count; i++) {
+    const k = i << 2;
+    const w = unchecked(entries[k]);
+    if ((w & 0xff) != Op.FIELD) continue;
+    const type = w >> 8;
+    if (type == T.HEX) hex(inPtr + unchecked(entries[k + 2]), unchecked(entries[k + 3]));
+    else if (type == T.GUID) hex(inPtr + unchecked(entries[k + 2]), 16);
+  }
   return outPtr;
 }
 

@@ -78,9 +78,9 @@ export function output() {
   return ascii(heap8, ptr, ptr + len);
 }
 
-/** Lowercase hex of the loaded input's bytes [offset, offset + len), hexed by the core. */
-export function inputHex(offset, len) {
-  const ptr = core.hex_span(offset, len);
+/** The hex of the last result's HEX and GUID fields, back to back in entry order (core.hex_fields). */
+export function fieldsHex() {
+  const ptr = core.hex_fields(), len = core.output_len();
   views();
-  return ascii(heap8, ptr, ptr + 2 * len);
+  return ascii(heap8, ptr, ptr + len);
 }

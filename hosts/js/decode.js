@@ -1,7 +1,7 @@
 // The decode API: bytes in, the stable JSON form out (as objects or text). The core renders the
 // JSON, so every host prints the same bytes; decode() builds the same value straight from the
 // core's result table (what JSON.parse of that JSON would give, without printing and parsing it).
-import { core, load, output, entries, inputHex, ascii, exactLatin1 } from "./core.js";
+import { core, load, output, entries, fieldsHex, ascii, exactLatin1 } from "./core.js";
 import { FORMATS, PROVIDER_FORMATS } from "./formats.js";
 
 export const RENDER = Object.freeze({ json: 0, pretty: 1, text: 2 });
@@ -90,22 +90,12 @@ function u64(b, a) {
 }
 
 function build(b, e, first, end) {
-  // Pass 1: the byte span the hex-rendered fields cover, hexed once.
-  let lo = b.length, hi = 0;
-  for (let k = first; k < end; k += 4) {
-    const w = e[k];
-    if ((w & 0xff) !== OP_FIELD) continue;
-    const type = w >> 8;
-    if (type !== T_HEX && type !== T_GUID) continue;
-    const a = e[k + 2], stop = a + (type === T_GUID ? 16 : e[k + 3]);
-    if (a < lo) lo = a;
-    if (stop > hi) hi = stop;
-  }
-  // The core still holds these bytes (a copy of b) and hexes them in one pass.
-  const hex = hi > lo ? inputHex(lo, hi - lo) : "";
-  const h = (a, len) => hex.slice(2 * (a - lo), 2 * (a - lo + len));
+  // The core hexes every HEX/GUID field into one string, in entry order; `h` takes the next one.
+  const hex = fieldsHex();
+  let at = 0;
+  const h = (len) => hex.slice(at, (at += 2 * len));
 
-  // Pass 2: the tree. `stack` holds the open containers; arrays take members without keys.
+  // The tree: `stack` holds the open containers; arrays take members without keys.
   const root = {};
   const stack = [root];
   let top = root, isArray = false;
@@ -127,12 +117,12 @@ function build(b, e, first, end) {
         case T_U16: v = u16(b, a); break;
         case T_U32: v = u32(b, a); break;
         case T_U64: v = u64(b, a); break;
-        case T_HEX: v = h(a, len); break;
+        case T_HEX: v = h(len); break;
         case T_TEXT: v = text(b, a, len); break;
         case T_BOOL: v = a !== 0; break;
         case T_UINT: v = a; break;
         case T_NAME: v = nameOf(a); break;
-        case T_GUID: v = `${h(a, 4)}-${h(a + 4, 2)}-${h(a + 6, 2)}-${h(a + 8, 2)}-${h(a + 10, 6)}`; break;
+        case T_GUID: v = `${h(4)}-${h(2)}-${h(2)}-${h(2)}-${h(6)}`; break;
         case T_U16BE: v = (b[a] << 8) | b[a + 1]; break;
         case T_U32BE: v = ((b[a] << 24) | (b[a + 1] << 16) | (b[a + 2] << 8) | b[a + 3]) >>> 0; break;
         default: v = null;
