@@ -334,6 +334,14 @@ export async function verifyChain(leaf, { intermediates = [], roots, now, maxLen
   return { ok: false, path, reason: "too-long", detail: `no trusted root within ${maxLength} certificates` };
 }
 
+const crlIssuers = new WeakMap();
+/** A CRL's issuer name as text, rendered once per object (@peculiar/x509 renders it on every read). */
+function crlIssuer(crl) {
+  let name = crlIssuers.get(crl);
+  if (name === undefined) crlIssuers.set(crl, (name = crl.issuer));
+  return name;
+}
+
 const crlSignatures = new PairMemo();
 const revocations = new PairMemo();
 
@@ -345,8 +353,8 @@ const revocations = new PairMemo();
  */
 export async function checkCrl(crl, { issuer, now, certs = [] }) {
   const by = commonName(issuer);
-  if (crl.issuer !== issuer.subject) {
-    return { ok: false, reason: "crl-issuer", detail: `CRL is issued by "${crl.issuer}", not by ${by}` };
+  if (crlIssuer(crl) !== issuer.subject) {
+    return { ok: false, reason: "crl-issuer", detail: `CRL is issued by "${crlIssuer(crl)}", not by ${by}` };
   }
   let sigOk = crlSignatures.get(crl, issuer);
   if (sigOk === undefined) {

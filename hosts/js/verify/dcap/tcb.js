@@ -13,7 +13,14 @@ export const TCB_STATUSES = Object.freeze([
   "OutOfDate", "OutOfDateConfigurationNeeded", "Revoked",
 ]);
 
-const bytesOfHex = (h) => Array.from({ length: h.length / 2 }, (_, i) => parseInt(h.slice(2 * i, 2 * i + 2), 16));
+// Hex here is the decoder's or validated collateral hex (0-9, a-f, A-F): a digit's value is its
+// low nibble, plus 9 for letters (bit 6 set).
+const nibble = (c) => (c & 0xf) + (c >> 6) * 9;
+function bytesOfHex(h) {
+  const out = new Array(h.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = (nibble(h.charCodeAt(2 * i)) << 4) | nibble(h.charCodeAt(2 * i + 1));
+  return out;
+}
 const atLeast = (have, want, from = 0) => {
   for (let i = from; i < want.length; i++) if ((have[i] ?? 0) < want[i]) return false;
   return true;
