@@ -60,8 +60,10 @@ export function decode(bytes, opts) {
   const b = toBytes(bytes);
   if (run(b, opts) !== 0) throw errorFromCore();
   syncNames();
+  // Before the view of the table: writing the hex may grow the core's memory (see syncNames).
+  const hex = fieldsHex();
   const { words, base } = entries();
-  return build(b, words, base, base + 4 * core.entries_count());
+  return build(b, words, base, base + 4 * core.entries_count(), hex);
 }
 
 // ---- building the value from the result table (entry layout: assembly/formats/table.ts) ------
@@ -89,9 +91,8 @@ function u64(b, a) {
   return hi < 0x200000 ? String(hi * 4294967296 + lo) : String((BigInt(hi) << 32n) | BigInt(lo));
 }
 
-function build(b, e, first, end) {
-  // The core hexes every HEX/GUID field into one string, in entry order; `h` takes the next one.
-  const hex = fieldsHex();
+/** `hex`: every HEX/GUID field's hex, back to back in entry order (fieldsHex); `h` takes the next. */
+function build(b, e, first, end, hex) {
   let at = 0;
   const h = (len) => hex.slice(at, (at += 2 * len));
 
