@@ -63,6 +63,30 @@ test("TDX: the same buffers changed in place after a cached success fail", async
   assert.not.ok((await tdx(quote, collateral)).ok, "collateral mutated in place");
 });
 
+test("TDX: the quote's attestation key, QE report and PCK chain changed in place after a cached success fail", async () => {
+  const { locate } = await import("../../hosts/js/decode.js");
+  const quote = copy(QUOTE);
+  const loc = locate(quote);
+  assert.ok((await tdx(quote)).ok);
+  const spots = [
+    ["signatureData.attestationKey", "dcap.quoteSignature"],
+    ["signatureData.certificationData.qeReportCertificationData.qeReport", "dcap.qeReportSignature"],
+    ["signatureData.certificationData.qeReportCertificationData.qeAuthData.data", "dcap.qeReportData"],
+    ["signatureData.certificationData.qeReportCertificationData.certificationData.pckCertChain.0", null],
+  ];
+  for (const [path, check] of spots) {
+    const [off, len] = loc.get(path);
+    const i = off + (len >> 1);
+    const was = quote[i];
+    quote[i] = was === 0x41 ? 0x42 : was ^ 0x01; // stays base64 inside a PEM
+    const v = await tdx(quote);
+    assert.not.ok(v.ok, `${path} mutated in place`);
+    if (check) assert.ok(failed(v).includes(check), `${path}: ${failed(v).join()}`);
+    quote[i] = was;
+    assert.ok((await tdx(quote)).ok, `${path} restored`);
+  }
+});
+
 test("TDX: times outside the validity windows fail after a cached success", async () => {
   assert.ok((await tdx()).ok);
   const late = await tdx(undefined, undefined, "2061-01-01T00:00:00Z");
