@@ -379,6 +379,16 @@ for (const file of [V4, V5, V3, "tdx/go-tdx-guest-cos113-quote-v4.dat"]) {
         assert.instance(e, DecodeError, `length ${n}: ${e.message}`);
         assert.is(e.code, "TRUNCATED", `length ${n}: ${e.message}`);
       }
+      // Detection needs only the 48-byte header, so auto-detect says TRUNCATED too.
+      if (n >= 48) {
+        try {
+          decode(cut);
+          assert.unreachable(`length ${n} decoded`);
+        } catch (e) {
+          assert.is(e.code, "TRUNCATED", `auto, length ${n}: ${e.message}`);
+          assert.is(e.format, "quote");
+        }
+      }
     }
   });
 }
