@@ -103,4 +103,19 @@ test("u64 above 2^53 stays exact (SNP reported TCB with a high microcode byte)",
   assert.is(decode(bytes).reportedTcb.raw, exact.toString());
 });
 
+test("a 200 KB certificate (hex larger than the output region) decodes to the rendered JSON", () => {
+  // One VCEK entry, the all-zero terminator, then the certificate bytes (section 5 layout).
+  const certLen = 200_000;
+  const table = new Uint8Array(48 + certLen);
+  table.set(Buffer.from("63da758de6644564adc5f4b93be8accd", "hex"), 0);
+  const dv = new DataView(table.buffer);
+  dv.setUint32(16, 48, true);
+  dv.setUint32(20, certLen, true);
+  for (let i = 48; i < table.length; i++) table[i] = (i * 7) & 0xff;
+  const obj = decode(table, { format: "snp-certs" });
+  assert.is(obj.entries[0].kind, "VCEK");
+  assert.is(obj.entries[0].certificate.length, certLen * 2);
+  assert.equal(obj, JSON.parse(render(table, "pretty", { format: "snp-certs" }).text));
+});
+
 test.run();
