@@ -3,6 +3,7 @@
 // demands (order of operations, provider rules, the generation check, retries on a fresh item,
 // rmdir on every path, errno advice) is decided in the core; this file only does the I/O.
 import { constants as os } from "node:os";
+import { access } from "node:fs/promises";
 import { core, load, output } from "../js/core.js";
 import { TsmError } from "./errors.js";
 import { configfsBackend, DEFAULT_ROOT } from "./configfs.js";
@@ -98,7 +99,8 @@ export class ReportMachine {
  * Gets one attestation report.
  * request: { inblob (1-64 bytes), privlevel?, serviceProvider?, serviceGuid?,
  *   serviceManifestVersion?, auxblob? (default true: read it when the provider shows it) }
- * options: { backend?: "configfs" | "sim" | "ioctl" (kernels before 6.7: /dev/sev-guest, or
+ * options: { backend?: "auto" (default: configfs if its root exists, else a legacy device) |
+ *   "configfs" | "sim" | "ioctl" (kernels before 6.7: /dev/sev-guest, or
  *   /dev/tdx_guest which gives a TDREPORT, not a quote; see ioctl.js for its options) | object
  *   with mkdir/rmdir/read/write(path[, bytes]),
  *   root? (configfs; default /sys/kernel/config/tsm/report), retries? (default 3), signal?,
@@ -140,16 +142,38 @@ export async function getReport(request, options = {}) {
   }
 }
 
+/**
+ * "auto" (the default): configfs-tsm when its report directory exists; otherwise the legacy
+ * vendor device when one exists (kernels before 6.7); otherwise configfs, whose ENOENT says what
+ * is missing. `exists` is injectable for tests.
+ */
+export async function chooseBackend(options, exists = pathExists) {
+  if (await exists(options.root ?? DEFAULT_ROOT)) return "configfs";
+  const { DEVICES } = await import("./ioctl.js");
+  for (const dev of Object.values(DEVICES)) if (await exists(dev)) return "ioctl";
+  return "configfs";
+}
+
+async function pathExists(p) {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function openBackend(options) {
-  const b = options.backend ?? "configfs";
+  let b = options.backend ?? "auto";
   if (typeof b === "object" && b) return b;
+  if (b === "auto") b = await chooseBackend(options);
   if (b === "configfs") return configfsBackend(options.root ?? DEFAULT_ROOT);
   if (b === "ioctl") return (await import("./ioctl.js")).ioctlBackend.open(options);
   if (b === "sim") {
     const { simBackend } = await import("./sim-backend.js");
     return simBackend(options.sim);
   }
-  throw new TypeError(`unknown backend ${JSON.stringify(b)} (configfs, sim, or an object)`);
+  throw new TypeError(`unknown backend ${JSON.stringify(b)} (auto, configfs, ioctl, sim, or an object)`);
 }
 
 function sleep(ms, signal) {

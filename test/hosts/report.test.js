@@ -205,4 +205,17 @@ test("bad argument types are TypeErrors, not TSM errors", async () => {
   }
 });
 
+test("auto backend: configfs when its root exists, else a legacy device, else configfs (whose ENOENT explains)", async () => {
+  const { chooseBackend } = await import("../../hosts/node/report.js");
+  const has = (...paths) => async (p) => paths.includes(p);
+  assert.is(await chooseBackend({ root: "/r" }, has("/r", "/dev/sev-guest")), "configfs");
+  assert.is(await chooseBackend({ root: "/r" }, has("/dev/sev-guest")), "ioctl");
+  assert.is(await chooseBackend({ root: "/r" }, has("/dev/tdx_guest")), "ioctl");
+  assert.is(await chooseBackend({ root: "/r" }, has()), "configfs");
+  // On this machine (no configfs-tsm, no guest devices) the default ends at configfs's advice.
+  const e = await getReport({ inblob: nonce(64) }, { root: "/nonexistent/tsm/report" }).catch((x) => x);
+  assert.is(e.code, "ENOENT");
+  assert.match(e.advice, /configfs-tsm not present/);
+});
+
 test.run();

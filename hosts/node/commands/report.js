@@ -8,12 +8,13 @@ import { TsmError } from "../errors.js";
 import { DEFAULT_ROOT } from "../configfs.js";
 import { PROVIDER_FORMATS } from "../../js/formats.js";
 
-const HELP = `usage: tsmkit report [--backend configfs|sim] [--root DIR] [--provider P] [--kernel V]
+const HELP = `usage: tsmkit report [--backend auto|configfs|ioctl|sim] [--root DIR] [--provider P] [--kernel V]
          (--inblob HEX | --inblob-file F | --nonce) [--privlevel N]
          [--service-provider S --service-guid G --service-manifest-version N] [--no-aux]
          [--retries N] [--out F] [--aux F] [--manifest F] [--json]
-  --backend   configfs (default, root ${DEFAULT_ROOT}), sim (the built-in software TSM) or
-              ioctl (kernels before 6.7: /dev/sev-guest; /dev/tdx_guest gives a TDREPORT)
+  --backend   auto (default: configfs if ${DEFAULT_ROOT} exists, else a legacy device),
+              configfs, ioctl (kernels before 6.7: /dev/sev-guest; /dev/tdx_guest gives a
+              TDREPORT, not a quote) or sim (the built-in software TSM)
   --provider  sim only: tdx_guest (default), sev_guest or arm_cca_guest
   --kernel    sim only: kernel profile 6.7, 6.11, 6.16 or 7.0 (default)
   --nonce     64 random bytes as inblob`;
@@ -54,8 +55,8 @@ async function simTsm(values) {
 export async function run(argv, io) {
   const { values } = parse(argv, OPTIONS, { positionals: [0, 0], help: HELP });
   if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
-  const backend = values.backend ?? "configfs";
-  if (!["configfs", "sim", "ioctl"].includes(backend)) throw new UsageError(`unknown backend "${backend}"\n${HELP}`);
+  const backend = values.backend ?? "auto";
+  if (!["auto", "configfs", "sim", "ioctl"].includes(backend)) throw new UsageError(`unknown backend "${backend}"\n${HELP}`);
   if (backend !== "sim" && (values.provider || values.kernel)) throw new UsageError("--provider and --kernel choose what the simulator emulates; they need --backend sim");
   const request = {
     inblob: await inblobOf(values, io.stdin),
