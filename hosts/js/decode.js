@@ -32,7 +32,7 @@ function formatId(opts) {
   return id;
 }
 
-function toBytes(bytes) {
+export function toBytes(bytes) {
   if (bytes instanceof Uint8Array) return bytes;
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -40,13 +40,13 @@ function toBytes(bytes) {
 }
 
 /** Runs the core decoder; returns the error code (0 = ok). */
-function run(bytes, opts) {
+export function run(bytes, opts) {
   const id = formatId(opts);
   const len = load(toBytes(bytes));
   return core.decode(id, len);
 }
 
-function errorFromCore() {
+export function errorFromCore() {
   core.render(RENDER.json);
   return new DecodeError(JSON.parse(output()).error);
 }
@@ -68,14 +68,14 @@ export function decode(bytes, opts) {
 
 // ---- building the value from the result table (entry layout: assembly/formats/table.ts) ------
 // Mirrors assembly/render/json.ts value(): the type numbers are assembly/formats/layout.ts T.
-const T_U8 = 1, T_U16 = 2, T_U32 = 3, T_U64 = 4, T_HEX = 5, T_TEXT = 6, T_BOOL = 7, T_UINT = 8,
+export const T_U8 = 1, T_U16 = 2, T_U32 = 3, T_U64 = 4, T_HEX = 5, T_TEXT = 6, T_BOOL = 7, T_UINT = 8,
   T_NAME = 9, T_GUID = 10, T_U16BE = 11, T_U32BE = 12;
-const OP_FIELD = 1, OP_OPEN = 2, OP_CLOSE = 3, OP_ARRAY = 4;
+export const OP_FIELD = 1, OP_OPEN = 2, OP_CLOSE = 3, OP_ARRAY = 4;
 
 // WHATWG decoders read "latin1" as windows-1252 (Node's Buffer reads ISO-8859-1); the core's JSON
 // maps every byte to U+00XX, so any character above U+00FF means the bytes need the exact map.
 const NOT_LATIN1 = /[^\x00-\xff]/;
-function text(b, a, len) {
+export function text(b, a, len) {
   const s = ascii(b, a, a + len);
   if (exactLatin1 || !NOT_LATIN1.test(s)) return s;
   let exact = "";
@@ -83,9 +83,9 @@ function text(b, a, len) {
   return exact;
 }
 
-const u16 = (b, a) => b[a] | (b[a + 1] << 8);
-const u32 = (b, a) => (b[a] | (b[a + 1] << 8) | (b[a + 2] << 16) | (b[a + 3] << 24)) >>> 0;
-function u64(b, a) {
+export const u16 = (b, a) => b[a] | (b[a + 1] << 8);
+export const u32 = (b, a) => (b[a] | (b[a + 1] << 8) | (b[a + 2] << 16) | (b[a + 3] << 24)) >>> 0;
+export function u64(b, a) {
   const lo = u32(b, a), hi = u32(b, a + 4);
   // Exact as a double below 2^53; above it, BigInt prints the exact decimal.
   return hi < 0x200000 ? String(hi * 4294967296 + lo) : String((BigInt(hi) << 32n) | BigInt(lo));
@@ -166,13 +166,13 @@ let nameCache = [];
  * Fetches names the core interned since the last call. Done before taking a view of the result
  * table: writing the names may grow the core's memory, which detaches every view of it.
  */
-function syncNames() {
+export function syncNames() {
   if (core.names_count() > nameCache.length) {
     core.names_json();
     nameCache = JSON.parse(output());
   }
 }
-const nameOf = (id) => nameCache[id];
+export const nameOf = (id) => nameCache[id];
 
 /**
  * Where each decoded field and group lies in the input: a Map from dotted path
