@@ -125,6 +125,13 @@ export class DecodeError extends Error {
 }
 
 export function decode(bytes: Bytes, opts?: DecodeOptions): Evidence;
+/**
+ * Lazy decode: validates like decode() (throws the same DecodeError), then returns the same
+ * Evidence whose groups and fields are built on first access from a private copy of the bytes
+ * (later writes to `bytes` do not show). Keys are getters on the prototype, so Object.keys and
+ * spreading see none; `toJSON()` (and JSON.stringify) gives exactly decode()'s value.
+ */
+export function view(bytes: Bytes, opts?: DecodeOptions): Evidence & { toJSON(): Evidence };
 export function decodeQuote(bytes: Bytes): DcapQuote;
 export function decodeTdreport(bytes: Bytes): TdReport;
 export function decodeSnpReport(bytes: Bytes): SnpReport;
