@@ -1,8 +1,10 @@
 // Suite "decode": decode() per format on real corpus files against peer decoders, plus the
-// core-only cost (copy in + decode to the result table, no object built).
+// core-only cost (copy in + decode to the result table, no object built), and the lazy view()
+// alone and with three fields read.
 import { createRequire } from "node:module";
 import { data } from "../data.js";
 import { decode } from "../../hosts/js/decode.js";
+import { view } from "../../hosts/js/view.js";
 import { core, load } from "../../hosts/js/core.js";
 import { decodeTdxQuoteV4 } from "./peers/tdx-quote.js";
 import { decodeSnpReport } from "./peers/snp-report.js";
@@ -20,13 +22,15 @@ const dcap = (b) => Quote.parse(b);
 // Targets from the issue: ours must be at least `ratio` times faster than that peer.
 const CASES = [
   { label: "TDX quote v4", file: "tdx/go-tdx-guest-quote-v4-spr-e4.dat",
-    peers: { [DCAP]: dcap, [PLAIN]: decodeTdxQuoteV4 }, targets: { [DCAP]: 10 } },
+    peers: { [DCAP]: dcap, [PLAIN]: decodeTdxQuoteV4 }, targets: { [DCAP]: 10 },
+    read3: (v) => [v.body.reportData, v.body.mrTd, v.body.teeTcbSvn] },
   { label: "TDX quote v5 (TD1.5)", file: "tdx/go-tdx-guest-quote-v5-td15.dat", peers: { [DCAP]: dcap } },
   { label: "SGX quote v3", file: "sgx/dcap-qvl-sgx-quote-v3.dat", peers: { [DCAP]: dcap } },
   { label: "SNP report v2", file: "snp/trustee-report-v2-milan.bin",
     peers: { [PLAIN]: decodeSnpReport }, targets: { [PLAIN]: 1 } },
   { label: "SNP report v3", file: "snp/ms-tee-av-report-v3-genoa.bin",
-    peers: { [PLAIN]: decodeSnpReport }, targets: { [PLAIN]: 1 } },
+    peers: { [PLAIN]: decodeSnpReport }, targets: { [PLAIN]: 1 },
+    read3: (v) => [v.reportData, v.measurement, v.reportedTcb.raw] },
   { label: "SNP report v5", file: "snp/oak-report-v5-turin.bin",
     peers: { [PLAIN]: decodeSnpReport }, targets: { [PLAIN]: 1 } },
   { label: "TDREPORT", file: "tdx/attestation-rs-tdreport-live.dat", peers: {} },
@@ -60,7 +64,11 @@ export async function run(ctx) {
     `"+ JSON.stringify" rows: decode, then serialize the whole value (ours and ${PLAIN} alike). ${PLAIN} builds hex by string ` +
       "concatenation, i.e. ropes V8 flattens only when they are read; ours are flat. Serializing reads every value, " +
       "so these rows compare the work done once the result is used.",
+    '"view" rows: view(bytes), the lazy form (full validation, private copies, nothing built); "view + read 3 fields" also ' +
+      "reads three values (TDX: body.reportData, mrTd, teeTcbSvn; SNP: reportData, measurement, reportedTcb.raw). " +
+      "The peers build every field, so compare the view rows with the work your caller actually needs.",
   ];
+  const viewRows = [];
   const usedRows = [];
   for (const c of CASES) {
     const bytes = data(c.file);
@@ -74,6 +82,10 @@ export async function run(ctx) {
     if (ours) {
       candidates.ours = () => decode(bytes);
       candidates.core = () => core.decode(0, load(bytes));
+      if (c.read3) {
+        candidates.view = () => view(bytes);
+        candidates.view3 = () => c.read3(view(bytes));
+      }
     }
     for (const [peerName, fn] of Object.entries(c.peers)) {
       const theirs = fn(bytes);
@@ -98,6 +110,12 @@ export async function run(ctx) {
         target: c.targets?.[peerName],
         error,
       });
+      if (t.view) {
+        for (const [suffix, key] of [[" view", "view"], [" view + read 3 fields", "view3"]]) {
+          viewRows.push({ label: c.label + suffix, file: c.file, ours: t[key], core: t.core, peerName,
+            peer: peerName ? t[peerName] : null, target: c.targets?.[peerName], error });
+        }
+      }
     }
     if (used.ours) {
       const u = ctx.compare(used);
@@ -105,5 +123,5 @@ export async function run(ctx) {
         peerName: PLAIN, peer: u.peer, error });
     }
   }
-  return { rows: rows.concat(usedRows), notes };
+  return { rows: rows.concat(viewRows, usedRows), notes };
 }
