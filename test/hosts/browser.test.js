@@ -17,12 +17,16 @@ test.after(async () => { await b?.close(); });
 const FILES = ["tdx", "sgx", "snp"].flatMap((d) =>
   readdirSync(join(DATA, d)).filter((f) => !/\.(json|pem)$/.test(f) && !/ccel/.test(f)).map((f) => `${d}/${f}`));
 
-/** decode() in the page; errors come back as their JSON form. */
+/** decode() and view() in the page (view through its toJSON); errors come back as their JSON form. */
 const pageDecode = (bytes) => b.page.evaluate((arr) => {
-  try { return window.tsmkit.decode(new Uint8Array(arr)); } catch (e) { return e.toJSON ? e.toJSON() : { thrown: String(e) }; }
+  const run = (fn) => { try { return fn(); } catch (e) { return e.toJSON ? e.toJSON() : { thrown: String(e) }; } };
+  const u8 = new Uint8Array(arr);
+  const eager = run(() => window.tsmkit.decode(u8));
+  const lazy = run(() => { const v = window.tsmkit.view(u8); return v.toJSON ? v.toJSON() : v; });
+  return JSON.stringify(eager) === JSON.stringify(lazy) ? eager : { viewDiffers: true, eager, lazy };
 }, Array.from(bytes));
 
-test("Chromium decodes every corpus file exactly as Node does", async () => {
+test("Chromium decodes (eagerly and through view) every corpus file exactly as Node does", async () => {
   assert.ok(FILES.length > 60);
   for (const file of FILES) {
     const bytes = data(file);
