@@ -24,7 +24,7 @@ for (const file of files) {
   });
   process.stdout.write(r.stdout);
   const m = /Total:\s+(\d+)[\s\S]*?Passed:\s+(\d+)[\s\S]*?Skipped:\s+(\d+)/.exec(r.stdout.replace(/\x1b\[[0-9;]*m/g, ""));
-  if (!m) { failed++; broken.push(`${rel} (exit ${r.status}, no uvu summary)`); continue; }
+  if (!m) { failed++; broken.push(`${rel} (${r.signal ? `killed by ${r.signal}` : `exit ${r.status}`}, no uvu summary)`); continue; }
   const [total, ok, skip] = [+m[1], +m[2], +m[3]];
   passed += ok; skipped += skip; failed += total - ok - skip;
   if (r.status !== 0 && total === ok + skip) { failed++; broken.push(`${rel} (exit ${r.status})`); }
