@@ -154,22 +154,19 @@ export function writeFile(path: string, data: Uint8Array): FsResult {
   return res;
 }
 
-export function mkdir(path: string): FsResult {
-  const res = new FsResult();
-  const r = resolve(path);
-  if (!r.found) return noPreopen(res, path);
-  const p = String.UTF8.encode(r.rel);
-  const e = path_create_directory(r.fd, changetype<usize>(p), p.byteLength);
-  return e ? failed(res, e, "creating", path) : res;
-}
+export function mkdir(path: string): FsResult { return dirOp(path, true); }
+export function rmdir(path: string): FsResult { return dirOp(path, false); }
 
-export function rmdir(path: string): FsResult {
+/** path_create_directory or path_remove_directory on the preopen holding `path`. */
+function dirOp(path: string, create: bool): FsResult {
   const res = new FsResult();
   const r = resolve(path);
   if (!r.found) return noPreopen(res, path);
   const p = String.UTF8.encode(r.rel);
-  const e = path_remove_directory(r.fd, changetype<usize>(p), p.byteLength);
-  return e ? failed(res, e, "removing", path) : res;
+  const e = create
+    ? path_create_directory(r.fd, changetype<usize>(p), p.byteLength)
+    : path_remove_directory(r.fd, changetype<usize>(p), p.byteLength);
+  return e ? failed(res, e, create ? "creating" : "removing", path) : res;
 }
 
 /** True when `path` names a directory some preopen gives access to. */
