@@ -70,7 +70,7 @@ test("text that is neither says why, and the hint names what it looks like", () 
   const rows = [
     ["0x123", /odd number of hex digits \(3\)/],
     ["0x12zz34", /not hex: "z" at digit 2 after 0x/],
-    ["abcde", /not valid base64 \(length or padding\)/],
+    ["abcdefghi", /not valid base64 \(length or padding\)/],
     ["ab+c_d", /not valid base64/], // alphabets mixed
     ["YWJj=", /not valid base64/], // padding on a length that takes none
     ["hello, world", /neither hex nor base64/],
