@@ -41,8 +41,12 @@ const { instance } = await WebAssembly.instantiate(base64Bytes(wasmBase64), {
   },
 });
 
-/** The raw exports, for hosts that drive the core's state machines. */
-export const core = instance.exports;
+/**
+ * The raw exports, for hosts that drive the core's state machines: its memory and functions of
+ * numbers (assembly/index.ts), untyped here since the core's signatures live in AssemblyScript.
+ * @type {{ memory: WebAssembly.Memory, [name: string]: any }}
+ */
+export const core = /** @type {any} */ (instance.exports);
 
 // Views over the core's memory, made again only after it grows (growth detaches the old buffer).
 let heap8 = new Uint8Array(core.memory.buffer);

@@ -187,12 +187,13 @@ export function locate(bytes, opts) {
   const e = words.subarray(base, base + n * 4);
   const map = new Map();
   const path = [];
+  /** @type {(number | null)[]} */
   const counters = [];
   for (let i = 0; i < n; i++) {
     const op = e[i * 4] & 0xff;
     if (op === 3) { path.pop(); counters.pop(); continue; }
     const parentIsArray = counters.length > 0 && counters[counters.length - 1] !== null;
-    const key = parentIsArray ? String(counters[counters.length - 1]++) : nameOf(e[i * 4 + 1]);
+    const key = parentIsArray ? String(/** @type {number} */ (counters[counters.length - 1])++) : nameOf(e[i * 4 + 1]);
     const full = path.length ? `${path.join(".")}.${key}` : key;
     const type = e[i * 4] >> 8;
     // Byte-backed fields and groups with a known extent; computed values have no bytes.

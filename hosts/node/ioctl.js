@@ -329,6 +329,8 @@ async function probe(device, provider) {
  * options: { device (default libcDevice; hosts/sim/ioctl-device.js for tests), provider
  *   ("sev_guest" | "tdx_guest"; default: whichever device opens), extended (sev_guest: default
  *   true = SNP_GET_EXT_REPORT with certificates; false = SNP_GET_REPORT) }
+ * @type {Readonly<{ name: "ioctl", open(options?: { device?: typeof libcDevice,
+ *   provider?: "sev_guest" | "tdx_guest", extended?: boolean }): Promise<object> }>}
  */
 export const ioctlBackend = Object.freeze({
   name: "ioctl",

@@ -8,8 +8,11 @@ import { core, load, output } from "../js/core.js";
 import { TsmError } from "./errors.js";
 import { configfsBackend, DEFAULT_ROOT } from "./configfs.js";
 
-/** Operation kinds as the core numbers them (request.ts OpKind). */
-const KINDS = [undefined, "mkdir", "read", "write", "rmdir", "sleep", "done", "failed"];
+/**
+ * Operation kinds as the core numbers them (request.ts OpKind; 0 is never an op).
+ * @type {readonly ("mkdir" | "read" | "write" | "rmdir" | "sleep" | "done" | "failed")[]}
+ */
+const KINDS = [/** @type {never} */ (undefined), "mkdir", "read", "write", "rmdir", "sleep", "done", "failed"];
 const BLOB = { outblob: 0, auxblob: 1, manifestblob: 2 };
 const utf8 = new TextEncoder();
 
@@ -45,7 +48,11 @@ export class ReportMachine {
       Math.min(retries, 0x7fffffff), seed >>> 0);
   }
 
-  /** The next operation: { kind, path, data?, delayMs? }; path is relative to the report root. */
+  /**
+   * The next operation: { kind, path, data?, delayMs? }; path is relative to the report root.
+   * @returns {{ kind: "mkdir" | "read" | "write" | "rmdir" | "sleep" | "done" | "failed",
+   *   path?: string, data?: Uint8Array, delayMs?: number }}
+   */
   op() {
     const h = this.handle;
     const kind = KINDS[core.tsm_request_op(h)];
@@ -176,6 +183,7 @@ async function openBackend(options) {
   throw new TypeError(`unknown backend ${JSON.stringify(b)} (auto, configfs, ioctl, sim, or an object)`);
 }
 
+/** @returns {Promise<void>} */
 function sleep(ms, signal) {
   if (signal?.aborted || ms === 0) return Promise.resolve();
   return new Promise((resolve) => {
