@@ -143,7 +143,7 @@ function vcekExtensions(a, chipId) {
 }
 
 /** The CRL of `ca`, listing `revoked` (certificates it issued); valid 30 days from now. */
-async function crl(ca, now, alg, revoked = []) {
+export async function crl(ca, now, alg, revoked = []) {
   return x509.X509CrlGenerator.create({
     issuer: ca.cert.subject,
     thisUpdate: now,
@@ -159,7 +159,7 @@ async function crl(ca, now, alg, revoked = []) {
 }
 
 /** Signs a PCS JSON document: ECDSA P-256 over the exact bytes of the inner object's text. */
-async function signedJson(key, signer, body) {
+export async function signedJson(key, signer, body) {
   const text = JSON.stringify(body);
   const sig = new Uint8Array(await subtle.sign(ES256, signer.keys.privateKey, enc.encode(text)));
   return `{"${key}":${text},"signature":"${hex(sig)}"}`;
