@@ -82,7 +82,8 @@ export class ReportMachine {
     core.tsm_request_result_json(h);
     const j = JSON.parse(output());
     if (j.error) throw new TsmError(j.error);
-    const report = { provider: j.provider, outblob: this.#blob("outblob"), generation: BigInt(j.generation), attempts: j.attempts };
+    // The kernel's generation is a u32, so a number holds it exactly (and JSON.stringify can).
+    const report = { provider: j.provider, outblob: this.#blob("outblob"), generation: Number(j.generation), attempts: j.attempts };
     for (const name of ["auxblob", "manifestblob"]) {
       const b = this.#blob(name);
       if (b) report[name] = b;
@@ -112,10 +113,13 @@ export class ReportMachine {
  *   with mkdir/rmdir/read/write(path[, bytes]),
  *   root? (configfs; default /sys/kernel/config/tsm/report), retries? (default 3), signal?,
  *   sim? (a SimTsm for the sim backend) }
- * Resolves to { provider, outblob, auxblob?, manifestblob?, generation (bigint), attempts };
+ * Resolves to { provider, outblob, auxblob?, manifestblob?, generation (a number), attempts };
  * rejects with TsmError.
  */
 export async function getReport(request, options = {}) {
+  if (!options || typeof options !== "object") throw new TypeError("options must be an object");
+  knownKeys(options, OPTION_KEYS, "options");
+  checkRequest(request); // before the backend opens: a bad request must not touch a device
   const backend = await openBackend(options);
   const m = new ReportMachine(request, { retries: options.retries });
   const { signal } = options;
@@ -197,9 +201,26 @@ function randomSeed() {
   return crypto.getRandomValues(new Uint32Array(1))[0];
 }
 
+const REQUEST_KEYS = ["inblob", "privlevel", "serviceProvider", "serviceGuid", "serviceManifestVersion", "auxblob"];
+// getReport's own options, then the ioctl backend's (ioctl.js), which it passes through.
+const OPTION_KEYS = ["backend", "root", "retries", "signal", "sim", "device", "provider", "extended"];
+
+/** A key a caller misspelt or misplaced (`backend` in the request) must not be silently ignored. */
+function knownKeys(obj, known, what) {
+  const unknown = Object.keys(obj).filter((k) => !known.includes(k));
+  if (unknown.length) {
+    const where = unknown.map((k) => `${what}.${k}`).join(", ");
+    const moved = what === "request" ? unknown.filter((k) => OPTION_KEYS.includes(k)) : [];
+    throw Object.assign(new TypeError(`unknown ${unknown.length > 1 ? "keys" : "key"} ${where} (known: ${known.join(", ")})` +
+      (moved.length ? `; ${moved.join(", ")} ${moved.length > 1 ? "are options" : "is an option"}: getReport(request, { ${moved.join(", ")} })` : "")),
+    { code: "BAD_OPTION", option: `${what}.${unknown[0]}` });
+  }
+}
+
 // Type checks only; every value rule (lengths, ranges, GUID form, provider rules) is the core's.
 function checkRequest(request) {
   if (!request || typeof request !== "object") throw new TypeError("request must be an object");
+  knownKeys(request, REQUEST_KEYS, "request");
   const { inblob, privlevel, serviceProvider, serviceGuid, serviceManifestVersion, auxblob } = request;
   if (!ArrayBuffer.isView(inblob)) throw new TypeError("request.inblob must be a Uint8Array");
   if (privlevel !== undefined) nonNegative("request.privlevel", privlevel);

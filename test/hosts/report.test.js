@@ -35,7 +35,7 @@ test("tdx_guest: the quote carries the inblob as report data; auxblob hidden, it
   const r = await getReport({ inblob: nonce(64) }, { backend: "sim", sim: tsm });
   assert.is(r.provider, "tdx_guest");
   assert.is(r.attempts, 1);
-  assert.is(r.generation, 1n);
+  assert.is(r.generation, 1);
   assert.is(r.auxblob, undefined);
   const q = decode(r.outblob, { provider: r.provider });
   assert.is(q.format, "tdx-quote");
@@ -47,7 +47,7 @@ test("sev_guest at VMPL1: privlevel reaches the report's VMPL; auxblob read with
   const tsm = sim("sev_guest", {}, { privlevelFloor: 1 });
   const r = await getReport({ inblob: nonce(64, 3), privlevel: 2 }, { backend: "sim", sim: tsm });
   assert.is(r.provider, "sev_guest");
-  assert.is(r.generation, 2n, "inblob + privlevel");
+  assert.is(r.generation, 2, "inblob + privlevel");
   assert.is(r.outblob.length, 1184);
   assert.is(new DataView(r.outblob.buffer, r.outblob.byteOffset).getUint32(SNP_VMPL, true), 2);
   assert.is(hex(r.outblob.subarray(SNP_REPORT_DATA, SNP_REPORT_DATA + 64)), hex(nonce(64, 3)));
@@ -59,7 +59,7 @@ test("sev_guest under an SVSM: service options written, manifestblob returned", 
   const tsm = sim("sev_guest", {}, { privlevelFloor: 2, svsm: true });
   const r = await getReport({ inblob: nonce(64), serviceProvider: "svsm", serviceGuid: NULL_GUID, serviceManifestVersion: 0 },
     { backend: "sim", sim: tsm });
-  assert.is(r.generation, 4n, "inblob, service_provider, service_guid, service_manifest_version");
+  assert.is(r.generation, 4, "inblob, service_provider, service_guid, service_manifest_version");
   assert.ok(r.manifestblob.length > 0);
   assert.equal(tsm.readdir(), []);
 });
@@ -203,6 +203,29 @@ test("bad argument types are TypeErrors, not TSM errors", async () => {
       assert.instance(e, TypeError);
     }
   }
+});
+
+test("unknown request and option keys are TypeErrors naming them and the known keys, before any backend opens", async () => {
+  const cases = [
+    [{ inblob: nonce(64), backend: "sim" }, {}, "request.backend", /known: inblob, privlevel, .*auxblob\); backend is an option: getReport\(request, \{ backend \}\)/],
+    [{ inblob: nonce(64), privLevel: 1 }, { backend: "sim" }, "request.privLevel", /unknown key request\.privLevel \(known: inblob, privlevel,/],
+    [{ inblob: nonce(64) }, { backend: "sim", retry: 2 }, "options.retry", /unknown key options\.retry \(known: backend, root, retries,/],
+    // The ioctl backend would open /dev/...: the request is refused before that.
+    [{ inblob: nonce(64), nonce: 1 }, { backend: "ioctl" }, "request.nonce", /request\.nonce/],
+  ];
+  for (const [request, options, option, message] of cases) {
+    const e = await getReport(request, options).catch((x) => x);
+    assert.instance(e, TypeError);
+    assert.is(e.code, "BAD_OPTION");
+    assert.is(e.option, option);
+    assert.match(e.message, message);
+  }
+});
+
+test("a report is plain data: generation is a number, JSON.stringify works and keeps it", async () => {
+  const r = await getReport({ inblob: nonce(64) }, { backend: "sim", sim: sim("tdx_guest") });
+  assert.type(r.generation, "number");
+  assert.is(JSON.parse(JSON.stringify(r)).generation, 1);
 });
 
 test("auto backend: configfs when its root exists, else a legacy device, else configfs (whose ENOENT explains)", async () => {
