@@ -11,8 +11,23 @@ export interface ReportRequest {
   /** Read auxblob when the provider shows it (default true). */
   auxblob?: boolean;
 }
+/**
+ * Where reports come from. The object form executes the report machine's operations (paths are
+ * relative to the report root; an Error with an errno `code` such as "EBUSY" is the kernel's answer).
+ */
+export interface ReportBackend {
+  mkdir(path: string): Promise<unknown>;
+  rmdir(path: string): Promise<unknown>;
+  read(path: string): Promise<Uint8Array>;
+  write(path: string, bytes: Uint8Array): Promise<unknown>;
+}
 export interface ReportOptions {
-  backend?: "configfs" | "sim" | "ioctl" | { mkdir(path: string): Promise<void>; rmdir(path: string): Promise<void>; read(path: string): Promise<Uint8Array>; write(path: string, bytes: Uint8Array): Promise<void> };
+  /**
+   * "auto" (default): configfs-tsm where its root exists, else the legacy /dev/sev-guest or
+   * /dev/tdx_guest ioctl (kernels before 6.7; tdx_guest gives a TDREPORT), else configfs (whose
+   * ENOENT says what is missing). "sim": the built-in simulator.
+   */
+  backend?: "auto" | "configfs" | "ioctl" | "sim" | ReportBackend;
   /** configfs root (default /sys/kernel/config/tsm/report). */
   root?: string;
   /** Fresh-item retries after a generation conflict, EBUSY, EAGAIN or EINTR (default 3). */
@@ -20,17 +35,30 @@ export interface ReportOptions {
   signal?: AbortSignal;
   /** The SimTsm to use with backend "sim" (default: a fresh tdx_guest one). */
   sim?: unknown;
+  /** ioctl backend: the device to use (default: whichever of sev_guest / tdx_guest opens). */
+  provider?: "sev_guest" | "tdx_guest";
+  /** ioctl backend, sev_guest: SNP_GET_EXT_REPORT with certificates (default true). */
+  extended?: boolean;
+  /** ioctl backend: the system calls (default libc's; tests pass a simulated device). */
+  device?: unknown;
 }
 export interface Report {
+  /** The configfs-tsm provider that answered ("tdx_guest", "sev_guest", "arm_cca_guest", ...). */
   provider: string;
   outblob: Uint8Array;
   auxblob?: Uint8Array;
   manifestblob?: Uint8Array;
-  generation: bigint;
+  /** The item's final generation (the kernel's u32 write counter): a number, so JSON.stringify works. */
+  generation: number;
   attempts: number;
   /** Present when the item could not be removed after a good report. */
   cleanup?: { code: string; item: string };
 }
+/**
+ * Gets one attestation report. Unknown keys in `request` or `options` throw a TypeError (code
+ * "BAD_OPTION", `option` naming the key) before anything is opened; bad value types are
+ * TypeErrors; everything the kernel or the ABI refuses is a TsmError.
+ */
 export function getReport(request: ReportRequest, options?: ReportOptions): Promise<Report>;
 export class TsmError extends Error {
   /** Linux errno name ("EBUSY", "ENXIO", ...; "ECANCELED" when aborted, "ENODATA" for an empty outblob). */

@@ -76,14 +76,20 @@ export class ReportMachine {
   /** Gives up between operations: the machine still emits the rmdir of its item. */
   abort() { core.tsm_request_abort(this.handle); }
 
-  /** The report once the machine is done; throws its TsmError if it failed. */
+  /**
+   * The report once the machine is done; throws its TsmError if it failed.
+   * @returns {import("./index.js").Report}
+   */
   result() {
     const h = this.handle;
     core.tsm_request_result_json(h);
     const j = JSON.parse(output());
     if (j.error) throw new TsmError(j.error);
     // The kernel's generation is a u32, so a number holds it exactly (and JSON.stringify can).
-    const report = { provider: j.provider, outblob: this.#blob("outblob"), generation: Number(j.generation), attempts: j.attempts };
+    // A done machine always has an outblob (an empty one fails with ENODATA).
+    const outblob = /** @type {Uint8Array} */ (this.#blob("outblob"));
+    /** @type {import("./index.js").Report} */
+    const report = { provider: j.provider, outblob, generation: Number(j.generation), attempts: j.attempts };
     for (const name of ["auxblob", "manifestblob"]) {
       const b = this.#blob(name);
       if (b) report[name] = b;
@@ -115,6 +121,9 @@ export class ReportMachine {
  *   sim? (a SimTsm for the sim backend) }
  * Resolves to { provider, outblob, auxblob?, manifestblob?, generation (a number), attempts };
  * rejects with TsmError.
+ * @param {import("./index.js").ReportRequest} request
+ * @param {import("./index.js").ReportOptions} [options]
+ * @returns {Promise<import("./index.js").Report>}
  */
 export async function getReport(request, options = {}) {
   if (!options || typeof options !== "object") throw new TypeError("options must be an object");
