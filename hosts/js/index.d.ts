@@ -189,3 +189,26 @@ export class PolicyError extends Error {}
 export function createFetcher(opts?: { offline?: boolean; fetch?: typeof fetch; retries?: number }): Fetcher;
 export class MemoryCache {}
 export class FetchError extends Error { readonly code: string; readonly url: string }
+
+// ---- collateral files, recognised by content ------------------------------------------------
+/** The pieces of the collateral object form, as classifyCollateral() fills them. */
+export type CollateralPiece = "tcbInfo" | "qeIdentity" | "tcbSigningChain" | "rootCaCrl" | "pckCrl" | "pckCrlIssuerChain" | "pckCertChain";
+/** The role one file played: a piece, a whole dcap-qvl bundle, or ignored (`what` says why). */
+export interface CollateralFileRole {
+  name: string;
+  role: CollateralPiece | "bundle" | "ignored";
+  /** What the file holds, e.g. "CRL issued by Intel SGX Root CA, next update ...". */
+  what: string;
+  /** For an ignored file: the verify() option it belongs to instead ("roots", "crl"). */
+  supply?: string[];
+}
+/** Collateral files by content (TCB info and QE identity by JSON, CRLs by issuer, chains by
+ * subjects), whatever they are named. Throws an error with code "BAD_COLLATERAL" when TCB info or
+ * QE identity is missing or a piece is given twice. */
+export function classifyCollateral(files: { name: string; bytes: Uint8Array }[]): {
+  /** For verify()'s `collateral` option. */
+  collateral: NonNullable<VerifyOptions["collateral"]>;
+  files: CollateralFileRole[];
+  /** Pieces not found whose checks will fail (tcbSigningChain, rootCaCrl, pckCrl). */
+  missing: CollateralPiece[];
+};

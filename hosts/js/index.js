@@ -4,3 +4,4 @@ export { decode, render, locate, layouts, DecodeError, decodeQuote, decodeTdrepo
 export { view } from "./view.js";
 export { FORMATS, PROVIDER_FORMATS } from "./formats.js";
 export { verify, makePolicy, policyFromJson, DEFAULT_POLICY, PolicyError, createFetcher, MemoryCache, FetchError } from "./verify/index.js";
+export { classifyCollateral } from "./verify/dcap/collateral-files.js";

@@ -70,3 +70,6 @@ export class TsmError extends Error {
   readonly attempts: number;
   readonly detail: string;
 }
+/** Intel collateral from a directory (any file names: classified by content, see
+ * classifyCollateral) or from one file (a dcap-qvl bundle); `collateral` goes to verify(). */
+export function readCollateral(path: string): Promise<ReturnType<typeof import("../js/index.js").classifyCollateral>>;

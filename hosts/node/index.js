@@ -2,4 +2,5 @@
 // API (decode, verify), so one import serves an agent.
 export { getReport } from "./report.js";
 export { TsmError } from "./errors.js";
+export { readCollateral } from "./collateral.js";
 export * from "../js/index.js";
