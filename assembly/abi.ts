@@ -19,13 +19,16 @@ export function decode(format: i32, len: u32): i32 { return decodeInput(format, 
 export function decoded_format(): i32 { return lastFormat; }
 export function error_offset(): u32 { return errOffset; }
 
-/** Renders the last result (or its error): 0 compact JSON, 1 pretty JSON, 2 text. */
-export function render(mode: i32): usize {
+/**
+ * Renders the last result (or its error): 0 compact JSON, 1 pretty JSON, 2 text, whose hex wraps
+ * to `width` columns (0, or the argument left out by a host: 80).
+ */
+export function render(mode: i32, width: i32): usize {
   outReset();
   if (errCode != 0) {
     if (mode == 2) renderErrorText();
     else renderErrorJson(mode == 1 ? 2 : 0);
-  } else if (mode == 2) renderText();
+  } else if (mode == 2) renderText(width);
   else renderJson(mode == 1 ? 2 : 0);
   return outPtr;
 }

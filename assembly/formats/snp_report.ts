@@ -152,6 +152,19 @@ function emitSpecial(r: Row, tcb: TcbKind): bool {
   return emitField(fd, 0);
 }
 
+/** TRUNCATED naming the first field of this version's layout that the input cuts or lacks. */
+function truncatedAt(version: u32, len: u32): bool {
+  for (let i = 0, n = ROWS.length; i < n; i++) {
+    const r = ROWS[i];
+    const f = r.field;
+    if (version < r.since || f.offset + f.size <= len) continue;
+    return fail(E.TRUNCATED, f.name, f.offset, "a report is " + SNP_REPORT_SIZE.toString() +
+      " bytes, input ends at " + len.toString() + ": " + f.name + " (" + f.size.toString() +
+      " bytes at offset " + f.offset.toString() + ") is " + (f.offset < len ? "cut short" : "missing"));
+  }
+  return fail(E.TRUNCATED, "", len, "a report is " + SNP_REPORT_SIZE.toString() + " bytes, input ends at " + len.toString());
+}
+
 export function decodeSnpReport(len: u32): bool {
   if (!need("version", 0, 4)) return false;
   const version = u32at(0);
@@ -163,7 +176,7 @@ export function decodeSnpReport(len: u32): bool {
   if (!supported(version)) {
     return fail(E.UNSUPPORTED_VERSION, "version", 0, "unsupported SNP report version " + version.toString());
   }
-  if (!need("", 0, SNP_REPORT_SIZE)) return false;
+  if (len < SNP_REPORT_SIZE) return truncatedAt(version, len);
   // The SIGNATURE field's format is defined per algorithm, and only ECDSA P-384 has one.
   const algo = u32at(SIG_ALGO_OFFSET);
   if (algo != SIG_ALGO_ECDSA_P384_SHA384) {

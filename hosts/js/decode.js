@@ -142,11 +142,12 @@ function build(b, e, first, end, hex) {
 
 /**
  * Renders evidence as text: mode "pretty" (the --json form), "json" (compact) or "text" (for
- * people). Returns { ok, text } so CLIs print errors in the same form the core renders them.
+ * people, hex wrapped to `opts.width` columns, default 80). Returns { ok, text } so CLIs print
+ * errors in the same form the core renders them.
  */
 export function render(bytes, mode = "pretty", opts) {
   const ok = run(bytes, opts) === 0;
-  core.render(RENDER[mode]);
+  core.render(RENDER[mode], opts?.width ?? 0);
   return { ok, text: output() };
 }
 

@@ -137,7 +137,10 @@ export function decodeTdreport(bytes: Bytes): TdReport;
 export function decodeSnpReport(bytes: Bytes): SnpReport;
 export function decodeSnpCerts(bytes: Bytes): SnpCertTable;
 /** The core's rendering: "pretty" (the --json form), "json" (compact) or "text" (for people). */
-export function render(bytes: Bytes, mode?: "pretty" | "json" | "text", opts?: DecodeOptions): { ok: boolean; text: string };
+export function render(bytes: Bytes, mode?: "pretty" | "json" | "text", opts?: DecodeOptions & {
+  /** Text mode: hex values wrap to this many columns (default 80). */
+  width?: number;
+}): { ok: boolean; text: string };
 /** Dotted path -> [offset, length] of every decoded field and group. */
 export function locate(bytes: Bytes, opts?: DecodeOptions): Map<string, [number, number]>;
 /** The core's layout tables: layout -> { size, fields: { name: [offset, size] } }. */

@@ -3,8 +3,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { DATA, ROOT, data } from "../data.js";
+import { DATA, ROOT, data, expected } from "../data.js";
+import { Readable } from "node:stream";
 import { decode } from "../../hosts/js/decode.js";
+import { main as cli } from "../../hosts/node/cli.js";
 
 const CLI = join(ROOT, "hosts", "node", "cli.js");
 const tsmkit = (args, input) => spawnSync(process.execPath, [CLI, ...args], { input, encoding: "utf8" });
@@ -21,7 +23,108 @@ test("show prints aligned, grouped text", () => {
   const r = tsmkit(["show", TDREPORT]);
   assert.is(r.status, 0);
   assert.match(r.stdout, /^format\s+tdreport\n/);
-  assert.match(r.stdout, /\ntdInfo\n {2}attributes\s+0000000000000000\n/);
+  assert.match(r.stdout, /\ntdInfo\n {2}attributes\s+0000000000000000 \(none set\)\n/);
+});
+
+// ---- show for people: TD attributes, wrapping, trailing bytes, SNP truncation ---------------
+
+// TD ATTRIBUTES bits by name, from Linux arch/x86/include/asm/shared/tdx.h (TDX_ATTR_*_BIT).
+const TD_BITS = { 0: "DEBUG", 4: "HGS_PLUS_PROF", 5: "PERF_PROF", 6: "PMT_PROF", 16: "ICSSD", 27: "LASS",
+  28: "SEPT_VE_DISABLE", 29: "MIGRATABLE", 30: "PKS", 31: "KL", 62: "TPA", 63: "PERFMON" };
+/** The names the text form should give the 8 little-endian bytes in `hex`. */
+function tdNames(hex) {
+  const v = BigInt.asUintN(64, Buffer.from(hex, "hex").readBigUInt64LE());
+  const set = [...Array(64).keys()].filter((b) => (v >> BigInt(b)) & 1n);
+  return set.length ? set.map((b) => TD_BITS[b] ?? `bit ${b}`).join(", ") : "none set";
+}
+/** The text form's value of `key` at line start after `indent` spaces (wrapped lines joined). */
+function textValue(text, indent, key) {
+  const lines = text.split("\n");
+  const i = lines.findIndex((l) => l.startsWith(" ".repeat(indent) + key + " "));
+  assert.ok(i >= 0, `no ${key} line`);
+  const col = lines[i].length - lines[i].slice(indent + key.length).trimStart().length;
+  let v = lines[i].slice(col);
+  for (let j = i + 1; j < lines.length && /^ +[0-9a-f]+$/.test(lines[j]) && lines[j].search(/\S/) === col; j++) v += lines[j].slice(col);
+  return v;
+}
+const TDX = Object.entries(expected).filter(([f, e]) => e.td_attributes && f.startsWith("tdx/"));
+
+/** `tsmkit show ARGS` in this process (a process per corpus file is slow): { status, stdout, stderr }. */
+async function show(args, input) {
+  const out = { stdout: "", stderr: "" };
+  const sink = (k) => ({ write: (s) => { out[k] += s; return true; } });
+  const status = await cli(["show", ...args], { stdout: sink("stdout"), stderr: sink("stderr"), stdin: Readable.from(input ? [Buffer.from(input)] : []) });
+  return { status, ...out };
+}
+
+test("tdAttributes are named bit by bit in every TDX quote and TDREPORT of the corpus", async () => {
+  assert.ok(TDX.length >= 20, `only ${TDX.length} files`);
+  const seen = new Set();
+  for (const [file, want] of TDX) {
+    const r = await show([join(DATA, file)]);
+    assert.is(r.status, 0, file);
+    const where = want.td_body ? /\n {2}tdAttributes +(.*)\n/ : /\ntdInfo\n {2}attributes +(.*)\n/;
+    assert.is(where.exec(r.stdout)?.[1], `${want.td_attributes} (${tdNames(want.td_attributes)})`, file);
+    seen.add(tdNames(want.td_attributes));
+  }
+  // MANIFEST: trustee-tdx-quote-v4 is a debug TD (0100001000000000), moemahhouk sets PERFMON.
+  for (const n of ["none set", "SEPT_VE_DISABLE", "PKS", "DEBUG, SEPT_VE_DISABLE", "SEPT_VE_DISABLE, PERFMON"]) assert.ok(seen.has(n), n);
+  // MANIFEST td_attributes of TDREPORTs expected.json does not list.
+  for (const [file, attrs] of [["tdx/intel-dcap-tdreport-for-test.dat", "0000005000000000 (SEPT_VE_DISABLE, PKS)"],
+    ["tdx/guest-components-tdreport-1.bin", "0000001000000000 (SEPT_VE_DISABLE)"]]) {
+    assert.is(/\ntdInfo\n {2}attributes +(.*)\n/.exec((await show([join(DATA, file)])).stdout)?.[1], attrs, file);
+  }
+});
+
+test("a DEBUG TD and bits without a name are said so", async () => {
+  const q = Uint8Array.from(data("tdx/dcap-qvl-tdx-quote-v4.dat"));
+  q[48 + 120] |= 0x03; // DEBUG and reserved bit 1
+  q[48 + 121] |= 0x80; // bit 15
+  const r = await show(["-"], q);
+  assert.match(r.stdout, /\n {2}tdAttributes {4}0380001000000000 \(DEBUG, bit 1, bit 15, SEPT_VE_DISABLE\)\n/);
+});
+
+test("hex wraps to 80 columns when not a terminal, and the wrapped lines join to the value", () => {
+  const file = "tdx/dcap-qvl-tdx-quote-v4.dat";
+  const json = decode(data(file));
+  const r = tsmkit(["show", join(DATA, file)]);
+  for (const l of r.stdout.split("\n")) assert.ok(l.length <= 80, `${l.length} columns: ${l}`);
+  for (const k of ["mrTd", "rtmr0", "reportData"]) assert.is(textValue(r.stdout, 2, k), json.body[k], k);
+  assert.is(textValue(r.stdout, 2, "mrTd").length, 96);
+  assert.match(r.stdout, /\n {2}mrTd {12}[0-9a-f]{48}\n {18}[0-9a-f]{48}\n/); // two equal halves
+});
+
+test("every corpus file's text fits 80 columns", async () => {
+  for (const [file] of Object.entries(expected).filter(([f]) => /^(tdx|sgx|snp)\//.test(f))) {
+    const r = await show([join(DATA, file)]);
+    if (r.status !== 0) continue; // non-evidence files (event logs, certificates) are refused
+    for (const l of r.stdout.split("\n")) assert.ok(l.length <= 80, `${file}: ${l.length} columns: ${l}`);
+  }
+});
+
+test("bytes after the signed evidence are noted: their count, offset and hex, or that they are zero padding", async () => {
+  const spr = data("tdx/go-tdx-guest-quote-v4-spr-e4.dat"); // 39 bytes of ASCII after the quote (MANIFEST)
+  const r = await show([join(DATA, "tdx/go-tdx-guest-quote-v4-spr-e4.dat")]);
+  assert.match(r.stdout, /\ntrailing {7}39 bytes after the evidence \(offset 4935\), unsigned and ignored:\n/);
+  const hex = r.stdout.split("unsigned and ignored:\n")[1].split("\n").map((l) => l.trim()).join("");
+  assert.is(hex, Buffer.from(spr.subarray(4935)).toString("hex"));
+  assert.match((await show([join(DATA, "tdx/go-tdx-guest-cos113-quote-v4.dat")])).stdout,
+    /\ntrailing {7}3065 zero bytes after the evidence \(buffer padding\), ignored\n$/);
+  assert.match((await show([join(DATA, "snp/lit-sev-snp-utils-report-bad-sig.bin")])).stdout, /\ntrailing +1 bytes after the evidence \(offset 1184\)/);
+  assert.not.match((await show([join(DATA, "tdx/teekit-tdx-quote-v4-edgeless.dat")])).stdout, /trailing/); // 4936 of 4936
+});
+
+test("a truncated SNP report names the field the input ends in", async () => {
+  const r = tsmkit(["show", join(DATA, "snp/lit-sev-snp-utils-report-corrupt.bin")]);
+  assert.is(r.status, 2);
+  assert.is(r.stderr, "tsmkit: snp-report: TRUNCATED in signature at byte 672: a report is 1184 bytes, input ends at 793: signature (512 bytes at offset 672) is cut short\n");
+  const v3 = data("snp/ms-tee-av-report-v3-genoa.bin");
+  for (const [n, field, offset, how] of [[100, "reportData", 0x50, "cut short"], [0x188, "cpuidFamId", 0x188, "missing"], [0x2a0, "signature", 0x2a0, "missing"]]) {
+    const e = JSON.parse((await show(["--json", "--format", "snp-report", "-"], v3.subarray(0, n))).stdout).error;
+    assert.equal([e.code, e.field, e.offset], ["TRUNCATED", field, offset], `length ${n}`);
+    assert.match(e.message, `input ends at ${n}: ${field} `);
+    assert.match(e.message, how);
+  }
 });
 
 test("show - reads standard input", () => {
