@@ -8,6 +8,7 @@ const COMMANDS = {
   report: "acquire evidence through configfs-tsm (or the built-in simulator) and decode it",
   verify: "verify evidence: signatures, certificate chains, CRLs, TCB status, policy",
   sim: "the software TSM: `sim mount DIR`, `sim roots DIR`",
+  doctor: "what this machine offers for attestation, and the command that fixes each missing part",
 };
 
 function usage() {
