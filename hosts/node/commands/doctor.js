@@ -56,11 +56,9 @@ export async function diagnose({ sysroot = "/", root } = {}) {
       { release },
       atLeast(version, 6, 7) || release === null ? null : devices.sevGuest === "ok" ? "tsmkit report --backend ioctl --nonce" : "install a Linux 6.7+ kernel"),
     check("tee", tee ? "ok" : "missing",
-      tee ? `${tee} guest` : "no TEE detected: no provider, no guest device, no tdx_guest or sev_snp CPU flag; this is not a confidential VM (the simulator works anywhere)",
+      tee ? `${tee} guest` : "none: no provider, guest device or tdx_guest/sev_snp CPU flag (not a confidential VM)",
       { tee }, tee ? null : SIM),
-    check("configfs", mounts.length ? "ok" : "missing",
-      mounts.length ? `mounted at ${mounts.join(", ")}` : "not mounted",
-      { mountpoints: mounts }, mounts.length ? null : "mount -t configfs none /sys/kernel/config"),
+    configfsCheck(mounts, version),
     reportCheck(reportDir, reportPresent, root !== undefined, mounts, version),
     providerCheck(probe, loadProvider),
     floorCheck(probe),
@@ -77,6 +75,13 @@ export async function diagnose({ sysroot = "/", root } = {}) {
 
 function check(name, status, summary, value, fix = null) {
   return { name, status, summary, value, fix };
+}
+
+function configfsCheck(mounts, version) {
+  const value = { mountpoints: mounts };
+  if (mounts.length) return check("configfs", "ok", `mounted at ${mounts.join(", ")}`, value);
+  if (version !== null && !atLeast(version, 6, 7)) return check("configfs", "n/a", "not mounted (configfs-tsm needs Linux 6.7+)", value);
+  return check("configfs", "missing", "not mounted", value, "mount -t configfs none /sys/kernel/config");
 }
 
 function reportCheck(dir, present, given, mounts, version) {
