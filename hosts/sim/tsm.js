@@ -11,7 +11,7 @@
 //     svsm           sev_guest runs under an SVSM (snp_vmpl != 0): service_* attributes shown
 //   Paths are relative to report/: an item is "name", an attribute ("name", "attr").
 //   sync:  readdir(name?) -> string[]   items, or an item's visible attribute files
-//          stat(name?, attr?) -> { kind: "dir"|"file", mode }   mode = permission bits
+//          stat(name?, attr?) -> { kind: "dir"|"file", mode, binary? }   mode = permission bits
 //          open(name, attr, "r"|"w"|"rw") -> fd (>= 1)
 //   async (they wait while a report generation holds the global lock, as the kernel does):
 //          mkdir(name) ("item/x": EEXIST for a file, else EPERM), rmdir(name),
@@ -168,7 +168,7 @@ export class SimTsm {
     if (attr === undefined) return { kind: "dir", mode: 0o755 };
     const a = ATTRS.indexOf(attr);
     if (a < 0 || !(mask & (1 << a))) throw errnoError(2, `stat ${name}/${attr}`);
-    return { kind: "file", mode: core.tsm_attr_mode(a) };
+    return { kind: "file", mode: core.tsm_attr_mode(a), binary: core.tsm_attr_binary(a) };
   }
 
   /** open: flags "r", "w" or "rw". */
