@@ -35,12 +35,19 @@ function parse(path) {
   return { depth: parts.length, name: parts[1], attr: parts[2] };
 }
 
-/** configfs reports 4096 as the size of every attribute, whatever it holds (hence direct_io). */
-function toStat({ kind, mode }) {
+/**
+ * configfs sizes no attribute by what it holds: a text attribute reports PAGE_SIZE (4096), a
+ * binary one 0 (fs/configfs/dir.c, configfs_attach_attr), so clients read to EOF; the mount needs
+ * direct_io, or the kernel would trim reads to these sizes. One difference remains: configfs has
+ * no splice, so sendfile() fails there and callers fall back to read(), while FUSE (Linux 6.5+,
+ * until "fuse: use copy_splice_read() for FOPEN_DIRECT_IO") splices through the page cache,
+ * which stops at st_size: Python's shutil.copyfile copies 0 bytes of a binary attribute here.
+ */
+function toStat({ kind, mode, binary }) {
   const base = { uid: 0, gid: 0, atime: BOOT, mtime: BOOT, ctime: BOOT, blksize: 4096 };
   return kind === "dir"
     ? { ...base, mode: S_IFDIR | mode, nlink: 2, size: 0 }
-    : { ...base, mode: S_IFREG | mode, nlink: 1, size: 4096 };
+    : { ...base, mode: S_IFREG | mode, nlink: 1, size: binary ? 0 : 4096 };
 }
 
 /** The fuse-native ops object over `tsm`. FUSE file handles are the SimTsm's descriptors. */

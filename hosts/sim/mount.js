@@ -13,7 +13,8 @@ import { fuseOps } from "./fuse.js";
 const require = createRequire(import.meta.url);
 
 /** The FUSE class with direct_io, which the binding has no option for: without it the kernel
- * trims reads to st_size (4096, as configfs reports) instead of returning what the server gives. */
+ * trims reads to st_size (configfs's: 0 for a binary attribute, 4096 for a text one) instead of
+ * returning what the server gives. */
 function directIoFuse() {
   const Fuse = require("@cocalc/fuse-native"); // optional dependency: loaded only to mount
   return class DirectIoFuse extends Fuse {
