@@ -68,7 +68,10 @@ const ROWS = [
     },
   },
   {
-    name: "root substitution: a root of the same name with another key", check: "dcap.pckChain", rule: "untrusted-root",
+    // Any of three rules names this truthfully: the path ends at a self-signed non-anchor
+    // (untrusted-root), or, tried against the anchor of that name, the key identifiers (aki-ski)
+    // or the signature disagree. The contract does not say which; all reject at the chain check.
+    name: "root substitution: a root of the same name with another key", check: "dcap.pckChain", rule: ["untrusted-root", "aki-ski", "signature"],
     make: async () => {
       const root = await reissue(pki, "intel.root", { keys: await genKeys(EC_P256) });
       const platformCa = await reissuePlatformCa({ signer: root });
@@ -156,7 +159,7 @@ const ROWS = [
     },
   },
   {
-    name: "ARK substitution: an ARK of the same name with another key", check: "snp.chain", rule: "untrusted-root",
+    name: "ARK substitution: an ARK of the same name with another key", check: "snp.chain", rule: ["untrusted-root", "aki-ski", "signature"], // as for the Intel root
     make: async () => {
       const ark = await reissue(pki, "amd.ark", { keys: await genKeys(RSA_PSS_2048) });
       const ask = await reissue(pki, "amd.ask", { signer: ark });
