@@ -211,6 +211,20 @@ test("the real quote's PCK CA with its signature SEQUENCE 8 bytes short (0x44 ->
   assert.is(checkOf(v, "dcap.pckChain").rule, "malformed-der");
 });
 
+test("the real quote's PCK CA with a non-minimal DER length (81 bb -> 81 7b, which lenient readers accept) -> dcap.pckChain, malformed-der; verify() does not throw", async () => {
+  // Found by the mutation suite (one bit flipped in the quote's base64): the CA still parses
+  // leniently, so every later check that reads it must cope with a certificate strict DER refused.
+  const bad = patchPemCertificate(data(REAL.quote), 1, (der) => {
+    assert.equal([der[392], der[393]], [0x81, 0xbb]);
+    der[393] = 0x7b;
+    return der;
+  });
+  const v = await verify(bad, { now: REAL.now, collateral: REAL.collateral });
+  assert.is(v.ok, false);
+  assert.is(v.decidedBy, "dcap.pckChain", failures(v));
+  assert.is(checkOf(v, "dcap.pckChain").rule, "malformed-der");
+});
+
 // ---- unit rows: path.js validatePath() and checkCrl() ----------------------------------------------
 // Imported when used, so a missing module fails these rows rather than hiding the table above.
 const pathJs = () => import("../../hosts/js/verify/path.js");
