@@ -2,6 +2,7 @@
 // (mkdir, write inblob, read outblob to EOF, rmdir), both on the same simulated configfs-tsm FUSE
 // mount served by a child process (tdx_guest, no provider latency), so the difference is the
 // client's own work: the ABI's extra reads and per-operation overhead.
+import { createRequire } from "node:module";
 import { mkdtempSync, rmSync } from "node:fs";
 import { mkdir, open, rmdir } from "node:fs/promises";
 import { constants } from "node:fs";
@@ -20,8 +21,18 @@ const CHECKED = "hand-written + generation check";
 const inblob = Uint8Array.from({ length: 64 }, (_, i) => (i * 13 + 5) & 0xff);
 const hex = (b) => Buffer.from(b).toString("hex");
 
+/** What is missing to mount the simulator (the optional FUSE binding, built against libfuse), or null. */
+export function missing() {
+  try {
+    createRequire(import.meta.url)("@cocalc/fuse-native");
+    return null;
+  } catch (err) {
+    return `the FUSE binding does not load (${err.message.split("\n")[0]}): \`bash test/setup.sh\` installs libfuse and the binding`;
+  }
+}
+
 /** The least a client can do: one item, inblob written in one write(), outblob read to EOF
- * (configfs reports st_size 4096, so readFile() would cut a longer quote short). With `checked`,
+ * (configfs's st_size is not the content's length). With `checked`,
  * it also re-reads generation as the ABI's contract asks (start 0 + one write), which is what
  * tells a racing writer apart from your own evidence. */
 function handWritten(root, { checked = false } = {}) {

@@ -58,11 +58,31 @@ const ctx = {
   compare: (candidates) => compare(candidates, opts),
   compareAsync: (candidates, o = {}) => compareAsync(candidates, { ...opts, ...o }),
 };
+// A suite whose engine is not installed (after `npm install` alone) says so and how to get it;
+// the others still run. A suite that fails is reported, the others still run, and the exit
+// status says so.
+const notRun = [];
+let failed = 0;
 for (const s of SUITES.filter((x) => !only.length || only.includes(x.name))) {
   const suite = await s.load();
   console.log(`\n## ${suite.name}: ${suite.title}\n`);
-  const { rows, notes } = await suite.run(ctx);
-  console.log(table(rows));
-  const errors = [...new Set(rows.filter((r) => r.error).map((r) => `${r.label}: not decoded by tsmkit (${r.error})`))];
-  for (const n of [...errors, ...notes]) console.log(`  * ${n}`);
+  const missing = suite.missing?.();
+  if (missing) {
+    console.log(`  not run: ${missing}`);
+    notRun.push(suite.name);
+    continue;
+  }
+  let result;
+  try {
+    result = await suite.run(ctx);
+  } catch (err) {
+    console.log(`  FAILED: ${err?.stack ?? err}`);
+    failed++;
+    continue;
+  }
+  console.log(table(result.rows));
+  const errors = [...new Set(result.rows.filter((r) => r.error).map((r) => `${r.label}: not decoded by tsmkit (${r.error})`))];
+  for (const n of [...errors, ...result.notes]) console.log(`  * ${n}`);
 }
+if (notRun.length) console.log(`\nnot run: ${notRun.join(", ")} (their engines are missing: \`bash test/setup.sh\` installs them)`);
+if (failed) process.exit(1);

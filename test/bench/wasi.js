@@ -3,7 +3,7 @@
 // a hello-world AssemblyScript command built by this suite with the same wasi-shim asconfig
 // options as build/tsmkit.wasm. The difference is what tsmkit's own code costs to start.
 import asc from "assemblyscript/asc";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -17,6 +17,14 @@ const RUNNER = join(ROOT, "test", "hosts", "wasmtime_run.py");
 const TSMKIT = join(ROOT, "build", "tsmkit.wasm");
 const HELLO = "hello-world (AssemblyScript, same asconfig)";
 const FILE = "tdx/dcap-qvl-tdx-quote-v4.dat";
+
+/** What is missing to run this suite (the wasmtime wheel in .venv), or null. */
+export function missing() {
+  const r = spawnSync(PYTHON, ["-c", "import wasmtime"], { encoding: "utf8" });
+  if (r.status === 0) return null;
+  const why = r.error ? `${relative(ROOT, PYTHON)} does not exist` : `${relative(ROOT, PYTHON)} cannot import wasmtime`;
+  return `the wasmtime engine is missing (${why}): \`bash test/setup.sh\` installs it into .venv`;
+}
 
 /** Compiles fixtures/hello.ts with the options hosts/wasi/asconfig.json gives tsmkit.wasm. */
 async function buildHello(outDir) {

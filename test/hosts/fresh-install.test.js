@@ -1,14 +1,15 @@
-// test/setup.sh recovers the FUSE binding from the state a fresh machine is in, in a scratch copy
-// of the project (the real node_modules is never touched). On a fresh machine `npm install` runs
-// before libfuse is installed: @cocalc/fuse-native fails to build and npm drops it and its own
-// dependencies from node_modules, so there is nothing left for `npm rebuild` to rebuild.
+// A fresh machine, in a scratch copy of the project (the real node_modules and .venv are never
+// touched): `npm install` ran before test/setup.sh installed libfuse, so @cocalc/fuse-native
+// failed to build and npm dropped it and its own dependencies from node_modules (nothing is left
+// for `npm rebuild`), and there is no .venv with wasmtime. `npm run bench` must still run there,
+// and setup.sh must recover the binding.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "../data.js";
+import { DATA, ROOT } from "../data.js";
 
 const FUSE = "@cocalc/fuse-native";
 const LOCK = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")).packages;
@@ -17,12 +18,12 @@ const SCRATCH = mkdtempSync(join(tmpdir(), "tsmkit-setup-"));
 const nm = (name) => join(SCRATCH, "node_modules", name);
 
 // The project as a clean clone has it after a plain `npm install`, without libfuse at the time.
-for (const f of ["package.json", "package-lock.json", "test/setup.sh"]) cpSync(join(ROOT, f), join(SCRATCH, f));
+for (const f of ["package.json", "package-lock.json", "hosts", "build", "test"]) {
+  cpSync(join(ROOT, f), join(SCRATCH, f), { recursive: true, verbatimSymlinks: true });
+}
 cpSync(join(ROOT, "node_modules"), join(SCRATCH, "node_modules"), { recursive: true, verbatimSymlinks: true });
 for (const name of [FUSE, ...Object.keys(PINNED.dependencies)]) rmSync(nm(name), { recursive: true, force: true });
 rmSync(nm(".package-lock.json"), { force: true }); // npm's record of the tree it made
-// The wasmtime engine is set up elsewhere in setup.sh; the one the tests already use serves here.
-if (existsSync(join(ROOT, ".venv"))) symlinkSync(join(ROOT, ".venv"), join(SCRATCH, ".venv"));
 
 const setup = () => spawnSync("bash", ["test/setup.sh"], { cwd: SCRATCH, encoding: "utf8", timeout: 300_000 });
 /** Where the scratch project's require() finds the binding, and its version, or the error. */
@@ -43,7 +44,19 @@ test("the scratch copy starts where a fresh machine is: the binding cannot be fo
   assert.match(load().error ?? "", /Cannot find module '@cocalc\/fuse-native'/);
 });
 
+test("npm run bench says how to get each missing engine, goes on, and exits 0", () => {
+  const r = spawnSync(process.execPath, ["test/bench/run.js", "--quick", "acquire", "wasi"], {
+    cwd: SCRATCH, encoding: "utf8", env: { ...process.env, TSMKIT_DATA: DATA }, timeout: 120_000,
+  });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /## acquire: .*\n\n  not run: the FUSE binding does not load \(Cannot find module '@cocalc\/fuse-native'/);
+  assert.match(r.stdout, /## wasi: .*\n\n  not run: the wasmtime engine is missing \(\.venv\/bin\/python does not exist\)/);
+  assert.match(r.stdout, "\nnot run: acquire, wasi (their engines are missing: `bash test/setup.sh` installs them)\n");
+});
+
 test("setup.sh installs the binding at the pinned version, loadable, package files untouched", () => {
+  // The wasmtime engine is not what this checks: the one the tests already use serves here.
+  if (existsSync(join(ROOT, ".venv"))) symlinkSync(join(ROOT, ".venv"), join(SCRATCH, ".venv"));
   const before = fingerprint();
   const r = setup();
   assert.is(r.status, 0, r.stderr);
