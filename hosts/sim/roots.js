@@ -13,6 +13,9 @@ export function anchors(pki) {
   };
 }
 
+/** File name -> bytes of the simulator's AMD CRL (signed by its ARK), for `tsmkit verify --crl`. */
+export const amdCrl = (pki) => ({ [`amd-crl-${pki.amd.product.toLowerCase()}.der`]: new Uint8Array(pki.amd.crl.rawData) });
+
 /**
  * File name -> bytes of the simulator's Intel collateral (TCB info, QE identity, their signing
  * chain, root and PCK CRLs), named as `tsmkit verify --collateral DIR` finds them.
@@ -35,7 +38,7 @@ export function collateral(pki) {
 export async function writeRoots(dir, { pki } = {}) {
   const p = pki ?? await sharedPki();
   await mkdir(dir, { recursive: true });
-  const files = { ...Object.fromEntries(Object.entries(anchors(p)).map(([n, c]) => [n, pem(c)])), ...collateral(p) };
+  const files = { ...Object.fromEntries(Object.entries(anchors(p)).map(([n, c]) => [n, pem(c)])), ...collateral(p), ...amdCrl(p) };
   const written = [];
   for (const [name, bytes] of Object.entries(files)) {
     const path = join(dir, name);

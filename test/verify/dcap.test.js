@@ -20,8 +20,8 @@ const bundle = (name) => JSON.parse(data(`${I}${name}`).toString("utf8"));
 // The checks a full verification runs, in order (TDX adds dcap.tdxModule).
 const ORDER = [
   "decode", "dcap.structure", "dcap.quoteSignature", "dcap.qeReportSignature", "dcap.qeReportData",
-  "dcap.pckLeaf", "dcap.pckCa", "dcap.root", "dcap.pckExtensions", "dcap.collateral", "dcap.rootCrl",
-  "dcap.pckCrl", "dcap.tcbSigningChain", "dcap.tcbInfo.signature", "dcap.tcbInfo.window",
+  "dcap.pckChain", "dcap.pckExtensions", "dcap.collateral", "dcap.tcbSigningChain", "dcap.qeIdentityChain",
+  "dcap.rootCrl", "dcap.pckCrl", "dcap.tcbInfo.signature", "dcap.tcbInfo.window",
   "dcap.tcbInfo.platform", "dcap.qeIdentity.signature", "dcap.qeIdentity.window",
   "dcap.qeIdentity.match", "dcap.qeIdentity.tcb",
 ];
@@ -54,7 +54,8 @@ test("dcap-qvl SGX quote + bundle at 2025-07-19T10:01:17Z: ConfigurationAndSWHar
   assert.equal(failed(v), []);
   assert.is(v.status, "ConfigurationAndSWHardeningNeeded");
   assert.equal([...v.advisoryIds].sort(), ["INTEL-SA-00289", "INTEL-SA-00615"]);
-  assert.match(checkOf(v, "dcap.pckLeaf").detail, "Processor CA");
+  assert.match(checkOf(v, "dcap.pckChain").detail, "Intel SGX PCK Certificate -> Intel SGX PCK Processor CA -> Intel SGX Root CA");
+  assert.match(checkOf(v, "dcap.tcbStatus").detail, "no version is behind UpToDate");
   assert.is(checkOf(v, "dcap.tdxModule"), undefined);
 });
 
@@ -88,8 +89,9 @@ test("PCK extensions of the SPR E4 quote's leaf match the source's assertions", 
 
 test("at 2053-07-01 the PCK leaf has expired (after 2029-09-20T13:20:31Z)", async () => {
   const v = await verifyDcapQuote(data(SPR_E4), { now: "2053-07-01T00:00:00Z", collateral: GO_TDX_GUEST });
-  assert.is(v.decidedBy, "dcap.pckLeaf");
-  assert.match(checkOf(v, "dcap.pckLeaf").detail, "expired after 2029-09-20T13:20:31Z");
+  assert.is(v.decidedBy, "dcap.pckChain");
+  assert.is(checkOf(v, "dcap.pckChain").rule, "expired");
+  assert.match(checkOf(v, "dcap.pckChain").detail, "expired after 2029-09-20T13:20:31Z");
   assert.is(checkOf(v, "dcap.tcbInfo.window").ok, false);
 });
 
@@ -107,9 +109,9 @@ const TAMPER = [
   [0x00, 0x03, "decode", "UNSUPPORTED_TYPE"], // version 3 with a TDX TEE type
   [0x278, 0x10, "decode", "BAD_LENGTH"], // certification data size no longer fits
   [0x1343, 0x32, "decode", "pckCertChain.2"], // breaks the root's PEM framing: the chain does not parse
-  [0x1329, 0x32, "dcap.root", "not a trusted root"],
-  [0xf5f, 0x32, "dcap.pckCa", "signature does not verify"],
-  [0xb77, 0x32, "dcap.pckLeaf", "signature does not verify"],
+  [0x1329, 0x32, "dcap.pckChain", "shape: the PCK chain from the quote carries Intel SGX Root CA, which is not on the validated path"], // a changed copy of the root
+  [0xf5f, 0x32, "dcap.pckChain", "signature: Intel SGX PCK Platform CA's signature does not verify"],
+  [0xb77, 0x32, "dcap.pckChain", "signature: Intel SGX PCK Certificate's signature does not verify"],
   [0x1e, 0x32, "dcap.quoteSignature", "does not verify"],
   [0x3c, 0x32, "dcap.quoteSignature", "does not verify"],
 ];
@@ -130,11 +132,15 @@ test("go-tdx-guest v5 TD 1.5 sample: chain, TDX module TDX_01 and TCB level pass
     now: "2026-02-03T01:00:00Z",
     collateral: { tcbInfo: data(`${I}go-tdx-guest-tcbinfo-tdx-90c06f000000-2602.json`), qeIdentity: data(`${I}go-tdx-guest-qeidentity-td-qe-2306.json`), tcbSigningChain: data(`${I}dcap-qvl-tcb-signing-chain.pem`) },
   });
-  for (const name of ["dcap.quoteSignature", "dcap.qeReportData", "dcap.pckLeaf", "dcap.pckCa", "dcap.root", "dcap.tcbInfo.signature", "dcap.tcbInfo.window", "dcap.tcbInfo.platform", "dcap.qeIdentity.match", "dcap.tcbLevel"]) {
+  for (const name of ["dcap.quoteSignature", "dcap.qeReportData", "dcap.pckChain", "dcap.tcbInfo.signature", "dcap.tcbInfo.window", "dcap.tcbInfo.platform", "dcap.qeIdentity.match", "dcap.tcbLevel"]) {
     assert.ok(checkOf(v, name).ok, `${name} passed`);
   }
   assert.match(checkOf(v, "dcap.tdxModule").detail, "TDX_01 ISVSVN 11");
   assert.equal(failed(v), ["dcap.rootCrl", "dcap.pckCrl", "dcap.qeIdentity.window"]);
+  for (const crl of ["dcap.rootCrl", "dcap.pckCrl"]) {
+    assert.is(checkOf(v, crl).rule, "revocation-unchecked");
+    assert.equal(checkOf(v, crl).supply, ["collateral", "fetcher", "policy.allowUncheckedRevocation"]);
+  }
   assert.is(v.status, "Failed");
 });
 
@@ -174,7 +180,7 @@ test("Intel QVL sample quotes fail against the production root and verify with t
   const now = "2025-01-01T00:00:00Z";
   const sgx = data("sgx/intel-qvl-sample-sgx-quote-v3.dat");
   const prod = await verifyDcapQuote(sgx, { now, collateral: sgxCollateral });
-  assert.is(prod.decidedBy, "dcap.pckCa");
+  assert.is(prod.decidedBy, "dcap.pckChain");
   assert.is(prod.status, "Failed");
   assert.is(checkOf(prod, "dcap.tcbSigningChain").ok, false);
   const test_ = await verifyDcapQuote(sgx, { now, collateral: sgxCollateral, roots: [data(`${S}sgx-trusted-root-ca-cert.pem`)] });
@@ -188,7 +194,7 @@ test("Intel QVL sample quotes fail against the production root and verify with t
     tcbSigningChain: data(`${S}tdx-tcb-sign-chain.pem`), rootCaCrl: data(`${S}tdx-root-ca-crl.der`), pckCrl: data(`${S}tdx-intermediate-ca-crl.der`),
   };
   const tdxProd = await verifyDcapQuote(tdx, { now, collateral: tdxCollateral });
-  assert.is(tdxProd.decidedBy, "dcap.pckCa");
+  assert.is(tdxProd.decidedBy, "dcap.pckChain");
   const tdxTest = await verifyDcapQuote(tdx, { now, collateral: tdxCollateral, roots: { intel: data(`${S}tdx-trusted-root-ca-cert.pem`) } });
   for (const name of ORDER.slice(0, 13)) assert.ok(checkOf(tdxTest, name).ok, `${name} passed with the TEST root`);
 });

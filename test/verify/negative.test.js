@@ -111,10 +111,10 @@ test("wrong root: the production roots, and another TEST PKI's same-named roots,
   assert.is(other.intel.root.cert.subject, pki.intel.root.cert.subject, "same name, different key");
   let accepted = 0;
   const cases = [
-    [TDX_BASE, {}, "dcap.pckCa", "not issued by a trusted root"],
-    [TDX_BASE, { roots: verifierOptions(other).roots }, "dcap.pckCa", "signature"],
-    [SNP_BASE.outblob, { auxblob: SNP_BASE.auxblob }, "snp.ask", "not by ARK-Milan"],
-    [SNP_BASE.outblob, { auxblob: SNP_BASE.auxblob, roots: verifierOptions(other).roots }, "snp.ask", "signature"],
+    [TDX_BASE, {}, "dcap.pckChain", "untrusted-root: Intel SGX Root CA is self-issued but not a configured trust anchor"],
+    [TDX_BASE, { roots: verifierOptions(other).roots }, "dcap.pckChain", "untrusted-root"],
+    [SNP_BASE.outblob, { auxblob: SNP_BASE.auxblob }, "snp.chain", "no-issuer: no certificate named as SEV-Milan's issuer"],
+    [SNP_BASE.outblob, { auxblob: SNP_BASE.auxblob, roots: verifierOptions(other).roots }, "snp.chain", "aki-ski: SEV-Milan's authority key identifier is not ARK-Milan's subject key identifier"],
   ];
   for (const [bytes, opts, name, detail] of cases) {
     const { roots, ...rest } = opts; // no roots: the embedded production anchors
@@ -129,11 +129,11 @@ test("wrong root: the production roots, and another TEST PKI's same-named roots,
 
 test("expired certificates: a PCK leaf and a VCEK that expired before now", async () => {
   const expired = await derivePki(pki, { validity: { pck: { notAfter: new Date(NOW - 30 * DAY) }, vcek: { notAfter: new Date(NOW - 30 * DAY) } } });
-  refusedBy(await check(await tdxQuote(expired), expired), "dcap.pckLeaf", { detail: "Intel SGX PCK Certificate expired" });
-  refusedBy(await checkSnp(await snpReport(expired), expired), "snp.vcek", { detail: "SEV-VCEK expired" });
+  refusedBy(await check(await tdxQuote(expired), expired), "dcap.pckChain", { detail: "expired: Intel SGX PCK Certificate expired" });
+  refusedBy(await checkSnp(await snpReport(expired), expired), "snp.chain", { detail: "expired: SEV-VCEK expired" });
   // Not yet valid is the same check.
   const early = await derivePki(pki, { validity: { pck: { notBefore: new Date(NOW.getTime() + DAY) } } });
-  refusedBy(await check(await tdxQuote(early), early), "dcap.pckLeaf", { detail: "not valid before" });
+  refusedBy(await check(await tdxQuote(early), early), "dcap.pckChain", { detail: "not-yet-valid: Intel SGX PCK Certificate is not valid before" });
 });
 
 test("revoked certificates: the PCK leaf in the PCK CRL, the TCB signing certificate in the root CA CRL, the ASK in AMD's CRL", async () => {

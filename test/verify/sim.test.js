@@ -38,7 +38,7 @@ test("tdx_guest from getReport verifies against the simulator's root and collate
   assert.ok(v.ok);
   assert.is(v.status, "UpToDate");
   assert.is(v.decidedBy, null);
-  for (const name of ["dcap.quoteSignature", "dcap.qeReportSignature", "dcap.root", "dcap.tcbSigningChain", "dcap.tcbStatus", "policy.reportData"]) {
+  for (const name of ["dcap.quoteSignature", "dcap.qeReportSignature", "dcap.pckChain", "dcap.tcbSigningChain", "dcap.rootCrl", "dcap.pckCrl", "dcap.tcbStatus", "policy.reportData"]) {
     assert.ok(checkOf(v, name)?.ok, `${name} ran and passed`);
   }
 });
@@ -48,9 +48,8 @@ test("tdx_guest from getReport fails against the production Intel root at the PC
   const v = await verify(outblob, { collateral: trust.collateral, now: NOW });
   assert.not.ok(v.ok);
   assert.is(v.status, "Failed");
-  assert.is(v.decidedBy, "dcap.pckCa");
-  assert.match(checkOf(v, "dcap.pckCa").detail, "is not issued by a trusted root");
-  assert.not.ok(checkOf(v, "dcap.root").ok);
+  assert.is(v.decidedBy, "dcap.pckChain");
+  assert.is(checkOf(v, "dcap.pckChain").rule, "untrusted-root");
   assert.not.ok(checkOf(v, "dcap.tcbSigningChain").ok, "the simulator's collateral is not trusted either");
   assert.ok(checkOf(v, "dcap.quoteSignature").ok, "the quote itself is intact");
 });
@@ -63,7 +62,7 @@ test("sev_guest from getReport verifies against the simulator's ARK with its aux
   assert.equal(failed(v), []);
   assert.ok(v.ok);
   assert.is(v.status, "Verified");
-  for (const name of ["snp.ark", "snp.ask", "snp.vcek", "snp.crl", "snp.signature", "snp.tcb", "snp.hwId", "policy.reportData"]) {
+  for (const name of ["snp.chain", "snp.crl", "snp.signature", "snp.tcb", "snp.hwId", "policy.reportData"]) {
     assert.ok(checkOf(v, name)?.ok, `${name} ran and passed`);
   }
 });
@@ -72,8 +71,8 @@ test("sev_guest from getReport fails against the production ARK at the ASK", asy
   const { outblob, auxblob } = await simReport("sev_guest", nonce());
   const v = await verify(outblob, { auxblob, now: NOW });
   assert.not.ok(v.ok);
-  assert.is(v.decidedBy, "snp.ask");
-  assert.match(checkOf(v, "snp.ask").detail, "not by ARK-Milan");
+  assert.is(v.decidedBy, "snp.chain");
+  assert.match(checkOf(v, "snp.chain").detail, "no-issuer: no certificate named as SEV-Milan's issuer, among the chain and the trust anchors");
   assert.ok(checkOf(v, "snp.signature").ok, "the report itself is intact");
 });
 
@@ -98,15 +97,15 @@ test("CLI: sim roots -> report -> verify, sharing TSMKIT_SIM_PKI: verified again
     assert.match(tdx.stdout, /^verified: UpToDate\n/);
     const tdxProd = tsmkit("verify", "q.bin", "--collateral", roots, "--offline");
     assert.is(tdxProd.status, 1);
-    assert.match(tdxProd.stdout, /^NOT verified \(Failed\): check dcap\.pckCa failed\n/);
+    assert.match(tdxProd.stdout, /^NOT verified \(Failed\): check dcap\.pckChain failed\n/);
 
     ok(tsmkit("report", "--backend", "sim", "--provider", "sev_guest", "--nonce", "--out", "s.bin", "--aux", "a.bin"));
-    const snp = tsmkit("verify", "s.bin", "--aux", "a.bin", "--roots", join(roots, "amd-ark-milan.pem"), "--offline");
+    const snp = tsmkit("verify", "s.bin", "--aux", "a.bin", "--roots", join(roots, "amd-ark-milan.pem"), "--crl", join(roots, "amd-crl-milan.der"), "--offline");
     ok(snp);
     assert.match(snp.stdout, /^verified: Verified\n/);
-    const snpProd = tsmkit("verify", "s.bin", "--aux", "a.bin", "--offline");
+    const snpProd = tsmkit("verify", "s.bin", "--aux", "a.bin", "--crl", join(roots, "amd-crl-milan.der"), "--offline");
     assert.is(snpProd.status, 1);
-    assert.match(snpProd.stdout, /^NOT verified \(Failed\): check snp\.ask failed\n/);
+    assert.match(snpProd.stdout, /^NOT verified \(Failed\): check snp\.chain failed\n/);
   } finally {
     await rm(dir, { recursive: true });
   }

@@ -5,7 +5,7 @@
 /** A collateral fetch that failed: code OFFLINE, NOT_FOUND, HTTP or NETWORK. */
 export class FetchError extends Error {
   constructor(code, url, message, status) {
-    super(`${code}: ${message} (${url})`);
+    super(`${message} (${url})`); // errorDetail() and callers prefix the code
     this.name = "FetchError";
     this.code = code;
     this.url = url;

@@ -1,42 +1,34 @@
 // The relying party's entry point: verify(bytes, opts) decodes the evidence, hands it to the
 // verifier for its format (DCAP for TDX/SGX quotes, AMD for SEV-SNP reports) and returns one
 // verdict shape for both: { ok, status, advisoryIds, checks: [{ name, ok, detail }], evidence,
-// decidedBy }. Malformed options (policy, roots) throw; everything about the evidence is a check.
+// decidedBy, evaluatedAt }. Malformed options (unknown keys, a bad time, policy, roots) throw;
+// everything about the evidence is a check.
 import { decode, locate } from "../decode.js";
 import { verifyDecodedSnpReport, verifySnpReport } from "./amd/index.js";
-import { makePolicy } from "./policy.js";
+import { verifyDecodedQuote } from "./dcap/index.js";
+import { readOptions } from "./options.js";
 import { Checks, errorDetail, verdict } from "./result.js";
 import { resolveRoots } from "./roots.js";
 import { toBytes } from "./x509.js";
 
 export { makePolicy, policyFromJson, DEFAULT_POLICY, PolicyError } from "./policy.js";
 export { createFetcher, MemoryCache, FetchError } from "./fetch.js";
+export { OptionError } from "./options.js";
+export { CHECKS } from "./catalogue.js";
+export { RULES } from "./path.js";
 export { verifySnpReport };
-
-// The DCAP verifier is written in parallel; until its module exists, quotes get a failing check
-// that says so (with the import error, so a broken module is not mistaken for a missing one).
-let dcapModule;
-function dcapVerifier() {
-  dcapModule ??= import("./dcap/index.js").then((m) => m.verifyDecodedQuote, (e) => async (bytes, quote) => {
-    const checks = new Checks();
-    checks.add("decode", true, "quote");
-    checks.add("dcap.available", false, `DCAP verifier not available: ${errorDetail(e)}`);
-    return verdict(checks, { evidence: quote });
-  });
-  return dcapModule;
-}
 
 // The decoder format each verifiable format is located with (as its verifier would decode it).
 const LOCATED = { "snp-report": "snp-report", "tdx-quote": "quote", "sgx-quote": "quote" };
 
 const NOT_VERIFIABLE = {
   tdreport: "a TDREPORT is MACed with a key only its own CPU holds; convert it to a quote first",
-  "snp-certs": "a certificate table is collateral, not evidence; pass it as opts.auxblob with its report",
+  "snp-certs": "a certificate table is collateral, not evidence; supply it as the auxblob of its report",
 };
 
 /**
- * Verifies attestation evidence. Options:
- * - now: Date or ISO time to check certificates and collateral at (default: the current time)
+ * Verifies attestation evidence. Options (options.js; any other key throws OptionError):
+ * - now: Date, ISO 8601 text or ms since epoch to judge certificates and collateral at (default: now)
  * - policy: partial policy (see policy.js; DEFAULT_POLICY is safe)
  * - roots: { intel, amd } trust anchors replacing the embedded ones (see roots.js)
  * - format / provider: as for decode(), when detection is not wanted
@@ -46,7 +38,7 @@ const NOT_VERIFIABLE = {
  */
 export async function verify(bytes, opts = {}) {
   bytes = toBytes(bytes);
-  opts = { ...opts, policy: makePolicy(opts.policy) };
+  opts = readOptions(opts);
   resolveRoots(opts.roots); // parse overrides up front: a bad anchor is a caller error, not a check
   // Decoded and located once here; the verifier for the format takes both.
   let evidence, loc;
@@ -57,13 +49,13 @@ export async function verify(bytes, opts = {}) {
   } catch (e) {
     const checks = new Checks();
     checks.add("decode", false, errorDetail(e));
-    return verdict(checks);
+    return verdict(checks, { now: opts.now });
   }
   const format = evidence.format;
   if (format === "snp-report") return verifyDecodedSnpReport(bytes, evidence, loc, opts);
-  if (format === "tdx-quote" || format === "sgx-quote") return (await dcapVerifier())(bytes, evidence, loc, opts);
+  if (format === "tdx-quote" || format === "sgx-quote") return verifyDecodedQuote(bytes, evidence, loc, opts);
   const checks = new Checks();
   checks.add("decode", true, format);
   checks.add("verifiable", false, NOT_VERIFIABLE[format] ?? `no verifier for format ${format}`);
-  return verdict(checks);
+  return verdict(checks, { now: opts.now });
 }

@@ -50,6 +50,16 @@ export const DEFAULT_POLICY = Object.freeze({
   allowMigrationAgent: false,
   /** SNP guest policy: require the guest to be bound to a single socket. */
   requireSingleSocket: false,
+  /** Waive revocation checking when no CRL is available (the verdict marks the check waived). */
+  allowUncheckedRevocation: false,
+  /** Seconds past a CRL's nextUpdate that it is still accepted (marked waived in the verdict). */
+  crlGracePeriod: 0,
+  /** Maximum age in seconds of the TCB info (from issueDate), the QE identity, and each CRL (from thisUpdate). */
+  maxTcbInfoAge: null,
+  maxQeIdentityAge: null,
+  maxCrlAge: null,
+  /** Minimum TCB evaluation data number of the TCB info and QE identity. */
+  minTcbEvaluationDataNumber: null,
 });
 
 const isHex = (s, max) => typeof s === "string" && /^([0-9a-f]{2})*$/.test(s) && s.length <= max * 2;
@@ -76,7 +86,7 @@ export function makePolicy(opts = {}) {
     if (v === undefined) continue;
     switch (k) {
       case "allowDebug": case "allowOutOfDate": case "allowRevoked": case "allowSmt":
-      case "allowMigrationAgent": case "requireSingleSocket":
+      case "allowMigrationAgent": case "requireSingleSocket": case "allowUncheckedRevocation":
         if (typeof v !== "boolean") throw new PolicyError(k, "expected true or false");
         p[k] = v;
         break;
@@ -108,6 +118,14 @@ export function makePolicy(opts = {}) {
         p[k] = Object.freeze({ ...v });
         break;
       }
+      case "crlGracePeriod":
+        if (!Number.isInteger(v) || v < 0) throw new PolicyError(k, "expected a whole number of seconds");
+        p[k] = v;
+        break;
+      case "maxTcbInfoAge": case "maxQeIdentityAge": case "maxCrlAge": case "minTcbEvaluationDataNumber":
+        if (v !== null && (!Number.isInteger(v) || v < 0)) throw new PolicyError(k, "expected a non-negative integer or null");
+        p[k] = v;
+        break;
       case "minGuestSvn":
         if (v !== null && (!Number.isInteger(v) || v < 0 || v > 0xffffffff)) throw new PolicyError(k, "expected a u32");
         p[k] = v;
@@ -140,12 +158,22 @@ export function policyFromJson(text) {
 
 const short = (h) => (h.length > 24 ? `${h.slice(0, 16)}..` : h);
 
+/** Where two hex values first differ, for a mismatch message: "at byte 3: 0a.. vs expected 0b..". */
+export function whereDiffers(actual, want) {
+  let i = 0;
+  while (i < actual.length && i < want.length && actual[i] === want[i]) i++;
+  const at = i >> 1;
+  const from = at * 2;
+  const piece = (h) => (h.length > from ? `${h.slice(from, from + 16)}${h.length > from + 16 ? ".." : ""}` : "(end)");
+  return `differs at byte ${at}: ${piece(actual)} vs expected ${piece(want)}`;
+}
+
 /** Expected report data: exact match, or a shorter expected value followed by zero bytes. */
 export function checkReportData(checks, actual, policy) {
   if (policy.reportData === null) return;
   const want = policy.reportData;
   const ok = actual.startsWith(want) && /^0*$/.test(actual.slice(want.length));
-  checks.add("policy.reportData", ok, ok ? `reportData matches ${short(want)}` : `reportData ${short(actual)} is not the expected ${short(want)}`);
+  checks.add("policy.reportData", ok, ok ? `reportData matches ${short(want)}` : `reportData ${whereDiffers(actual, want.padEnd(actual.length, "0"))}`);
 }
 
 /**
@@ -160,7 +188,8 @@ export function checkMeasurements(checks, fields, names, policy) {
     }
     const actual = fields[name];
     const ok = allowed.includes(actual);
-    checks.add(`policy.${name}`, ok, ok ? `${name} = ${short(actual)}` : `${name} ${short(actual)} is not an allowed value`);
+    checks.add(`policy.${name}`, ok, ok ? `${name} = ${short(actual)}` : allowed.length === 1 ? `${name} ${whereDiffers(actual, allowed[0])}`
+      : `${name} ${short(actual)} is none of the ${allowed.length} allowed values`);
   }
 }
 
@@ -224,4 +253,53 @@ export function checkSnpReport(checks, report, policy) {
   }
   checkReportData(checks, report.reportData, policy);
   checkMeasurements(checks, report, MEASUREMENT_FIELDS.snp, policy);
+}
+
+const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
+
+/**
+ * Collateral freshness limits, when the policy sets them: the TCB info and QE identity by
+ * issueDate, each CRL by thisUpdate (all ages in seconds at `now`), and the minimum TCB
+ * evaluation data number. `items` = { tcbInfo?, qeIdentity?, crls: [{ what, crl }] }; a limit
+ * set for an item that is absent fails, since it cannot be met.
+ */
+export function checkFreshness(checks, policy, now, { tcbInfo, qeIdentity, crls = [] }) {
+  const age = (name, key, what, date) => {
+    if (policy[key] === null) return;
+    if (!date) { checks.add(name, false, `${key} is set but there is no ${what} to judge`, { rule: "too-old" }); return; }
+    const seconds = Math.floor((now.getTime() - date.getTime()) / 1000);
+    const ok = seconds <= policy[key];
+    checks.add(name, ok, `${what} issued ${iso(date)} is ${seconds} s old (${key} ${policy[key]} s)`, { rule: "too-old" });
+  };
+  age("policy.tcbInfoAge", "maxTcbInfoAge", "TCB info", tcbInfo?.issueDate);
+  age("policy.qeIdentityAge", "maxQeIdentityAge", "QE identity", qeIdentity?.issueDate);
+  if (policy.maxCrlAge !== null) {
+    if (!crls.length) checks.add("policy.crlAge", false, "maxCrlAge is set but no CRL was checked", { rule: "too-old" });
+    const old = crls.map(({ what, crl }) => [what, Math.floor((now.getTime() - crl.thisUpdate.getTime()) / 1000), crl]).filter(([, s]) => s > policy.maxCrlAge);
+    if (crls.length) {
+      checks.add("policy.crlAge", !old.length, old.length ? old.map(([w, s, c]) => `${w} from ${iso(c.thisUpdate)} is ${s} s old`).join("; ") + ` (maxCrlAge ${policy.maxCrlAge} s)`
+        : `every CRL within ${policy.maxCrlAge} s (${crls.map(({ what }) => what).join(", ")})`, { rule: "too-old" });
+    }
+  }
+  if (policy.minTcbEvaluationDataNumber !== null) {
+    const items = [["TCB info", tcbInfo], ["QE identity", qeIdentity]].filter(([, o]) => o);
+    const low = items.filter(([, o]) => !(o.tcbEvaluationDataNumber >= policy.minTcbEvaluationDataNumber));
+    checks.add("policy.tcbEvaluationDataNumber", items.length > 0 && !low.length, !items.length ? "minTcbEvaluationDataNumber is set but there is no collateral to judge"
+      : low.length ? low.map(([w, o]) => `${w} has TCB evaluation data number ${o.tcbEvaluationDataNumber}`).join("; ") + `, below ${policy.minTcbEvaluationDataNumber}`
+        : `TCB evaluation data numbers ${items.map(([, o]) => o.tcbEvaluationDataNumber).join(", ")} >= ${policy.minTcbEvaluationDataNumber}`, { rule: "too-old" });
+  }
+}
+
+/**
+ * The outcome of a revocation check that could not run (no CRL): a failure naming what to
+ * supply, or a pass marked waived when the policy allows unchecked revocation.
+ */
+export function revocationUnchecked(policy, what, supply) {
+  if (policy.allowUncheckedRevocation) {
+    return { ok: true, waived: true, detail: `WAIVED by policy allowUncheckedRevocation: revocation not checked (${what})` };
+  }
+  return {
+    ok: false, rule: "revocation-unchecked", supply: [...supply, "policy.allowUncheckedRevocation"],
+    detail: `revocation-unchecked: ${what}; supply the CRL, allow fetching, or waive it with policy allowUncheckedRevocation`,
+  };
 }

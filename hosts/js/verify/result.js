@@ -2,8 +2,20 @@
 // runs, in order, as { name, ok, detail }; the verdict is ok only if every check passed, and
 // `decidedBy` names the first one that did not, so a caller can tell exactly why.
 
-/** One check record. */
-export const check = (name, ok, detail = "") => ({ name, ok: Boolean(ok), detail: String(detail) });
+import { checkName } from "./catalogue.js";
+
+/**
+ * One check record: { name, ok, detail } plus, where they apply, `rule` (the rule a failure
+ * broke, path.js RULES), `supply` (the options that would provide a missing input) and `waived`
+ * (passed only because a policy switch waived it).
+ */
+export function check(name, ok, detail = "", { rule, supply, waived } = {}) {
+  const c = { name: checkName(name), ok: Boolean(ok), detail: String(detail) };
+  if (!ok && rule) c.rule = rule;
+  if (!ok && supply?.length) c.supply = [...supply];
+  if (ok && waived) c.waived = true;
+  return c;
+}
 
 /** An ordered list of checks being recorded. */
 export class Checks {
@@ -14,14 +26,14 @@ export class Checks {
   }
 
   /** Records a check and returns whether it passed. */
-  add(name, ok, detail) {
-    this.list.push(check(name, ok, detail));
+  add(name, ok, detail, extra) {
+    this.list.push(check(name, ok, detail, extra));
     return Boolean(ok);
   }
 
-  /** Records a { ok, detail } outcome (as returned by the x509 helpers); returns whether it passed. */
+  /** Records a { ok, detail, rule?, supply?, waived? } outcome; returns whether it passed. */
   record(name, outcome) {
-    return this.add(name, outcome.ok, outcome.detail);
+    return this.add(name, outcome.ok, outcome.detail, outcome);
   }
 
   /**
@@ -39,7 +51,7 @@ export class Checks {
    */
   defer(name, fn) {
     const at = this.list.push(check(name, false, "pending")) - 1;
-    this.pending.push(outcomeOf(fn).then((o) => { this.list[at] = check(name, o.ok, o.detail); }));
+    this.pending.push(outcomeOf(fn).then((o) => { this.list[at] = check(name, o.ok, o.detail, o); }));
   }
 
   /** Waits for every deferred check to be recorded. */
@@ -70,10 +82,11 @@ export function errorDetail(e) {
 }
 
 /**
- * The verdict: { ok, status, advisoryIds, checks, evidence, decidedBy }. `status` is the vendor's
- * TCB status when there is one (DCAP); otherwise "Verified" or "Failed".
+ * The verdict: { ok, status, advisoryIds, checks, evidence, decidedBy, evaluatedAt }. `status`
+ * is the vendor's TCB status when there is one (DCAP) and every check passed; otherwise
+ * "Verified" or "Failed". `evaluatedAt` is the time certificates and collateral were judged at.
  */
-export function verdict(checks, { status, advisoryIds = [], evidence = null } = {}) {
+export function verdict(checks, { status, advisoryIds = [], evidence = null, now } = {}) {
   const ok = checks.ok;
   const failed = checks.list.find((c) => !c.ok);
   return {
@@ -83,5 +96,6 @@ export function verdict(checks, { status, advisoryIds = [], evidence = null } = 
     checks: checks.list,
     evidence,
     decidedBy: failed ? failed.name : null,
+    evaluatedAt: (now ?? new Date()).toISOString(),
   };
 }

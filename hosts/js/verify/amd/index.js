@@ -1,12 +1,15 @@
 // SEV-SNP report verification: the report is signed by a VCEK (or VLEK) whose certificate chains
-// ARK -> ASK (ASVK for a VLEK) -> VCEK/VLEK under AMD's RSA-PSS keys, was issued for exactly the
-// TCB the report claims (and, for a VCEK, for this chip), and the report meets the policy.
+// ARK -> ASK (ASVK for a VLEK) -> VCEK/VLEK under AMD's RSA-PSS keys, is not revoked by the ARK's
+// CRL (or the policy waives revocation, visibly), was issued for exactly the TCB the report
+// claims (and, for a VCEK, for this chip), and the report meets the policy.
 import { decode, locate } from "../../decode.js";
-import { checkSnpReport, makePolicy } from "../policy.js";
-import { Checks, errorDetail, verdict } from "../result.js";
+import { readOptions } from "../options.js";
+import { checkCrl, validatePath } from "../path.js";
+import { checkSnpReport, revocationUnchecked } from "../policy.js";
+import { Checks, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
-import { checkCrl, checkLink, commonName, parseCrl, selfSigned, toBytes, validAt, x509 } from "../x509.js";
-import { gatherCertificates, issuerProduct, roleOf } from "./certs.js";
+import { commonName, parseCrl, toBytes, x509 } from "../x509.js";
+import { gatherCertificates, issuerProduct } from "./certs.js";
 import { TCB_PARTS, amdExtensions } from "./extensions.js";
 import { crlUrl } from "./kds.js";
 import { checkReportSignature } from "./signature.js";
@@ -15,11 +18,11 @@ const ECDSA_P384_SHA384 = 1; // SNP ABI spec, Table 139: SIGNATURE_ALGO
 
 function productOf(report, leaf, opts) {
   const claims = [
-    ["opts.product", opts.product],
+    ["the product option", opts.product],
     ["report CPUID", report.product !== "unknown" ? report.product : undefined],
     [leaf ? `${commonName(leaf)} issuer` : "", leaf && issuerProduct(leaf)],
   ].filter(([, p]) => p);
-  if (!claims.length) return { ok: false, detail: "product unknown: the report has no CPUID (v2) and no certificate names it; pass opts.product" };
+  if (!claims.length) return { ok: false, supply: ["product"], detail: "product unknown: the report has no CPUID (v2) and no certificate names it; supply the product line (Milan, Genoa, Turin)" };
   const product = claims[0][1];
   const other = claims.find(([, p]) => p !== product);
   if (other) return { ok: false, product, detail: `${claims[0][0]} says ${product} but ${other[0]} says ${other[1]}` };
@@ -46,21 +49,37 @@ function chipMatches(report, leaf) {
   return { ok, detail: ok ? `hwID equals chipId (${hwId.slice(0, 16)}..)` : `hwID ${hwId.slice(0, 16)}.. is not this report's chipId ${report.chipId.slice(0, 16)}..` };
 }
 
-async function crlOf(opts, product, key) {
-  if (opts.crl) return parseCrl(opts.crl);
-  if (!opts.fetcher || opts.fetcher.offline) return undefined;
+// AMD's PKI (KDS interface spec 57230): the product's ARK signs the ASK, which signs VCEKs, and
+// the ASVK, which signs VLEKs; the ARK signs the CRL. Leaf first.
+export function amdShape(product, kind) {
+  const [leaf, ca] = kind === "VLEK" ? ["SEV-VLEK", `SEV-VLEK-${product}`] : ["SEV-VCEK", `SEV-${product}`];
+  return {
+    name: `the ${kind} chain`,
+    roles: [{ name: leaf, cn: new RegExp(`^${leaf}$`) }, { name: `${kind === "VLEK" ? "ASVK" : "ASK"} ${ca}`, cn: new RegExp(`^${ca}$`) }, { name: `ARK-${product}`, cn: new RegExp(`^ARK-${product}$`) }],
+  };
+}
+
+/**
+ * The ARK's CRL: among opts.crl the ones the ARK issued (by name), else from the fetcher (AMD KDS).
+ * Returns { crl } or { missing: why } or throws what fetching threw.
+ */
+async function crlFor(opts, product, key, ark) {
+  const given = opts.crl == null ? [] : (Array.isArray(opts.crl) ? opts.crl : [opts.crl]).map(parseCrl);
+  if (given.length) return { crl: given.find((c) => c.issuer === ark.subject) ?? given[0] };
+  if (!opts.fetcher) return { missing: "no CRL given and no fetcher" };
+  if (opts.fetcher.offline) return { missing: "no CRL given and the fetcher is offline" };
   const bytes = await opts.fetcher.get(crlUrl(product, key === "VLEK" ? "vlek" : "vcek"), {
     expiresOf: (b) => new x509.X509Crl(b).nextUpdate,
   });
-  return parseCrl(bytes);
+  return { crl: parseCrl(bytes) };
 }
 
 /**
  * Verifies a decoded SNP report (`report`, `loc` from decode/locate on `bytes`) into `checks`.
- * Options: now, roots, certs, auxblob, crl, fetcher, product, policy (see verify()).
+ * `opts` are readOptions() output: now, roots, certs, auxblob, crl, fetcher, product, policy.
  */
-export async function checkSnp(checks, bytes, report, loc, opts = {}) {
-  const now = opts.now ? new Date(opts.now) : new Date();
+export async function checkSnp(checks, bytes, report, loc, opts) {
+  const { now, policy } = opts;
   checks.add("snp.signatureAlgo", report.signatureAlgo === ECDSA_P384_SHA384,
     report.signatureAlgo === ECDSA_P384_SHA384 ? "ECDSA P-384 with SHA-384" : `unsupported signature algorithm ${report.signatureAlgo}`);
   const kind = report.keyInfo.signingKey;
@@ -72,50 +91,34 @@ export async function checkSnp(checks, bytes, report, loc, opts = {}) {
     gathered = await gatherCertificates(report, { ...opts, product: pre.product });
     return gathered.leaf
       ? { ok: true, detail: `${kind} and ${gathered.intermediates.length} ASK/ASVK from ${gathered.sources.join(", ") || "nowhere"}` }
-      : { ok: false, detail: `no ${kind} certificate (pass opts.auxblob or opts.certs${kind === "VCEK" ? ", or a fetcher" : ""})` };
+      : { ok: false, supply: ["auxblob", "certs", ...(kind === "VCEK" ? ["fetcher"] : [])], detail: `no ${kind} certificate: supply the certificate table (auxblob) or the ${kind} (certs)${kind === "VCEK" ? ", or allow fetching from AMD KDS" : ""}` };
   });
   if (!haveCerts) return;
   const { leaf, intermediates } = gathered;
-  // The signature check waits on WebCrypto: start it now so it overlaps the chain checks; it is
-  // recorded in its place below (the catch only keeps a failure from going unhandled meanwhile).
-  const signature = checkReportSignature(bytes, loc, leaf);
-  signature.catch(() => {});
+  // The report signature waits on WebCrypto: it overlaps the chain checks, recorded in its place.
+  checks.defer("snp.signature", () => checkReportSignature(bytes, loc, leaf));
 
   const prod = productOf(report, leaf, opts);
   checks.record("snp.product", prod);
   if (prod.product) {
-    const roots = resolveRoots(opts.roots).amd[prod.product] ?? [];
-    const intermediateRole = kind === "VLEK" ? "ASVK" : "ASK";
-    const ask = intermediates.find((c) => c.subject === leaf.issuer && roleOf(c).role === intermediateRole);
-    const ark = roots.find((r) => ask && r.subject === ask.issuer) ?? roots[0];
-    await checks.run("snp.ark", async () => {
-      if (!ark) return { ok: false, detail: `no trusted ARK for ${prod.product}` };
-      if (!(await selfSigned(ark))) return { ok: false, detail: `trusted root ${commonName(ark)} is not a self-signed ARK` };
-      const v = validAt(ark, now);
-      return v.ok ? { ok: true, detail: `${commonName(ark)} self-signed, ${v.detail}` } : v;
+    const anchors = resolveRoots(opts.roots).amd[prod.product] ?? [];
+    const path = anchors.length
+      ? await validatePath(leaf, { intermediates, anchors, now, shape: amdShape(prod.product, kind) })
+      : { ok: false, rule: "untrusted-root", detail: `untrusted-root: no trusted ARK for ${prod.product}`, supply: ["roots"] };
+    checks.record("snp.chain", path);
+    // Even when the path fails (an expired leaf, say), revocation is judged against the anchor it reached.
+    const [, ask, ark] = path.path?.length === 3 && anchors.includes(path.path[2]) ? path.path : [];
+    await checks.run("snp.crl", async () => {
+      if (!ark) return { ok: false, rule: "no-issuer", detail: "no-issuer: no validated ARK to check revocation with" };
+      const got = await crlFor(opts, prod.product, kind, ark);
+      if (got.missing) return revocationUnchecked(policy, got.missing, ["crl", "fetcher"]);
+      return checkCrl(got.crl, { issuer: ark, now, certs: [ask, leaf], graceSeconds: policy.crlGracePeriod });
     });
-    await checks.run(`snp.${intermediateRole.toLowerCase()}`, async () => {
-      if (!ask) {
-        const seen = intermediates.map(commonName).join(", ") || "none";
-        const want = leaf.issuerName.getField("CN")[0] ?? leaf.issuer;
-        return { ok: false, detail: `no ${intermediateRole} named ${want} for ${commonName(leaf)} (have: ${seen})` };
-      }
-      if (!ark) return { ok: false, detail: "no ARK to check it against" };
-      return checkLink(ask, ark, now);
-    });
-    await checks.run(`snp.${kind.toLowerCase()}`, async () => {
-      if (!ask) return { ok: false, detail: `no ${intermediateRole} to check ${commonName(leaf)} against` };
-      return checkLink(leaf, ask, now);
-    });
-    const crl = await crlOf(opts, prod.product, kind).catch((e) => e);
-    if (crl instanceof Error) checks.add("snp.crl", false, errorDetail(crl));
-    else if (crl && ark) checks.record("snp.crl", await checkCrl(crl, { issuer: ark, now, certs: [ask, leaf].filter(Boolean) }));
   }
-
-  await checks.run("snp.signature", () => signature);
   await checks.run("snp.tcb", () => tcbMatches(report, leaf));
   if (kind === "VCEK") await checks.run("snp.hwId", () => chipMatches(report, leaf));
-  checkSnpReport(checks, report, makePolicy(opts.policy));
+  await checks.settle();
+  checkSnpReport(checks, report, policy);
 }
 
 /**
@@ -132,7 +135,7 @@ export function verifyDecodedSnpReport(bytes, report, loc, opts = {}) {
 }
 
 async function verifyReport(bytes, opts, decodedAlready) {
-  opts = { ...opts, policy: makePolicy(opts.policy) };
+  opts = readOptions(opts);
   const checks = new Checks();
   let report, loc;
   const decoded = await checks.run("decode", () => {
@@ -140,5 +143,5 @@ async function verifyReport(bytes, opts, decodedAlready) {
     return { ok: true, detail: `SNP report v${report.version} (${report.product})` };
   });
   if (decoded) await checkSnp(checks, bytes, report, loc, opts);
-  return verdict(checks, { evidence: report ?? null });
+  return verdict(checks, { evidence: report ?? null, now: opts.now });
 }

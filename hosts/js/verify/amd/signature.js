@@ -2,7 +2,7 @@
 // with SHA-384 Signature"): ECDSA P-384/SHA-384 over every byte before the signature field
 // (0x000-0x29F); r and s are stored little-endian in 72-byte fields, zero above the 48 bytes
 // P-384 uses. WebCrypto wants r||s as two 48-byte big-endian integers.
-import { verifyKey } from "../x509.js";
+import { verifyKey } from "../path.js";
 
 const P384_BYTES = 48;
 const ECDSA_P384 = { name: "ECDSA", namedCurve: "P-384" };

@@ -3,7 +3,10 @@
 // (the signed object as an exact string beside its signature), and CRLs / certificate chains as
 // PEM, DER or hex. PCS signs the exact bytes of the inner object as served, so the signed region
 // is cut from the caller's bytes, never re-serialized: a pretty-printed copy must fail.
-import { BytesMemo, CertError, Memo, PairMemo, equalBytes, fromHex, parseCertificates, parseCrl, toBytes, verifyKey } from "../x509.js";
+import { equalBytes, fromHex, toBytes } from "../bytes.js";
+import { caches } from "../cache.js";
+import { verifyKey } from "../path.js";
+import { CertError, parseCertificates, parseCrl } from "../x509.js";
 
 /** Collateral that cannot be used as given: code BAD_COLLATERAL, field = dotted path. */
 export class CollateralError extends Error {
@@ -304,8 +307,7 @@ export function loadCollateral(input) {
   };
 }
 
-const loadedText = new Memo(32);
-const loadedBytes = new BytesMemo(32);
+const { collateralTexts: loadedText, collateralBytes: loadedBytes } = caches;
 
 /**
  * loadCollateral() for the verifier, cached by the exact input text or bytes (object input is
@@ -343,7 +345,7 @@ export function windowAt(obj, now, what) {
 // By signed object and certificate (whose bytes never change, x509.js); a hit also needs the
 // object's signed bytes and signature to equal copies taken when it was checked, since a reused
 // object (e.g. loaded from a fetcher's cache) may hold bytes that changed in place since.
-const signatures = new PairMemo();
+const signatures = caches.collateralSignatures;
 
 /** Whether the signing certificate's P-256 key verifies the object's signature over its exact bytes. */
 export async function signedBy(obj, cert) {

@@ -1,18 +1,23 @@
-// Intel DCAP quote verification (TDX v4/v5, SGX v3) as a relying party does it: the quote's own
-// signatures and QE binding, the PCK chain to a trusted Intel SGX Root CA with both CRLs, the TCB
-// info and QE identity signed by the TCB signing chain and current at `now`, and the TCB status
-// (platform level, TDX module, QE) combined by Intel's rules. Every step is a named check, in
-// the order a verifier needs them; the verdict names the first failing one.
+// Intel DCAP quote verification (TDX v4/v5, SGX v3) as a relying party does it, in phases that
+// each return what the next needs: the evidence (structure and the quote's own signatures), the
+// PCK chain, the collateral (its signing chains, CRLs, signatures and windows), the TCB level and
+// status, then the policy. Every step is a named check (catalogue.js), in that order; the
+// verdict names the first failing one. Slow signature checks on the quote's own bytes overlap
+// the rest through Checks.defer and are settled before any status is reported.
 import { decode, locate } from "../../decode.js";
-import { checkSgxBody, checkTcbStatus, checkTdxBody, makePolicy } from "../policy.js";
+import { equalBytes, fromHex } from "../bytes.js";
+import { caches } from "../cache.js";
+import { readOptions } from "../options.js";
+import { checkCrl, validatePath } from "../path.js";
+import { checkFreshness, checkSgxBody, checkTcbStatus, checkTdxBody, revocationUnchecked } from "../policy.js";
 import { Checks, errorDetail, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
-import { checkCrl, checkLink, commonName, equalBytes, fromHex, parseCertificates, selfSigned, toBytes, validAt, verifyChain } from "../x509.js";
+import { commonName, parseCertificates, toBytes } from "../x509.js";
 import { loadCollateralCached, signedBy, windowAt } from "./collateral.js";
 import { fetchCollateral } from "./pcs.js";
 import { pckChainParts, pckExtensions } from "./pck.js";
 import { checkQeReportData, checkQeReportSignature, checkQuoteSignature } from "./quote.js";
-import { checkTdxModule, combineStatus, matchQeIdentity, matchTcbLevels, qeTcbLevel, svnBytes } from "./tcb.js";
+import { behindUpToDate, checkTdxModule, combineStatus, matchQeIdentity, matchTcbLevels, qeTcbLevel, svnBytes } from "./tcb.js";
 
 export { loadCollateral } from "./collateral.js";
 export { pckExtensions } from "./pck.js";
@@ -22,6 +27,14 @@ const ECDSA_P256_KEY = 2; // quote header ATTESTATION_KEY_TYPE: ECDSA-256-with-P
 const PCK_CERT_CHAIN = 5; // certification data type: concatenated PCK cert chain
 const TCB_SIGNING_CN = "Intel SGX TCB Signing";
 
+// Intel's PKI (SGX PCK Certificate and CRL Profile): the root signs the PCK Platform/Processor
+// CAs and the TCB Signing certificate directly; a PCK CA signs PCK leaves. Leaf first.
+const ROOT = { name: "Intel SGX Root CA", cn: /^Intel SGX Root CA$/ };
+export const INTEL_SHAPES = Object.freeze({
+  pck: { name: "the PCK chain", roles: [{ name: "Intel SGX PCK Certificate", cn: /^Intel SGX PCK Certificate$/ }, { name: "Intel SGX PCK Platform/Processor CA", cn: /^Intel SGX PCK (Platform|Processor) CA$/ }, ROOT] },
+  tcbSigning: { name: "the TCB signing chain", roles: [{ name: TCB_SIGNING_CN, cn: /^Intel SGX TCB Signing$/ }, ROOT] },
+});
+
 /** Intel trust anchors: opts.roots as a list/PEM/DER of Intel roots, or { intel } (see roots.js). */
 export function intelRoots(roots) {
   if (roots == null) return resolveRoots().intel;
@@ -29,217 +42,231 @@ export function intelRoots(roots) {
   return resolveRoots(roots).intel;
 }
 
-function structure(quote) {
-  const h = quote.header;
-  const problems = [];
-  if (quote.format === "tdx-quote" && h.version !== 4 && h.version !== 5) problems.push(`TDX quote version ${h.version} (expected 4 or 5)`);
-  if (h.attestationKeyType !== ECDSA_P256_KEY) problems.push(`attestation key type ${h.attestationKeyType} (only 2, ECDSA P-256, is defined)`);
-  if (h.qeVendorId !== INTEL_QE_VENDOR_ID) problems.push(`QE vendor ID ${h.qeVendorId} is not Intel's`);
-  const sd = quote.signatureData;
-  const qe = sd.certificationData?.qeReportCertificationData ?? sd.qeReportCertificationData;
-  if (!qe) problems.push(`certification data type ${sd.certificationData?.type} carries no QE report (expected type 6)`);
-  return { qe, problems };
-}
-
-/** The PCK chain: from the quote (type 5 inside the QE certification data) or supplied. */
-function pckChain(qe, opts, collateral) {
-  const cd = qe.certificationData;
-  if (cd.type === PCK_CERT_CHAIN) {
-    const certs = cd.encoding === "DER" ? cd.pckCertChain.map(fromHex) : cd.pckCertChain;
-    return { ...pckChainParts(certs), source: "quote" };
-  }
-  const supplied = opts.pckCertChain ?? collateral?.pckCertChain;
-  if (!supplied) throw Object.assign(new Error(`QE certification data type ${cd.type} holds no PCK chain; pass opts.pckCertChain`), { code: "NO_PCK_CHAIN" });
-  return { ...pckChainParts(supplied), source: "caller" };
-}
-
-const issuerOf = (cert, pool) => pool.find((c) => c.subject === cert.issuer);
-
-// The SGX extensions depend only on the leaf's bytes (certificates are cached by bytes in x509.js).
-const pckExtCache = new WeakMap();
-function pckExtensionsOf(leaf) {
-  let ext = pckExtCache.get(leaf);
-  if (!ext) pckExtCache.set(leaf, (ext = Object.freeze(pckExtensions(leaf))));
-  return ext;
-}
-
 /**
- * Verifies a DCAP quote. Options: now (Date or ISO time; default the current time), roots (Intel
- * roots as PEM/DER/list, or { intel }), collateral (see loadCollateral; without it, a fetcher
- * (fetch.js) gets it from Intel PCS, options in opts.pcs: see pcs.js), pckCertChain (for quotes
- * that do not embed one), policy (see policy.js). Returns the verdict (see result.js) with
- * status = the combined Intel TCB status and advisoryIds.
+ * Verifies a DCAP quote. Options (options.js): now, roots (Intel roots as PEM/DER/list, or
+ * { intel }), collateral (see loadCollateral; without it, opts.fetcher gets it from Intel PCS,
+ * addresses in opts.pcs: see pcs.js), pckCertChain (for quotes that do not embed one), policy.
+ * Returns the verdict (result.js) with status = the combined Intel TCB status and advisoryIds.
  */
 export function verifyDcapQuote(bytes, opts = {}) {
-  return verifyQuote(toBytes(bytes), opts);
+  return verifyQuote(toBytes(bytes), readOptions(opts));
 }
 
 /** verifyDcapQuote for a quote verify() has decoded already: `quote` = decode(), `loc` = locate() of `bytes`. */
 export function verifyDecodedQuote(bytes, quote, loc, opts = {}) {
-  return verifyQuote(bytes, opts, { quote, loc });
+  return verifyQuote(bytes, readOptions(opts), { quote, loc });
 }
 
 async function verifyQuote(bytes, opts, decodedAlready) {
-  const policy = makePolicy(opts.policy);
-  const now = opts.now === undefined ? new Date() : new Date(opts.now);
-  if (Number.isNaN(now.getTime())) throw new TypeError(`opts.now is not a time: ${opts.now}`);
+  const { policy, now } = opts;
   const roots = intelRoots(opts.roots);
   const checks = new Checks();
+  const done = (extra = {}) => verdict(checks, { ...extra, now });
 
+  const ev = await evidence(checks, bytes, opts, decodedAlready);
+  if (!ev.quote) return done();
+  if (!ev.chain) return done({ evidence: ev.quote });
+  const pck = await pckPhase(checks, ev.chain, roots, now);
+  const col = await collateralPhase(checks, ev, pck, roots, opts);
+  const tcb = col ? tcbPhase(checks, ev, pck, col) : null;
+  await checks.settle();
+  // A TCB status is only reported for evidence that is genuine: with any failed check above, the
+  // verdict's status stays "Failed" so that no caller reads "UpToDate" off a forged quote.
+  let status, advisoryIds = [];
+  if (checks.ok && tcb) {
+    const c = combineStatus(tcb);
+    ({ status, advisoryIds } = c);
+    const behind = c.status === "UpToDate" ? [] : behindUpToDate({
+      info: col.collateral.tcbInfo.info, pckTcb: pck.ext.tcb, teeTcbSvn: ev.isTdx ? svnBytes(ev.quote.body.teeTcbSvn) : null,
+      module: tcb.module, qeIsvSvn: ev.qe.qeReport.isvSvn, identity: col.collateral.qeIdentity.identity,
+    });
+    checks.add("dcap.tcbStatus", c.recognized, c.recognized
+      ? `platform ${tcb.platformLevel.status}${tcb.module ? `, TDX module ${tcb.module.status}` : ""}, QE ${tcb.qeLevel.status} -> ${status}${status === "UpToDate" ? "" : behind.length ? `; behind UpToDate: ${behind.join("; ")}` : "; no version is behind UpToDate (the status comes from configuration or advisories)"}`
+      : `unrecognized TCB status ${JSON.stringify(status)}`);
+  }
+  policyPhase(checks, ev.quote, opts, status, col);
+  return done({ status, advisoryIds, evidence: ev.quote });
+}
+
+// ---- phase 1: the evidence -------------------------------------------------------------------
+
+/** decode and dcap.structure; starts the quote's own signature checks. Returns { quote, loc, qe, chain, isTdx }. */
+async function evidence(checks, bytes, opts, decodedAlready) {
   let quote, loc;
   const decoded = await checks.run("decode", () => {
     ({ quote, loc } = decodedAlready ?? { quote: decode(bytes, { format: "quote" }), loc: locate(bytes, { format: "quote" }) });
     return { ok: true, detail: `${quote.format} v${quote.header.version} (${quote.body.bodyType})` };
   });
-  if (!decoded) return verdict(checks);
+  if (!decoded) return {};
+  const h = quote.header;
   const isTdx = quote.format === "tdx-quote";
-
-  let collateral, collateralError;
-  if (opts.collateral != null) {
-    try { collateral = loadCollateralCached(opts.collateral); } catch (e) { collateralError = e; }
-  }
-
-  // -- the quote itself
-  const { qe, problems } = structure(quote);
-  let chain;
+  const problems = [];
+  if (isTdx && h.version !== 4 && h.version !== 5) problems.push(`TDX quote version ${h.version} (expected 4 or 5)`);
+  if (h.attestationKeyType !== ECDSA_P256_KEY) problems.push(`attestation key type ${h.attestationKeyType} (only 2, ECDSA P-256, is defined)`);
+  if (h.qeVendorId !== INTEL_QE_VENDOR_ID) problems.push(`QE vendor ID ${h.qeVendorId} is not Intel's`);
+  const sd = quote.signatureData;
+  const qe = sd.certificationData?.qeReportCertificationData ?? sd.qeReportCertificationData;
+  if (!qe) problems.push(`certification data type ${sd.certificationData?.type} carries no QE report (expected type 6)`);
+  let chain, supply;
   if (qe && !problems.length) {
-    try { chain = pckChain(qe, opts, collateral); } catch (e) { problems.push(errorDetail(e)); }
+    const cd = qe.certificationData;
+    try {
+      if (cd.type === PCK_CERT_CHAIN) chain = { ...pckChainParts(cd.encoding === "DER" ? cd.pckCertChain.map(fromHex) : cd.pckCertChain), source: "quote" };
+      else if (opts.pckCertChain ?? opts.collateral?.pckCertChain) chain = { ...pckChainParts(opts.pckCertChain ?? opts.collateral.pckCertChain), source: "caller" };
+      else { problems.push(`QE certification data type ${cd.type} holds no PCK chain; supply the PCK certificate chain`); supply = ["pckCertChain"]; }
+    } catch (e) { problems.push(errorDetail(e)); }
   }
   if (!checks.add("dcap.structure", !problems.length, problems.length ? problems.join("; ")
-    : `${quote.format} v${quote.header.version}, ECDSA P-256 attestation key, Intel QE, PCK chain of ${chain.certs.length} from the ${chain.source}`)) {
-    return verdict(checks, { evidence: quote });
+    : `${quote.format} v${h.version}, ECDSA P-256 attestation key, Intel QE, PCK chain of ${chain.certs.length} from the ${chain.source}`, { supply })) {
+    return { quote };
   }
-  const { leaf, cas } = chain;
-  // The three checks on the quote's own bytes are independent of each other and of everything
-  // below: they run while the chain and collateral are checked (settled before the TCB status).
   checks.defer("dcap.quoteSignature", () => checkQuoteSignature(bytes, loc));
-  checks.defer("dcap.qeReportSignature", () => checkQeReportSignature(bytes, loc, leaf));
+  checks.defer("dcap.qeReportSignature", () => checkQeReportSignature(bytes, loc, chain.leaf));
   checks.defer("dcap.qeReportData", () => checkQeReportData(bytes, loc));
+  return { quote, loc, qe, chain, isTdx };
+}
 
-  // -- PCK chain: leaf <- Platform/Processor CA <- trusted root
-  const ca = issuerOf(leaf, cas);
-  const anchor = ca && issuerOf(ca, roots);
-  await checks.run("dcap.pckLeaf", () => (ca ? checkLink(leaf, ca, now) : { ok: false, detail: `no PCK CA named "${leaf.issuer}" in the chain` }));
-  await checks.run("dcap.pckCa", () => (anchor ? checkLink(ca, anchor, now) : { ok: false, detail: ca ? `${commonName(ca)} is not issued by a trusted root ("${ca.issuer}")` : "no PCK CA" }));
-  await checks.run("dcap.root", async () => {
-    if (!anchor) return { ok: false, detail: "no trusted root issues the PCK CA" };
-    if (!(await selfSigned(anchor))) return { ok: false, detail: `trusted root ${commonName(anchor)} is not self-signed` };
-    const copies = cas.filter((c) => c !== ca);
-    const stranger = copies.find((c) => !roots.some((r) => equalBytes(new Uint8Array(r.rawData), new Uint8Array(c.rawData))));
-    if (stranger) return { ok: false, detail: `the quote's ${commonName(stranger)} is not a trusted root certificate` };
-    const v = validAt(anchor, now);
-    return v.ok ? { ok: true, detail: `${commonName(anchor)} trusted, ${v.detail}` } : v;
-  });
-  let pck;
+// ---- phase 2: the PCK chain --------------------------------------------------------------------
+
+// The SGX extensions depend only on the leaf's bytes (certificates are cached by bytes in x509.js).
+function pckExtensionsOf(leaf) {
+  let ext = caches.pckExtensions.get(leaf);
+  if (!ext) caches.pckExtensions.set(leaf, (ext = Object.freeze(pckExtensions(leaf))));
+  return ext;
+}
+
+/** dcap.pckChain and dcap.pckExtensions. Returns { leaf, ca, anchor, ext } (ca/anchor/ext may be undefined). */
+async function pckPhase(checks, chain, roots, now) {
+  const { leaf, cas } = chain;
+  let path = await validatePath(leaf, { intermediates: cas, anchors: roots, now, shape: INTEL_SHAPES.pck });
+  // Every certificate the quote carries must be on the path (a copy of the root counts): bytes
+  // that no check covers would let a changed quote pass as the same evidence.
+  const onPath = (c) => path.path.some((p) => equalBytes(new Uint8Array(p.rawData), new Uint8Array(c.rawData)));
+  const stray = path.ok && chain.certs.find((c) => !onPath(c));
+  if (stray) path = { ok: false, rule: "shape", detail: `shape: the PCK chain from the ${chain.source} carries ${commonName(stray)}, which is not on the validated path`, path: path.path };
+  checks.record("dcap.pckChain", path);
+  // Even when the path fails, its CA and root (by name) are what the CRL checks below name.
+  const ca = path.path?.[1], anchor = path.ok ? path.path[2] : undefined;
+  let ext;
   await checks.run("dcap.pckExtensions", () => {
-    pck = pckExtensionsOf(leaf);
-    return { ok: true, detail: `fmspc ${pck.fmspc}, pceId ${pck.pceId}, pceSvn ${pck.tcb.pceSvn}, cpuSvn ${pck.tcb.cpuSvn}, ${pck.sgxType}` };
+    ext = pckExtensionsOf(leaf);
+    return { ok: true, detail: `fmspc ${ext.fmspc}, pceId ${ext.pceId}, pceSvn ${ext.tcb.pceSvn}, cpuSvn ${ext.tcb.cpuSvn}, ${ext.sgxType}` };
   });
+  return { leaf, ca, anchor, ext };
+}
 
-  // -- collateral (fetched only now: the PCK chain says which FMSPC and PCK CA it is for)
-  if (opts.collateral == null && opts.fetcher) {
-    try { collateral = await fetchCollateral(opts.fetcher, { ...opts.pcs, tdx: isTdx, fmspc: pck?.fmspc, pckCa: ca, root: anchor }); } catch (e) { collateralError = e; }
+// ---- phase 3: the collateral -------------------------------------------------------------------
+
+/** The first certificate named as the TCB signer in a chain (the one its signature is checked with). */
+const signerIn = (list) => list.find((c) => commonName(c) === TCB_SIGNING_CN);
+
+/**
+ * dcap.collateral, the signing chains, both CRLs, and the TCB info / QE identity signatures and
+ * windows. Returns { collateral, crls } or null when there is no collateral.
+ */
+async function collateralPhase(checks, ev, pck, roots, opts) {
+  const { now, policy } = opts;
+  let collateral, error;
+  try {
+    if (opts.collateral != null) collateral = loadCollateralCached(opts.collateral);
+    else if (opts.fetcher) {
+      collateral = await fetchCollateral(opts.fetcher, { ...opts.pcs, tdx: ev.isTdx, fmspc: pck.ext?.fmspc, pckCa: pck.ca, root: pck.anchor });
+    }
+  } catch (e) { error = e; }
+  if (!checks.add("dcap.collateral", Boolean(collateral), collateral
+    ? `TCB info, QE identity, signing chain and CRLs parsed${collateral.fetchedFrom ? ` (fetched: ${Object.values(collateral.fetchedFrom).join(", ")})` : ""}`
+    : error ? errorDetail(error) : "no collateral: supply Intel's TCB info, QE identity, TCB signing chain and CRLs, or allow fetching from Intel PCS",
+  { supply: ["collateral", "fetcher"] })) {
+    return null;
   }
-  if (!checks.add("dcap.collateral", Boolean(collateral), collateral ? `TCB info, QE identity, signing chain and CRLs parsed${collateral.fetchedFrom ? ` (fetched: ${Object.values(collateral.fetchedFrom).join(", ")})` : ""}`
-    : collateralError ? errorDetail(collateralError) : "no collateral given (opts.collateral or opts.fetcher)")) {
-    return finish(checks, quote, policy);
-  }
+  const tcbSigner = signerIn(collateral.tcbSigningChain);
+  const qeSigner = signerIn(collateral.qeIdentityChain);
+  const signingPath = (signer, list, what) => (signer
+    ? validatePath(signer, { intermediates: list, anchors: roots, now, shape: INTEL_SHAPES.tcbSigning })
+    : { ok: false, rule: "no-issuer", detail: `no-issuer: no "${TCB_SIGNING_CN}" certificate in the ${what} issuer chain` });
+  const tcbPath = await signingPath(tcbSigner, collateral.tcbSigningChain, "TCB info");
+  checks.record("dcap.tcbSigningChain", tcbPath);
+  const sameSigner = tcbSigner && qeSigner && equalBytes(new Uint8Array(qeSigner.rawData), new Uint8Array(tcbSigner.rawData));
+  checks.record("dcap.qeIdentityChain", sameSigner ? { ...tcbPath, detail: `the TCB info's signer: ${tcbPath.detail}` }
+    : await signingPath(qeSigner, collateral.qeIdentityChain, "QE identity"));
+
+  // Revocation: the root's CRL covers the CAs and TCB signers it issued, the PCK CA's the leaf.
+  const anchor = pck.anchor ?? roots.find((r) => tcbSigner && r.subject === tcbSigner.issuer);
+  const crls = [];
+  const crlCheck = async (crl, issuer, certs, what) => {
+    if (!crl) return revocationUnchecked(policy, `no ${what} in the collateral`, ["collateral", "fetcher"]);
+    if (!issuer) return { ok: false, rule: "no-issuer", detail: `no-issuer: no validated ${what === "Root CA CRL" ? "trusted root" : "PCK CA"} to check the ${what} with` };
+    crls.push({ what, crl });
+    return checkCrl(crl, { issuer, now, certs, graceSeconds: policy.crlGracePeriod });
+  };
+  checks.record("dcap.rootCrl", await crlCheck(collateral.rootCaCrl, anchor, [pck.ca, tcbSigner, qeSigner].filter(Boolean), "Root CA CRL"));
+  checks.record("dcap.pckCrl", await crlCheck(collateral.pckCrl, pck.ca, [pck.leaf], "PCK CA CRL"));
+
   const { tcbInfo, qeIdentity } = collateral;
-  const signer = (list) => list.find((c) => commonName(c) === TCB_SIGNING_CN);
-  const tcbSigner = signer(collateral.tcbSigningChain);
-
-  await checks.run("dcap.rootCrl", () => {
-    if (!collateral.rootCaCrl) return { ok: false, detail: "no Root CA CRL in the collateral" };
-    if (!anchor) return { ok: false, detail: "no trusted root to check the Root CA CRL with" };
-    return checkCrl(collateral.rootCaCrl, { issuer: anchor, now, certs: [ca, tcbSigner].filter(Boolean) });
-  });
-  await checks.run("dcap.pckCrl", () => {
-    if (!collateral.pckCrl) return { ok: false, detail: "no PCK CA CRL in the collateral" };
-    if (!ca) return { ok: false, detail: "no PCK CA to check the PCK CRL with" };
-    return checkCrl(collateral.pckCrl, { issuer: ca, now, certs: [leaf] });
-  });
-  await checks.run("dcap.tcbSigningChain", async () => {
-    if (!tcbSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate in the TCB info issuer chain` };
-    return verifyChain(tcbSigner, { intermediates: collateral.tcbSigningChain, roots, now });
-  });
-
-  // -- TCB info
-  const info = tcbInfo.info;
+  const info = tcbInfo.info, identity = qeIdentity.identity;
   await checks.run("dcap.tcbInfo.signature", async () => {
-    // The signature alone: whether the signer is trusted at `now` is dcap.tcbSigningChain's verdict.
+    // The signature alone: whether the signer is trusted is dcap.tcbSigningChain's verdict.
     if (!tcbSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate to check the TCB info signature with` };
     const ok = await signedBy(tcbInfo, tcbSigner);
     return { ok, detail: ok ? `TCB info (${tcbInfo.signed.length} bytes) signed by ${TCB_SIGNING_CN}` : "TCB info signature does not verify over its exact bytes" };
   });
   checks.record("dcap.tcbInfo.window", windowAt(info, now, "TCB info"));
-  await checks.run("dcap.tcbInfo.platform", () => {
-    const wantId = isTdx ? "TDX" : "SGX";
-    if (info.id !== wantId || (isTdx && info.version < 3)) return { ok: false, detail: `TCB info is ${info.id} v${info.version}, not for a ${wantId} quote` };
-    if (!pck) return { ok: false, detail: "PCK extensions unreadable" };
-    if (info.fmspc !== pck.fmspc) return { ok: false, detail: `TCB info is for FMSPC ${info.fmspc}, the PCK for ${pck.fmspc}` };
-    if (info.pceId !== pck.pceId) return { ok: false, detail: `TCB info is for PCE-ID ${info.pceId}, the PCK for ${pck.pceId}` };
-    return { ok: true, detail: `${info.id} TCB info v${info.version} for FMSPC ${info.fmspc}, PCE-ID ${info.pceId}` };
-  });
-
-  // -- QE identity
-  const identity = qeIdentity.identity;
+  checks.record("dcap.tcbInfo.platform", tcbInfoPlatform(info, ev.isTdx, pck.ext));
   await checks.run("dcap.qeIdentity.signature", async () => {
-    const qeSigner = signer(collateral.qeIdentityChain);
-    if (!qeSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate in the QE identity issuer chain` };
-    // A QE identity chain other than the TCB info's is checked here; the shared one already was.
-    if (!equalBytes(new Uint8Array(qeSigner.rawData), new Uint8Array(tcbSigner?.rawData ?? new ArrayBuffer(0)))) {
-      const c = await verifyChain(qeSigner, { intermediates: collateral.qeIdentityChain, roots, now });
-      if (!c.ok) return c;
-    }
+    if (!qeSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate to check the QE identity signature with` };
     const ok = await signedBy(qeIdentity, qeSigner);
     return { ok, detail: ok ? `QE identity (${qeIdentity.signed.length} bytes) signed by ${TCB_SIGNING_CN}` : "QE identity signature does not verify over its exact bytes" };
   });
   checks.record("dcap.qeIdentity.window", windowAt(identity, now, "QE identity"));
-  const qeReport = qe.qeReport;
-  await checks.run("dcap.qeIdentity.match", () => {
-    const wantId = isTdx ? "TD_QE" : "QE";
-    if (identity.id !== wantId) return { ok: false, detail: `QE identity is for ${identity.id}, not ${wantId}` };
-    return matchQeIdentity(qeReport, identity);
-  });
+  return { collateral, crls };
+}
+
+function tcbInfoPlatform(info, isTdx, ext) {
+  const wantId = isTdx ? "TDX" : "SGX";
+  if (info.id !== wantId || (isTdx && info.version < 3)) return { ok: false, detail: `TCB info is ${info.id} v${info.version}, not for a ${wantId} quote` };
+  if (!ext) return { ok: false, detail: "PCK extensions unreadable" };
+  if (info.fmspc !== ext.fmspc) return { ok: false, detail: `TCB info is for FMSPC ${info.fmspc}, the PCK for ${ext.fmspc}` };
+  if (info.pceId !== ext.pceId) return { ok: false, detail: `TCB info is for PCE-ID ${info.pceId}, the PCK for ${ext.pceId}` };
+  return { ok: true, detail: `${info.id} TCB info v${info.version} for FMSPC ${info.fmspc}, PCE-ID ${info.pceId}` };
+}
+
+// ---- phase 4: the TCB level ----------------------------------------------------------------------
+
+/** The QE identity match and level, the TDX module, and the platform level. Returns { platformLevel, module, qeLevel } or null. */
+function tcbPhase(checks, ev, pck, { collateral }) {
+  const info = collateral.tcbInfo.info, identity = collateral.qeIdentity.identity;
+  const qeReport = ev.qe.qeReport;
+  const wantQe = ev.isTdx ? "TD_QE" : "QE";
+  checks.record("dcap.qeIdentity.match", identity.id !== wantQe ? { ok: false, detail: `QE identity is for ${identity.id}, not ${wantQe}` } : matchQeIdentity(qeReport, identity));
   const qeLevel = qeTcbLevel(qeReport.isvSvn, identity);
   checks.add("dcap.qeIdentity.tcb", Boolean(qeLevel), qeLevel ? `QE ISVSVN ${qeReport.isvSvn} -> ${qeLevel.status}`
     : `QE ISVSVN ${qeReport.isvSvn} is below every QE identity TCB level`);
-
-  // -- TCB level and status
   let module = null;
-  if (isTdx && info.id === "TDX") {
-    module = checkTdxModule(info, quote.body, quote.header.version);
+  if (ev.isTdx && info.id === "TDX") {
+    module = checkTdxModule(info, ev.quote.body, ev.quote.header.version);
     checks.record("dcap.tdxModule", module);
   }
   let platformLevel = null;
-  await checks.run("dcap.tcbLevel", () => {
-    if (!pck) return { ok: false, detail: "PCK extensions unreadable" };
-    if (isTdx && info.id !== "TDX") return { ok: false, detail: "TCB info has no TDX components" };
-    const { sgxLevel, tdxLevel } = matchTcbLevels(info, pck.tcb, isTdx ? svnBytes(quote.body.teeTcbSvn) : null);
-    platformLevel = isTdx ? tdxLevel : sgxLevel;
-    if (!sgxLevel) return { ok: false, detail: `no matching TCB level: the PCK's SGX components ${pck.tcb.compSvn.join(",")} / PCESVN ${pck.tcb.pceSvn} meet none` };
-    if (!platformLevel) return { ok: false, detail: `no matching TCB level: teeTcbSvn ${quote.body.teeTcbSvn} meets no TDX level at or below the SGX one` };
-    return { ok: true, detail: `TCB level ${platformLevel.date ?? ""} ${platformLevel.status}${platformLevel.advisoryIds.length ? ` (${platformLevel.advisoryIds.join(", ")})` : ""}`.replace("  ", " ") };
-  });
-  let status, advisoryIds = [];
-  await checks.settle();
-  // A TCB status is only reported for evidence that is genuine: with any failed check above, the
-  // verdict's status stays "Failed" so that no caller reads "UpToDate" off a forged quote.
-  if (checks.ok && platformLevel && qeLevel) {
-    const c = combineStatus({ platformLevel, module, qeLevel });
-    status = c.status;
-    advisoryIds = c.advisoryIds;
-    checks.add("dcap.tcbStatus", c.recognized, c.recognized
-      ? `platform ${platformLevel.status}${module ? `, TDX module ${module.status}` : ""}, QE ${qeLevel.status} -> ${status}`
-      : `unrecognized TCB status ${JSON.stringify(status)}`);
+  if (!pck.ext) checks.add("dcap.tcbLevel", false, "PCK extensions unreadable");
+  else if (ev.isTdx && info.id !== "TDX") checks.add("dcap.tcbLevel", false, "TCB info has no TDX components");
+  else {
+    const { sgxLevel, tdxLevel } = matchTcbLevels(info, pck.ext.tcb, ev.isTdx ? svnBytes(ev.quote.body.teeTcbSvn) : null);
+    platformLevel = ev.isTdx ? tdxLevel : sgxLevel;
+    checks.add("dcap.tcbLevel", Boolean(platformLevel), !sgxLevel
+      ? `no matching TCB level: the PCK's SGX components ${pck.ext.tcb.compSvn.join(",")} / PCESVN ${pck.ext.tcb.pceSvn} meet none`
+      : !platformLevel ? `no matching TCB level: teeTcbSvn ${ev.quote.body.teeTcbSvn} meets no TDX level at or below the SGX one`
+        : `TCB level ${platformLevel.date ?? ""} ${platformLevel.status}${platformLevel.advisoryIds.length ? ` (${platformLevel.advisoryIds.join(", ")})` : ""}`.replace("  ", " "));
   }
-  return finish(checks, quote, policy, status, advisoryIds);
+  return platformLevel && qeLevel ? { platformLevel, module, qeLevel } : null;
 }
 
-async function finish(checks, quote, policy, status, advisoryIds = []) {
-  await checks.settle();
+// ---- phase 5: the policy -------------------------------------------------------------------------
+
+function policyPhase(checks, quote, { policy, now }, status, col) {
   if (status !== undefined) checkTcbStatus(checks, status, policy);
+  if (col) {
+    checkFreshness(checks, policy, now, { tcbInfo: col.collateral.tcbInfo.info, qeIdentity: col.collateral.qeIdentity.identity, crls: col.crls });
+  } else checkFreshness(checks, policy, now, {});
   if (quote.format === "tdx-quote") checkTdxBody(checks, quote.body, policy);
   else checkSgxBody(checks, quote.body, policy);
-  return verdict(checks, { status, advisoryIds, evidence: quote });
 }

@@ -3,6 +3,7 @@
 // Specification", section 1.3.5 "Intel SGX Extensions", OID 1.2.840.113741.1.13.1): the platform's
 // FMSPC and PCE-ID (which TCB info applies) and the TCB the key was certified at (the 16 CPUSVN
 // components and PCESVN that select the TCB level).
+import { DerError, oidText, root, smallInt, children } from "../der.js";
 import { CertError, commonName, extensionValue, hex, parseCertificates, toBytes } from "../x509.js";
 
 const SGX = "1.2.840.113741.1.13.1";
@@ -27,60 +28,28 @@ export const PCK_CN = "SGX PCK Certificate";
 
 const fail = (field, message) => new CertError("BAD_CERTIFICATE", `SGX extension ${field}: ${message}`, { field: `sgxExtensions.${field}` });
 
-// ---- a bounded DER reader: just enough for the SGX extension's SEQUENCE/OID/value tree -------
-
-/** One TLV at `off` within b[.., end): { tag, start (contents), end }. Throws on overrun. */
-function tlv(b, off, end, field) {
-  if (off + 2 > end) throw fail(field, `truncated TLV at byte ${off}`);
-  const tag = b[off];
-  let len = b[off + 1];
-  let start = off + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 3 || start + n > end) throw fail(field, `bad DER length at byte ${off}`);
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + b[start + i];
-    start += n;
+// The extension is read with the strict DER reader; its errors become CertErrors naming the field.
+function derRead(field, fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DerError) throw fail(field, e.message);
+    throw e;
   }
-  if (start + len > end) throw fail(field, `DER value at byte ${off} runs past its container`);
-  return { tag, start, end: start + len };
-}
-
-/** The children of a constructed value. */
-function children(b, node, field) {
-  const out = [];
-  for (let off = node.start; off < node.end;) {
-    const c = tlv(b, off, node.end, field);
-    out.push(c);
-    off = c.end;
-  }
-  return out;
-}
-
-function oidText(b, node) {
-  const parts = [];
-  let v = 0;
-  for (let i = node.start; i < node.end; i++) {
-    v = v * 128 + (b[i] & 0x7f);
-    if (!(b[i] & 0x80)) {
-      if (!parts.length) parts.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
-      else parts.push(v);
-      v = 0;
-    }
-  }
-  return parts.join(".");
 }
 
 /** SEQUENCE { SEQUENCE { OID, value }, ... } as a Map oid -> value node. */
 function oidMap(b, node, field) {
   if (node.tag !== 0x30) throw fail(field, "expected a SEQUENCE");
-  const map = new Map();
-  for (const pair of children(b, node, field)) {
-    const kv = pair.tag === 0x30 ? children(b, pair, field) : [];
-    if (kv.length !== 2 || kv[0].tag !== 0x06) throw fail(field, "expected SEQUENCE { OID, value }");
-    map.set(oidText(b, kv[0]), kv[1]);
-  }
-  return map;
+  return derRead(field, () => {
+    const map = new Map();
+    for (const pair of children(b, node)) {
+      const kv = pair.tag === 0x30 ? children(b, pair) : [];
+      if (kv.length !== 2 || kv[0].tag !== 0x06) throw fail(field, "expected SEQUENCE { OID, value }");
+      map.set(oidText(b, kv[0]), kv[1]);
+    }
+    return map;
+  });
 }
 
 function need(map, oid, field, tag) {
@@ -91,11 +60,8 @@ function need(map, oid, field, tag) {
 }
 
 function uint(b, node, field) {
-  const n = node.end - node.start;
-  if (n < 1 || n > 3 || (b[node.start] & 0x80)) throw fail(field, "not a small non-negative INTEGER");
-  let v = 0;
-  for (let i = node.start; i < node.end; i++) v = v * 256 + b[i];
-  return v;
+  if (node.end - node.start > 3) throw fail(field, "not a small non-negative INTEGER");
+  return derRead(field, () => smallInt(b, node.tag === 0x0a ? { ...node, tag: 0x02 } : node));
 }
 
 const octets = (b, node) => b.subarray(node.start, node.end);
@@ -109,7 +75,7 @@ export function pckExtensions(cert) {
   const raw = extensionValue(cert, SGX_OIDS.extensions);
   if (!raw) throw fail("", `${commonName(cert)} has no Intel SGX extensions (${SGX})`);
   const b = toBytes(raw);
-  const top = oidMap(b, tlv(b, 0, b.length, ""), "");
+  const top = oidMap(b, derRead("", () => root(b)), "");
   const tcbMap = oidMap(b, need(top, SGX_OIDS.tcb, "tcb", 0x30), "tcb");
   const compSvn = [];
   for (let i = 1; i <= 16; i++) compSvn.push(uint(b, need(tcbMap, `${SGX_OIDS.tcb}.${i}`, `tcb.comp${i}`, 0x02), `tcb.comp${i}`));

@@ -3,6 +3,7 @@
 // CRL. PCS sends each signed object's issuer chain in a response header (URL-encoded PEM), so
 // bodies and those headers are fetched, and cached, together through the shared fetcher, each
 // for as long as the object itself is current (its nextUpdate).
+import { errorDetail } from "../result.js";
 import { CollateralError, loadCollateral } from "./collateral.js";
 import { commonName, parseCrl, x509 } from "../x509.js";
 
@@ -97,7 +98,7 @@ export async function fetchCollateral(fetcher, where) {
     const { bytes, headers } = await fetcher.response(urls[item.key], { expiresOf: item.expiresOf, headers: item.header ? [item.header] : [] });
     return { bytes, chain: item.header ? issuerChain(headers[item.header.toLowerCase()], item) : undefined };
   }));
-  const missing = settled.flatMap((s, i) => (s.status === "rejected" ? [`${ITEMS[i].what} (${s.reason?.message ?? s.reason})`] : []));
+  const missing = settled.flatMap((s, i) => (s.status === "rejected" ? [`${ITEMS[i].what} (${errorDetail(s.reason)})`] : []));
   if (missing.length) throw new CollateralError("pcs", `could not get ${missing.join("; ")}`);
 
   const parts = settled.map((s) => s.value.bytes);

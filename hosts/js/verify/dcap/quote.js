@@ -2,7 +2,9 @@
 // SGX ECDSA Quote Library API, "Quote Format"): the attestation key signs header + body; the PCK
 // signs the QE report; the QE report's data binds the attestation key (and QE auth data) to the
 // QE. Every signed region and value is taken from locate()'s extents over the caller's bytes.
-import { BytesMemo, equalBytes, hex, verifyKey } from "../x509.js";
+import { equalBytes, hex } from "../bytes.js";
+import { caches } from "../cache.js";
+import { verifyKey } from "../path.js";
 
 const subtle = () => globalThis.crypto.subtle;
 const ECDSA_P256 = { name: "ECDSA", namedCurve: "P-256" };
@@ -29,8 +31,7 @@ export function signedRegion(bytes, loc) {
 
 // A platform's attestation key and QE auth data stay the same across its quotes: the imported
 // key and the QE report data digest are cached by those exact bytes.
-const attestationKeys = new BytesMemo(64);
-const bindings = new BytesMemo(64);
+const { attestationKeys, qeBindings: bindings } = caches;
 
 /** The 64-byte attestation key (x||y) as a WebCrypto key; rejects points off the curve. */
 export function attestationKey(raw) {

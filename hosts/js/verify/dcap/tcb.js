@@ -126,3 +126,30 @@ export function combineStatus({ platformLevel, module, qeLevel }) {
 
 /** teeTcbSvn hex as 16 numbers. */
 export const svnBytes = bytesOfHex;
+
+/**
+ * Why a TCB status is not UpToDate, component by component: what is behind the first UpToDate
+ * level of the TCB info (SGX components, PCESVN, TDX components), of the TDX module identity and
+ * of the QE identity, e.g. "SGX component 3 is 10, UpToDate needs 12". Empty when nothing is
+ * behind (a status set by configuration or hardening, not by versions).
+ */
+export function behindUpToDate({ info, pckTcb, teeTcbSvn, module, qeIsvSvn, identity }) {
+  const out = [];
+  const up = info.tcbLevels.find((l) => l.status === "UpToDate");
+  if (up) {
+    up.sgx.forEach((want, i) => { if ((pckTcb.compSvn[i] ?? 0) < want) out.push(`SGX component ${i + 1} is ${pckTcb.compSvn[i] ?? 0}, UpToDate needs ${want}`); });
+    if (pckTcb.pceSvn < up.pceSvn) out.push(`PCESVN ${pckTcb.pceSvn} < ${up.pceSvn}`);
+    if (teeTcbSvn && up.tdx) {
+      const from = teeTcbSvn[1] > 0 ? 2 : 0;
+      up.tdx.forEach((want, i) => { if (i >= from && (teeTcbSvn[i] ?? 0) < want) out.push(`TDX component ${i} is ${teeTcbSvn[i] ?? 0}, UpToDate needs ${want}`); });
+    }
+  }
+  if (module?.status && module.status !== "UpToDate" && teeTcbSvn) {
+    const ident = (info.tdxModuleIdentities ?? []).find((m) => m.id.toUpperCase() === module.id);
+    const want = ident?.tcbLevels.find((l) => l.status === "UpToDate");
+    if (want) out.push(`TDX module ISVSVN ${teeTcbSvn[0]} < ${want.isvSvn}`);
+  }
+  const qeUp = identity?.tcbLevels.find((l) => l.status === "UpToDate");
+  if (qeUp && qeIsvSvn < qeUp.isvSvn) out.push(`QE ISVSVN ${qeIsvSvn} < ${qeUp.isvSvn}`);
+  return out;
+}

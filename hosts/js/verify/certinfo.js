@@ -1,0 +1,218 @@
+// What path validation needs from a certificate or CRL, read from its DER by der.js rather than
+// from the X.509 library's lenient parse: the exact signed bytes, the signature algorithm and
+// value, the issuer and subject names as DER (RFC 5280 section 6 chains names; comparing DER
+// means a look-alike name never matches), and every extension with its criticality. A
+// certificate or CRL that is not strict DER keeps its problem here, for path.js to report.
+import { DerError, TAG, checkStrict, children, oidText, root, smallInt, tlv } from "./der.js";
+
+export const OID = Object.freeze({
+  basicConstraints: "2.5.29.19",
+  keyUsage: "2.5.29.15",
+  subjectKeyId: "2.5.29.14",
+  authorityKeyId: "2.5.29.35",
+  crlNumber: "2.5.29.20",
+  crlReason: "2.5.29.21",
+});
+
+// keyUsage bits (RFC 5280 section 4.2.1.3), bit 0 first.
+export const KEY_USAGE = Object.freeze({ digitalSignature: 0, keyCertSign: 5, cRLSign: 6 });
+
+const CONTEXT = (n) => 0xa0 | n;
+
+const CURVES = { "1.2.840.10045.3.1.7": "P-256", "1.3.132.0.34": "P-384" };
+const EC_KEY = "1.2.840.10045.2.1";
+const RSA_KEY = "1.2.840.113549.1.1.1";
+
+/** SubjectPublicKeyInfo: { type: "EC"|"RSA"|oid, curve?, bits?, spki } (RFC 5480, RFC 8017 A.1.1). */
+function publicKey(b, node) {
+  const [alg, bits] = children(b, node);
+  const a = algorithm(b, alg);
+  const spki = b.subarray(node.off, node.end);
+  if (a.oid === EC_KEY) {
+    const curve = a.params && a.params[0] === TAG.OID ? CURVES[oidText(a.params, root(a.params))] : undefined;
+    return { type: "EC", curve: curve ?? "unknown", spki };
+  }
+  if (a.oid === RSA_KEY) {
+    const key = bitStringBytes(b, bits);
+    const [n] = children(key, root(key));
+    const len = n.end - n.start - (key[n.start] === 0 ? 1 : 0);
+    return { type: "RSA", bits: len * 8, spki };
+  }
+  return { type: a.oid, spki };
+}
+
+function algorithm(b, node) {
+  if (node.tag !== TAG.SEQUENCE) throw new DerError("AlgorithmIdentifier is not a SEQUENCE", node.off);
+  const [id, params, extra] = children(b, node);
+  if (!id || extra) throw new DerError("AlgorithmIdentifier is not { OID, params? }", node.off);
+  return { oid: oidText(b, id), params: params ? b.subarray(params.off, params.end) : null, der: b.subarray(node.off, node.end) };
+}
+
+function bitStringBytes(b, node) {
+  if (node?.tag !== TAG.BIT_STRING) throw new DerError("expected a BIT STRING", node?.off ?? 0);
+  if (b[node.start] !== 0) throw new DerError("BIT STRING has unused bits", node.off);
+  return b.subarray(node.start + 1, node.end);
+}
+
+/** Extensions ::= SEQUENCE OF SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } */
+function extensions(b, node) {
+  if (node.tag !== TAG.SEQUENCE) throw new DerError("extensions are not a SEQUENCE", node.off);
+  return children(b, node).map((ext) => {
+    const parts = ext.tag === TAG.SEQUENCE ? children(b, ext) : [];
+    if (parts.length < 2 || parts.length > 3) throw new DerError("extension is not { OID, critical?, value }", ext.off);
+    let critical = false;
+    if (parts.length === 3) {
+      if (parts[1].tag !== TAG.BOOLEAN) throw new DerError("extension criticality is not a BOOLEAN", parts[1].off);
+      // DER leaves a DEFAULT value out: an explicit FALSE is a second encoding of the same thing.
+      if (b[parts[1].start] !== 0xff) throw new DerError("extension critical=FALSE encoded explicitly", parts[1].off);
+      critical = true;
+    }
+    const value = parts[parts.length - 1];
+    if (value.tag !== TAG.OCTET_STRING) throw new DerError("extension value is not an OCTET STRING", value.off);
+    return { oid: oidText(b, parts[0]), critical, value: b.subarray(value.start, value.end), offset: ext.off };
+  });
+}
+
+function common(bytes, outer) {
+  const [tbs, alg, sig, extra] = children(bytes, outer);
+  if (!sig || extra || tbs.tag !== TAG.SEQUENCE) throw new DerError("not SEQUENCE { tbs, signatureAlgorithm, signatureValue }", outer.off);
+  return { tbsNode: tbs, tbs: bytes.subarray(tbs.off, tbs.end), algorithm: algorithm(bytes, alg), signature: bitStringBytes(bytes, sig) };
+}
+
+function sameAlgorithm(info, inner, b) {
+  const a = b.subarray(inner.off, inner.end);
+  if (a.length !== info.algorithm.der.length || a.some((x, i) => x !== info.algorithm.der[i])) {
+    throw new DerError("the signed signature algorithm differs from the outer one", inner.off);
+  }
+}
+
+/** Certificate facts (RFC 5280 section 4.1), or { problem } when the DER is not strict. */
+export function readCertificate(bytes) {
+  try {
+    checkStrict(bytes);
+    const info = common(bytes, root(bytes));
+    const f = children(bytes, info.tbsNode);
+    let i = 0;
+    let version = 1;
+    if (f[i]?.tag === CONTEXT(0)) {
+      const [v] = children(bytes, f[i++]);
+      version = smallInt(bytes, v) + 1;
+      if (version === 1) throw new DerError("version v1 encoded explicitly (DEFAULT)", f[i - 1].off);
+    }
+    const [serial, inner, issuer, validity, subject, spki] = f.slice(i, i + 6);
+    if (!spki || serial.tag !== TAG.INTEGER || validity.tag !== TAG.SEQUENCE || spki.tag !== TAG.SEQUENCE) {
+      throw new DerError("TBSCertificate is missing fields", info.tbsNode.off);
+    }
+    sameAlgorithm(info, inner, bytes);
+    let exts = [];
+    for (const rest of f.slice(i + 6)) {
+      if (rest.tag === CONTEXT(3)) {
+        if (version !== 3) throw new DerError("extensions in a certificate that is not v3", rest.off);
+        const [seq, more] = children(bytes, rest);
+        if (!seq || more) throw new DerError("extensions wrapper holds more than one value", rest.off);
+        exts = extensions(bytes, seq);
+      } else if (rest.tag !== 0x81 && rest.tag !== 0x82 && rest.tag !== 0xa1 && rest.tag !== 0xa2) {
+        throw new DerError(`unexpected field with tag 0x${rest.tag.toString(16)} in TBSCertificate`, rest.off);
+      }
+    }
+    return {
+      problem: null, version, tbs: info.tbs, algorithm: info.algorithm, signature: info.signature,
+      issuer: bytes.subarray(issuer.off, issuer.end), subject: bytes.subarray(subject.off, subject.end), extensions: exts,
+      key: publicKey(bytes, spki),
+    };
+  } catch (e) {
+    if (e instanceof DerError) return { problem: e };
+    throw e;
+  }
+}
+
+/** CRL facts (RFC 5280 section 5.1), or { problem } when the DER is not strict. */
+export function readCrl(bytes) {
+  try {
+    checkStrict(bytes);
+    const info = common(bytes, root(bytes));
+    const f = children(bytes, info.tbsNode);
+    let i = 0;
+    let version = 1;
+    if (f[i]?.tag === TAG.INTEGER) {
+      version = smallInt(bytes, f[i++]) + 1;
+      if (version !== 2) throw new DerError(`CRL version ${version} (only v2 may be encoded)`, f[i - 1].off);
+    }
+    const [inner, issuer] = f.slice(i, i + 2);
+    if (!issuer) throw new DerError("TBSCertList is missing fields", info.tbsNode.off);
+    sameAlgorithm(info, inner, bytes);
+    let exts = [];
+    const entryExtensions = [];
+    for (const rest of f.slice(i + 2)) {
+      if (rest.tag === CONTEXT(0)) {
+        if (version !== 2) throw new DerError("extensions in a v1 CRL", rest.off);
+        const [seq, more] = children(bytes, rest);
+        if (!seq || more) throw new DerError("crlExtensions wrapper holds more than one value", rest.off);
+        exts = extensions(bytes, seq);
+      } else if (rest.tag === TAG.SEQUENCE) { // revokedCertificates
+        for (const entry of children(bytes, rest)) {
+          const parts = entry.tag === TAG.SEQUENCE ? children(bytes, entry) : [];
+          if (parts.length < 2 || parts.length > 3) throw new DerError("revoked entry is not { serial, date, extensions? }", entry.off);
+          if (parts[2]) entryExtensions.push(...extensions(bytes, parts[2]));
+        }
+      }
+    }
+    return {
+      problem: null, version, tbs: info.tbs, algorithm: info.algorithm, signature: info.signature,
+      issuer: bytes.subarray(issuer.off, issuer.end), extensions: exts, entryExtensions,
+    };
+  } catch (e) {
+    if (e instanceof DerError) return { problem: e };
+    throw e;
+  }
+}
+
+/** The extensions of `info` with `oid` (a certificate must not repeat one; path.js checks). */
+export const extensionsOf = (info, oid) => info.extensions.filter((e) => e.oid === oid);
+
+/** basicConstraints: { ca, pathLen (null = unlimited) } or null when absent. */
+export function basicConstraints(info) {
+  const [ext] = extensionsOf(info, OID.basicConstraints);
+  if (!ext) return null;
+  const b = ext.value;
+  const seq = root(b);
+  if (seq.tag !== TAG.SEQUENCE) throw new DerError("basicConstraints is not a SEQUENCE", ext.offset);
+  let ca = false, pathLen = null;
+  for (const c of children(b, seq)) {
+    if (c.tag === TAG.BOOLEAN) {
+      if (b[c.start] !== 0xff) throw new DerError("basicConstraints cA=FALSE encoded explicitly", ext.offset);
+      ca = true;
+    } else pathLen = smallInt(b, c);
+  }
+  return { ca, pathLen };
+}
+
+/** keyUsage as a predicate on bit numbers (KEY_USAGE), or null when absent. */
+export function keyUsage(info) {
+  const [ext] = extensionsOf(info, OID.keyUsage);
+  if (!ext) return null;
+  const b = ext.value;
+  const n = tlv(b, 0, b.length);
+  if (n.tag !== TAG.BIT_STRING || n.end !== b.length || n.end - n.start < 2) throw new DerError("keyUsage is not a non-empty BIT STRING", ext.offset);
+  const bits = b.subarray(n.start + 1, n.end);
+  return (bit) => Boolean(bits[bit >> 3] & (0x80 >> (bit & 7)));
+}
+
+/** subjectKeyIdentifier bytes, or null. */
+export function subjectKeyId(info) {
+  const [ext] = extensionsOf(info, OID.subjectKeyId);
+  if (!ext) return null;
+  const n = root(ext.value);
+  if (n.tag !== TAG.OCTET_STRING) throw new DerError("subjectKeyIdentifier is not an OCTET STRING", ext.offset);
+  return ext.value.subarray(n.start, n.end);
+}
+
+/** authorityKeyIdentifier's keyIdentifier bytes, or null. */
+export function authorityKeyId(info) {
+  const [ext] = extensionsOf(info, OID.authorityKeyId);
+  if (!ext) return null;
+  const seq = root(ext.value);
+  if (seq.tag !== TAG.SEQUENCE) throw new DerError("authorityKeyIdentifier is not a SEQUENCE", ext.offset);
+  const id = children(ext.value, seq).find((c) => c.tag === 0x80);
+  return id ? ext.value.subarray(id.start, id.end) : null;
+}
