@@ -89,6 +89,14 @@ const ROWS = [
     },
   },
   {
+    name: "same attributes in another order: the PCK CA's DER name is not the leaf's issuer", check: "dcap.pckChain", rule: ["issuer-name", "no-issuer"],
+    make: async () => {
+      const [cn, ...rest] = NAMES.pckPlatformCa.split(", ");
+      const ca = await reissuePlatformCa({ subject: [...rest, cn].join(", ") });
+      return tdx(pki, { chain: [I.pck.cert, ca.cert, I.root.cert] });
+    },
+  },
+  {
     name: "same name text, CN as UTF8String instead of PrintableString (only the DER differs)", check: "dcap.pckChain", rule: ["issuer-name", "no-issuer"],
     make: async () => {
       const ca = await reissuePlatformCa({ subject: utf8CommonName(I.platformCa.cert.subjectName) });
