@@ -5,7 +5,8 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { DATA, ROOT, data, expected } from "../data.js";
 import { Readable } from "node:stream";
-import { decode } from "../../hosts/js/decode.js";
+import { X509Certificate } from "node:crypto";
+import { decode, locate } from "../../hosts/js/decode.js";
 import { main as cli } from "../../hosts/node/cli.js";
 
 const CLI = join(ROOT, "hosts", "node", "cli.js");
@@ -49,10 +50,13 @@ function textValue(text, indent, key) {
 }
 const TDX = Object.entries(expected).filter(([f, e]) => e.td_attributes && f.startsWith("tdx/"));
 
-/** `tsmkit show ARGS` in this process (a process per corpus file is slow): { status, stdout, stderr }. */
-async function show(args, input) {
+/**
+ * `tsmkit show ARGS` in this process (a process per corpus file is slow): { status, stdout, stderr }.
+ * `columns` makes stdout a terminal that wide.
+ */
+async function show(args, input, columns) {
   const out = { stdout: "", stderr: "" };
-  const sink = (k) => ({ write: (s) => { out[k] += s; return true; } });
+  const sink = (k) => ({ write: (s) => { out[k] += s; return true; }, ...(columns && { isTTY: true, columns }) });
   const status = await cli(["show", ...args], { stdout: sink("stdout"), stderr: sink("stderr"), stdin: Readable.from(input ? [Buffer.from(input)] : []) });
   return { status, ...out };
 }
@@ -94,6 +98,20 @@ test("hex wraps to 80 columns when not a terminal, and the wrapped lines join to
   assert.match(r.stdout, /\n {2}mrTd {12}[0-9a-f]{48}\n {18}[0-9a-f]{48}\n/); // two equal halves
 });
 
+test("on a terminal, hex wraps to its width", async () => {
+  const file = join(DATA, "tdx/dcap-qvl-tdx-quote-v4.dat");
+  const { body } = decode(data("tdx/dcap-qvl-tdx-quote-v4.dat"));
+  for (const columns of [60, 120, 200]) {
+    const { stdout } = await show([file], undefined, columns);
+    const hexLines = stdout.split("\n").filter((l) => /^ *(\S+ +)?[0-9a-f]{16,}$/.test(l)); // prose lines do not wrap
+    assert.ok(hexLines.length > 20);
+    for (const l of hexLines) assert.ok(l.length <= columns, `${columns}: ${l}`);
+    assert.is(textValue(stdout, 2, "reportData"), body.reportData);
+    assert.is(textValue(stdout, 2, "mrTd"), body.mrTd);
+    assert.is(/\n {2}mrTd +([0-9a-f]+)\n/.exec(stdout)[1].length === 96, columns >= 18 + 96, `${columns}: one line when it fits`);
+  }
+});
+
 test("every corpus file's text fits 80 columns", async () => {
   for (const [file] of Object.entries(expected).filter(([f]) => /^(tdx|sgx|snp)\//.test(f))) {
     const r = await show([join(DATA, file)]);
@@ -106,10 +124,11 @@ test("bytes after the signed evidence are noted: their count, offset and hex, or
   const spr = data("tdx/go-tdx-guest-quote-v4-spr-e4.dat"); // 39 bytes of ASCII after the quote (MANIFEST)
   const r = await show([join(DATA, "tdx/go-tdx-guest-quote-v4-spr-e4.dat")]);
   assert.match(r.stdout, /\ntrailing {7}39 bytes after the evidence \(offset 4935\), unsigned and ignored:\n/);
-  const hex = r.stdout.split("unsigned and ignored:\n")[1].split("\n").map((l) => l.trim()).join("");
+  const lines = r.stdout.split("unsigned and ignored:\n")[1].split("\n");
+  const hex = lines.slice(0, lines.findIndex((l) => !/^ +[0-9a-f]+$/.test(l))).map((l) => l.trim()).join("");
   assert.is(hex, Buffer.from(spr.subarray(4935)).toString("hex"));
   assert.match((await show([join(DATA, "tdx/go-tdx-guest-cos113-quote-v4.dat")])).stdout,
-    /\ntrailing {7}3065 zero bytes after the evidence \(buffer padding\), ignored\n$/);
+    /\ntrailing {7}3065 zero bytes after the evidence \(buffer padding\), ignored\ncertificates\n/);
   assert.match((await show([join(DATA, "snp/lit-sev-snp-utils-report-bad-sig.bin")])).stdout, /\ntrailing +1 bytes after the evidence \(offset 1184\)/);
   assert.not.match((await show([join(DATA, "tdx/teekit-tdx-quote-v4-edgeless.dat")])).stdout, /trailing/); // 4936 of 4936
 });
@@ -160,6 +179,56 @@ test("bad arguments and unreadable files exit 2 with a message", () => {
     assert.ok(r.stderr.length > 0);
     assert.not.match(r.stderr, /internal error/);
   }
+});
+
+// ---- certificate summaries (text form only; X.509 parsed on the JS side) ---------------------
+
+/** Subject CN, issuer CN and validity of a certificate by node:crypto (not the parser show uses). */
+function nodeSummary(cert) {
+  const x = new X509Certificate(cert);
+  const cn = (dn) => /(?:^|\n)CN=([^\n]*)/.exec(dn)[1];
+  const iso = (t) => new Date(t).toISOString().replace(/\.000Z$/, "Z");
+  return `    subject  ${cn(x.subject)}\n    issuer   ${cn(x.issuer)}\n    valid    ${iso(x.validFrom)} to ${iso(x.validTo)}\n`;
+}
+const certBlock = (stdout) => stdout.split("\ncertificates\n")[1];
+
+test("every PCK chain in the corpus's quotes is summarised: subject, issuer and validity as node:crypto reads them", async () => {
+  const quotes = Object.entries(expected).filter(([, e]) => e.pck).map(([f]) => f);
+  assert.ok(quotes.length >= 20, `only ${quotes.length} quotes`);
+  for (const file of quotes) {
+    const chain = JSON.stringify(decode(data(file))).match(/"pckCertChain":\[([^\]]*)\]/)[1].split(",").map((s) => JSON.parse(s));
+    const want = chain.map((c, i) => `  pckCertChain[${i}]\n${nodeSummary(/^[0-9a-f]+$/.test(c) ? Buffer.from(c, "hex") : c)}`).join("");
+    assert.is(certBlock((await show([join(DATA, file)])).stdout), want, file);
+  }
+  // MANIFEST: the SPR E4 chain in stored order, and its PCK's validity.
+  assert.match(certBlock((await show([join(DATA, "tdx/go-tdx-guest-quote-v4-spr-e4.dat")])).stdout),
+    /^ {2}pckCertChain\[0\]\n {4}subject {2}Intel SGX PCK Certificate\n {4}issuer {3}Intel SGX PCK Platform CA\n {4}valid {4}2022-09-20T13:20:31Z to 2029-09-20T13:20:31Z\n {2}pckCertChain\[1\]\n {4}subject {2}Intel SGX PCK Platform CA\n/);
+});
+
+test("an SNP certificate table is summarised entry by entry, with each entry's kind", async () => {
+  const r = await show([join(DATA, "snp/constructed-certtable-vcek-milan.bin")]);
+  assert.is(r.status, 0);
+  const ders = decode(data("snp/constructed-certtable-vcek-milan.bin")).entries.map((e) => Buffer.from(e.certificate, "hex"));
+  assert.is(certBlock(r.stdout), ["VCEK", "ASK", "ARK"].map((k, i) => `  entries[${i}] ${k}\n${nodeSummary(ders[i])}`).join(""));
+  assert.match(r.stdout, /\n {4}subject {2}SEV-VCEK\n {4}issuer {3}SEV-Milan\n/); // snp.test.js: CNs of this table
+});
+
+test("a certificate that is not X.509 is said so in its place; the decode still succeeds", async () => {
+  const file = "tdx/intel-qvl-sample-tdx-quote-v4.dat"; // DER chain (MANIFEST)
+  const [offset] = locate(data(file)).get("signatureData.certificationData.qeReportCertificationData.certificationData.pckCertChain.1");
+  const bytes = Uint8Array.from(data(file));
+  bytes[offset + 4] = 0x31; // tbsCertificate SEQUENCE -> SET: the core checks only the outer SEQUENCE
+  const r = await show(["-"], bytes);
+  assert.is(r.status, 0);
+  assert.match(certBlock(r.stdout), /^ {2}pckCertChain\[0\]\n {4}subject {2}Intel SGX Root CA\n[\s\S]*\n {2}pckCertChain\[1\]\n {4}error {4}\S.*\n {2}pckCertChain\[2\]\n {4}subject {2}Intel SGX PCK Certificate\n/);
+});
+
+test("--json is the core's JSON form alone, and evidence without certificates has no summary", async () => {
+  const file = join(DATA, "tdx/go-tdx-guest-quote-v4-spr-e4.dat");
+  const j = await show(["--json", file]);
+  assert.equal(JSON.parse(j.stdout), decode(data("tdx/go-tdx-guest-quote-v4-spr-e4.dat")));
+  assert.not.match(j.stdout, /\ncertificates\n/);
+  assert.not.match((await show([TDREPORT])).stdout, /certificates/);
 });
 
 test.run();

@@ -28,10 +28,13 @@ for (const mode of [["--json"], []]) {
   test(`show ${mode.join(" ") || "(text)"}: wasmtime and node:wasi print the Node CLI's bytes for every corpus file`, async () => {
     for (const file of FILES) {
       const want = await nodeCli(["show", ...mode, join(DATA, file)]);
+      // Node's text ends with a certificate summary (X.509 is parsed in JS, not in the core).
+      const cut = want.stdout.indexOf("\ncertificates\n");
+      const wantCore = cut < 0 ? want.stdout : want.stdout.subarray(0, cut + 1);
       for (const [engine, got] of [["wasmtime", wasmtime(["show", ...mode, `/data/${file}`], { dirs })],
         ["node:wasi", await nodeWasi(["show", ...mode, `/data/${file}`], { dirs })]]) {
         assert.is(got.status, want.status, `${engine} exit status for ${file}`);
-        assert.ok(got.stdout.equals(want.stdout), `${engine} stdout differs for ${file}`);
+        assert.ok(got.stdout.equals(wantCore), `${engine} stdout differs for ${file}`);
         assert.ok(got.stderr.equals(want.stderr), `${engine} stderr differs for ${file}`);
       }
     }

@@ -1,7 +1,9 @@
 // `tsmkit show [--json] [--format F] [--provider P] FILE|-`: decode evidence and print it in
-// the core's rendering (the same bytes the WASI command prints).
+// the core's rendering (the same bytes the WASI command prints), hex wrapped to the terminal;
+// the text form then summarises the certificates inside (X.509 is parsed here, not in the core).
 import { parse, readInput, UsageError } from "./args.js";
-import { render } from "../../js/decode.js";
+import { render, decode } from "../../js/decode.js";
+import { certificateText } from "../../js/cert-summary.js";
 import { FORMATS } from "../../js/formats.js";
 
 const HELP = `usage: tsmkit show [--json] [--format ${Object.keys(FORMATS).join("|")}] [--provider P] FILE|-`;
@@ -22,8 +24,10 @@ export async function run(argv, io) {
 
 /** Prints decoded evidence (or its decode error); shared with `report`. Returns the exit status. */
 export function print(bytes, { json, format, provider }, io) {
-  const out = render(bytes, json ? "pretty" : "text", { format, provider });
-  if (out.ok) { io.stdout.write(out.text + (json ? "\n" : "")); return 0; }
+  const width = io.stdout.isTTY ? io.stdout.columns : undefined; // the core's default (80) otherwise
+  const out = render(bytes, json ? "pretty" : "text", { format, provider, width });
+  if (out.ok && json) { io.stdout.write(out.text + "\n"); return 0; }
+  if (out.ok) { io.stdout.write(out.text + certificateText(decode(bytes, { format, provider }))); return 0; }
   if (json) io.stdout.write(out.text + "\n");
   else io.stderr.write(`tsmkit: ${out.text}\n`);
   return 2;
