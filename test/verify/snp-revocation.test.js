@@ -95,6 +95,12 @@ test("the Genoa CRL given for a Milan report: crl-issuer", async () => {
   crlFails(await run(MILAN, { crl: GENOA_CRL }), "crl-issuer");
 });
 
+test("bytes that are no CRL as opts.crl: snp.crl fails as malformed-der (a bad CRL is never 'unchecked', even when that is waived)", async () => {
+  const junk = Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01);
+  crlFails(await run(MILAN, { crl: junk }), "malformed-der");
+  crlFails(await run(MILAN, { crl: junk, policy: { allowUncheckedRevocation: true } }), "malformed-der");
+});
+
 test("a fetcher that serves the Milan CRL from its KDS address: ok (revocation checked online)", async () => {
   const asked = [];
   const fetch = async (url) => {
