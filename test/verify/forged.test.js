@@ -52,6 +52,7 @@ function rejectedAt(v, check, rules) {
   assert.ok(rules.includes(c.rule), `rule ${c.rule} (detail: ${c.detail})`);
   assert.ok(c.detail.startsWith(`${c.rule}: `), c.detail);
   assert.not.ok(checkOf(v, "dcap.tcbStatus")?.ok, "no TCB status is vouched for");
+  for (const other of v.checks.filter((x) => x.rule)) assert.ok(other.detail.startsWith(`${other.rule}: `), `${other.name}: detail starts with its rule: ${other.detail}`);
 }
 
 test("sanity: the forged signer is an end entity's child (PCK leaf: cA=false, no keyCertSign) named Intel SGX TCB Signing", () => {

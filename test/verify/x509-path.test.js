@@ -196,7 +196,7 @@ for (const row of ROWS) {
     assert.is(v.decidedBy, row.check, failures(v));
     const c = checkOf(v, row.check);
     assert.ok([row.rule].flat().includes(c.rule), `rule ${c.rule} (detail: ${c.detail})`);
-    assert.ok(c.detail.startsWith(`${c.rule}: `), `detail starts with the rule: ${c.detail}`);
+    for (const x of v.checks.filter((y) => y.rule)) assert.ok(x.detail.startsWith(`${x.rule}: `), `${x.name}: detail starts with its rule: ${x.detail}`);
   });
 }
 
