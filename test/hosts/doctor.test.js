@@ -173,7 +173,7 @@ test("configfs absent, mounted elsewhere, or without the TSM core: each with its
   assert.equal([none.configfs.status, none.reportDir.fix], ["missing", "mount -t configfs none /sys/kernel/config"]);
   const elsewhere = byName(doctor([], { sysroot: tree("elsewhere", { ...base, "proc/mounts": "none /mnt/my\\040config configfs rw 0 0\n" }) }).out);
   assert.equal(elsewhere.configfs.value, { mountpoints: ["/mnt/my config"] });
-  assert.is(elsewhere.reportDir.fix, "tsmkit doctor --root /mnt/my config/tsm/report");
+  assert.is(elsewhere.reportDir.fix, "tsmkit doctor --root '/mnt/my config/tsm/report'");
   const noCore = byName(doctor([], { sysroot: tree("no-core", { ...base, "proc/mounts": CONFIGFS_MOUNTED, "sys/kernel/config/": "" }) }).out);
   assert.equal([noCore.reportDir.status, noCore.reportDir.fix], ["missing", "modprobe tsm_report"]);
   const older = byName(doctor([], { sysroot: tree("no-core-6.8", { ...base, "proc/sys/kernel/osrelease": "6.8.0-45-generic\n", "proc/mounts": CONFIGFS_MOUNTED }) }).out);

@@ -50,11 +50,7 @@ export async function diagnose({ sysroot = "/", root } = {}) {
   const loadProvider = tee === "sev-snp" ? "modprobe sev_guest" : tee === "tdx" ? "modprobe tdx_guest" : SIM;
 
   const checks = [
-    check("kernel", release === null ? "error" : atLeast(version, 6, 7) ? "ok" : "missing",
-      release === null ? "cannot read /proc/sys/kernel/osrelease" :
-        `Linux ${release}${atLeast(version, 6, 7) ? "" : ": configfs-tsm needs 6.7 or later (older kernels have only the legacy devices)"}`,
-      { release },
-      atLeast(version, 6, 7) || release === null ? null : devices.sevGuest === "ok" ? "tsmkit report --backend ioctl --nonce" : "install a Linux 6.7+ kernel"),
+    kernelCheck(release, version, devices),
     check("tee", tee ? "ok" : "missing",
       tee ? `${tee} guest` : "none: no provider, guest device or tdx_guest/sev_snp CPU flag (not a confidential VM)",
       { tee }, tee ? null : SIM),
@@ -67,7 +63,7 @@ export async function diagnose({ sysroot = "/", root } = {}) {
     measurementsCheck(measurements, tee, version),
   ];
   const backend = probe?.provider ? "configfs" : devices.sevGuest === "ok" ? "ioctl" : null;
-  const next = backend === "configfs" ? `tsmkit report${root !== undefined ? ` --root ${root}` : ""} --nonce`
+  const next = backend === "configfs" ? `tsmkit report${root !== undefined ? ` --root ${shellWord(root)}` : ""} --nonce`
     : backend === "ioctl" ? "tsmkit report --backend ioctl --nonce"
       : checks.find((c) => c.fix)?.fix ?? SIM;
   return { attestation: backend !== null, backend, next, checks };
@@ -75,6 +71,14 @@ export async function diagnose({ sysroot = "/", root } = {}) {
 
 function check(name, status, summary, value, fix = null) {
   return { name, status, summary, value, fix };
+}
+
+function kernelCheck(release, version, devices) {
+  const value = { release };
+  if (release === null) return check("kernel", "error", "cannot read /proc/sys/kernel/osrelease", value);
+  if (atLeast(version, 6, 7)) return check("kernel", "ok", `Linux ${release}`, value);
+  return check("kernel", "missing", `Linux ${release}: configfs-tsm needs 6.7 or later (older kernels have only the legacy devices)`, value,
+    devices.sevGuest === "ok" ? "tsmkit report --backend ioctl --nonce" : "install a Linux 6.7+ kernel");
 }
 
 function configfsCheck(mounts, version) {
@@ -89,7 +93,7 @@ function reportCheck(dir, present, given, mounts, version) {
   if (present) return check("reportDir", "ok", `${dir} present`, value);
   // configfs mounted somewhere else: its report directory is there, not at the default path.
   const elsewhere = mounts.map((m) => join(m, "tsm", "report")).find((p) => p !== DEFAULT_ROOT);
-  if (!given && elsewhere) return check("reportDir", "missing", `${dir} absent; configfs is mounted at ${dirname(dirname(elsewhere))}`, value, `tsmkit doctor --root ${elsewhere}`);
+  if (!given && elsewhere) return check("reportDir", "missing", `${dir} absent; configfs is mounted at ${dirname(dirname(elsewhere))}`, value, `tsmkit doctor --root ${shellWord(elsewhere)}`);
   if (!atLeast(version, 6, 7)) return check("reportDir", "missing", `${dir} absent (kernel before 6.7)`, value, null);
   if (!mounts.length && !given) return check("reportDir", "missing", `${dir} absent: configfs is not mounted`, value, "mount -t configfs none /sys/kernel/config");
   // The TSM core is module tsm (6.7-6.15) or tsm_report (6.16+); a provider module pulls it in.
@@ -162,9 +166,12 @@ async function probeProvider(dir) {
   } catch (e) {
     Object.assign(out, { provider: undefined, code: e.code ?? "EIO", message: e.message });
   }
-  out.cleanup = await fs.rmdir(item).then(() => null, () => `rmdir ${join(dir, item)}`);
+  out.cleanup = await fs.rmdir(item).then(() => null, () => `rmdir ${shellWord(join(dir, item))}`);
   return out;
 }
+
+/** A path as one shell word, so each fix runs as printed. */
+const shellWord = (p) => (/^[\w/.,:@%+=-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`);
 
 function kernelVersion(release) {
   const m = /^(\d+)\.(\d+)/.exec(release ?? "");
