@@ -2,7 +2,7 @@
 // model (SimTsm) and the simulated providers. Every test also checks that no item is left behind.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getReport, TsmError, decode } from "../../hosts/node/index.js";
@@ -187,10 +187,14 @@ test("a backend bug (not an errno) is rethrown after the item is removed", async
 });
 
 test("configfs backend without configfs-tsm: ENOENT that says what to mount", async () => {
-  const root = join(mkdtempSync(join(tmpdir(), "tsmkit-report-")), "tsm", "report");
-  const e = await failure({ inblob: nonce(64) }, { backend: "configfs", root });
-  assert.is(e.code, "ENOENT");
-  assert.ok(e.advice.includes("configfs-tsm not present"), e.advice);
+  const dir = mkdtempSync(join(tmpdir(), "tsmkit-report-"));
+  try {
+    const e = await failure({ inblob: nonce(64) }, { backend: "configfs", root: join(dir, "tsm", "report") });
+    assert.is(e.code, "ENOENT");
+    assert.ok(e.advice.includes("configfs-tsm not present"), e.advice);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("bad argument types are TypeErrors, not TSM errors", async () => {
