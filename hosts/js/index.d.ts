@@ -149,49 +149,229 @@ export const FORMATS: Readonly<Record<FormatName, number>>;
 export const PROVIDER_FORMATS: Readonly<Record<string, FormatName>>;
 
 // ---- verification ---------------------------------------------------------------------------
-export interface Check { name: string; ok: boolean; detail: string }
-export interface Verdict {
+/** Byte fields a policy may pin (policy.measurements), by their decoded names. */
+export type TdxMeasurement = "mrTd" | "rtmr0" | "rtmr1" | "rtmr2" | "rtmr3" | "mrConfigId" | "mrOwner" | "mrOwnerConfig" | "mrSeam";
+export type SgxMeasurement = "mrEnclave" | "mrSigner" | "configId";
+export type SnpMeasurement = "measurement" | "hostData" | "idKeyDigest" | "authorKeyDigest" | "familyId" | "imageId";
+export type MeasurementField = TdxMeasurement | SgxMeasurement | SnpMeasurement;
+
+/** Every check a verdict can hold, in the order verifiers run them (the runtime's catalogue, CHECKS). */
+export type CheckName =
+  | "decode" | "verifiable"
+  // Intel DCAP (TDX and SGX quotes)
+  | "dcap.structure" | "dcap.quoteSignature" | "dcap.qeReportSignature" | "dcap.qeReportData"
+  | "dcap.pckChain" | "dcap.pckExtensions" | "dcap.collateral" | "dcap.tcbSigningChain" | "dcap.qeIdentityChain"
+  | "dcap.rootCrl" | "dcap.pckCrl" | "dcap.tcbInfo.signature" | "dcap.tcbInfo.window" | "dcap.tcbInfo.platform"
+  | "dcap.qeIdentity.signature" | "dcap.qeIdentity.window" | "dcap.qeIdentity.match" | "dcap.qeIdentity.tcb"
+  | "dcap.tdxModule" | "dcap.tcbLevel" | "dcap.tcbStatus"
+  // AMD SEV-SNP
+  | "snp.signatureAlgo" | "snp.signingKey" | "snp.certificates" | "snp.product" | "snp.chain" | "snp.crl"
+  | "snp.signature" | "snp.tcb" | "snp.hwId"
+  // the relying party's policy
+  | "policy.tcbStatus" | "policy.tcbInfoAge" | "policy.qeIdentityAge" | "policy.crlAge" | "policy.tcbEvaluationDataNumber"
+  | "policy.debug" | "policy.migrationAgent" | "policy.smt" | "policy.singleSocket" | "policy.vmpl" | "policy.signingKey"
+  | "policy.minTcb" | "policy.minTeeTcbSvn" | "policy.minGuestSvn" | "policy.reportData"
+  | `policy.${MeasurementField}`;
+
+/** The rule a failed certificate-path, CRL or collateral-age check broke (the runtime's RULES). */
+export type CheckRule =
+  | "malformed-der" | "algorithm" | "signature" | "issuer-name" | "issuer-not-ca" | "path-length"
+  | "no-keyCertSign" | "no-cRLSign" | "no-digitalSignature" | "unknown-critical-extension" | "duplicate-extension"
+  | "aki-ski" | "expired" | "not-yet-valid" | "untrusted-root" | "root-not-self-signed" | "self-signed-leaf"
+  | "no-issuer" | "shape" | "crl-issuer" | "crl-signature" | "crl-not-yet-valid" | "crl-expired" | "revoked"
+  | "revocation-unchecked" | "too-old";
+
+export interface Check {
+  name: CheckName;
   ok: boolean;
-  /** Intel TCB status (UpToDate, SWHardeningNeeded, ConfigurationNeeded, ..., OutOfDate, Revoked),
-   * "Verified" for SNP, or "Failed". */
-  status: string;
+  detail: string;
+  /** On a failed path or CRL check: the rule it broke (the detail starts with it). */
+  rule?: CheckRule;
+  /** On a failed check for want of an input: the options that would supply it. */
+  supply?: (keyof VerifyOptions | `policy.${keyof Policy}`)[];
+  /** Passed only because a policy switch waived it (the detail says which). */
+  waived?: true;
+}
+
+/** Every platform TCB status Intel PCS defines. */
+export type TcbStatus = "UpToDate" | "SWHardeningNeeded" | "ConfigurationNeeded" | "ConfigurationAndSWHardeningNeeded"
+  | "OutOfDate" | "OutOfDateConfigurationNeeded" | "Revoked";
+
+export interface Verdict {
+  /** True only if every check passed. */
+  ok: boolean;
+  /** The combined Intel TCB status (DCAP, once the evidence is genuine), else "Verified" or "Failed". */
+  status: TcbStatus | "Verified" | "Failed";
   advisoryIds: string[];
   /** Every check that ran, in order. */
   checks: Check[];
-  /** The first failing check's name. */
-  decidedBy?: string;
+  /** The first failing check's name; null when ok. */
+  decidedBy: CheckName | null;
   evidence: Evidence | null;
+  /** The time certificates and collateral were judged at (ISO 8601, UTC). */
+  evaluatedAt: string;
 }
+
+/**
+ * What the evidence must say, beyond being genuine. Every key is optional and exactly typed (a
+ * misspelt key does not compile; at run time it throws PolicyError); null means "no requirement".
+ */
 export interface Policy {
   allowDebug?: boolean;
   allowOutOfDate?: boolean;
   allowRevoked?: boolean;
-  reportData?: Hex;
-  [field: string]: unknown;
+  /** Expected report data: hex, up to 64 bytes; a shorter value must be followed by zeros. */
+  reportData?: Hex | null;
+  /** Pinned measurements: each field one hex value or a list of acceptable ones. */
+  measurements?: { [F in MeasurementField]?: Hex | Hex[] };
+  /** Minimum SNP reported TCB (any subset of the parts, each 0-255). */
+  minSnpTcb?: { bootloader?: number; tee?: number; snp?: number; microcode?: number; fmc?: number } | null;
+  /** Minimum TDX teeTcbSvn: 16 bytes of hex, compared byte by byte. */
+  minTeeTcbSvn?: Hex | null;
+  /** Minimum SNP guest SVN (u32). */
+  minGuestSvn?: number | null;
+  /** SNP VMPLs accepted (default [0]). */
+  allowedVmpls?: (0 | 1 | 2 | 3)[];
+  allowedSigningKeys?: ("VCEK" | "VLEK")[];
+  /** SNP guest policy bits. */
+  allowSmt?: boolean;
+  allowMigrationAgent?: boolean;
+  requireSingleSocket?: boolean;
+  /** Accept a chain whose revocation could not be checked (no CRL); the check is marked waived. */
+  allowUncheckedRevocation?: boolean;
+  /** Seconds past a CRL's nextUpdate it is still accepted (marked waived). */
+  crlGracePeriod?: number;
+  /** Maximum ages in seconds: TCB info and QE identity from issueDate, each CRL from thisUpdate. */
+  maxTcbInfoAge?: number | null;
+  maxQeIdentityAge?: number | null;
+  maxCrlAge?: number | null;
+  minTcbEvaluationDataNumber?: number | null;
 }
-export interface Fetcher { get(url: string, opts?: { expiresOf?: (bytes: Uint8Array) => Date }): Promise<Uint8Array> }
+/** A policy with every key set, as makePolicy() returns it (frozen). */
+export type CompletePolicy = Readonly<{ [K in keyof Policy]-?: Exclude<Policy[K], undefined> }>;
+
+/** Options of a fetch: `headers` names response headers to keep (PCS sends issuer chains as headers). */
+export interface FetchOptions {
+  /** The object's end of validity, so a cache keeps it exactly that long; may throw to reject the response. */
+  expiresOf?: (bytes: Uint8Array, headers: Record<string, string | null>) => Date | undefined;
+  headers?: string[];
+}
+/**
+ * Gets collateral by URL for verify(): createFetcher() makes one; a custom one (a PCCS client, a
+ * test double) must provide both calls: the Intel path uses response(), the AMD path get().
+ */
+export interface Fetcher {
+  get(url: string, opts?: FetchOptions): Promise<Uint8Array>;
+  /** The body and the requested headers (lowercase names; null when absent). */
+  response(url: string, opts?: FetchOptions): Promise<{ bytes: Uint8Array; headers: Record<string, string | null> }>;
+  /** True when it answers only from its cache: verifiers then skip fetches that cannot succeed. */
+  offline?: boolean;
+}
+export interface FetcherOptions {
+  /** The fetch implementation (default globalThis.fetch). */
+  fetch?: (url: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer>; headers?: { get(name: string): string | null } }>;
+  offline?: boolean;
+  cache?: { get(url: string): CacheEntry | undefined; set(url: string, entry: CacheEntry): void };
+  /** Extra attempts after the first on 429, 5xx and network errors (default 3). */
+  retries?: number;
+  /** First retry delay, doubled each time (default 500); Retry-After wins, capped at maxDelayMs (default 30000). */
+  backoffMs?: number;
+  maxDelayMs?: number;
+  /** The cache's clock, ms since the epoch (default Date.now). */
+  now?: () => number;
+  /** How long objects of unknown validity are cached (default one hour). */
+  maxAgeMs?: number;
+  sleep?: (ms: number) => Promise<unknown>;
+}
+export interface CacheEntry { bytes: Uint8Array; headers: Record<string, string | null>; expires: number }
+
+/** A certificate as PEM text, DER bytes, or an @peculiar/x509 X509Certificate. */
+export type CertificateInput = Bytes | string | { rawData: ArrayBuffer };
+/** A CRL as PEM text, DER bytes, or an @peculiar/x509 X509Crl. */
+export type CrlInput = Bytes | string | { rawData: ArrayBuffer };
+export type AmdProduct = "Milan" | "Genoa" | "Turin";
+
+/** A certificate chain: PEM text (one or more), DER bytes, or a list of certificates. */
+export type ChainInput = Bytes | string | CertificateInput[];
+/**
+ * Intel DCAP collateral: pieces as served by Intel PCS (TCB info and QE identity response bodies,
+ * exactly as served: their signatures cover those bytes), or a dcap-qvl QuoteCollateralV3 bundle
+ * (object, or its JSON as text or bytes).
+ */
+export type Collateral = CollateralPieces | DcapQvlBundle | Bytes | string;
+export interface CollateralPieces {
+  tcbInfo: Bytes | string;
+  qeIdentity: Bytes | string;
+  tcbSigningChain?: ChainInput;
+  /** Alias of tcbSigningChain (PCS's header name). */
+  tcbInfoIssuerChain?: ChainInput;
+  /** Default: the TCB signing chain. */
+  qeIdentityIssuerChain?: ChainInput;
+  rootCaCrl?: CrlInput;
+  pckCrl?: CrlInput;
+  pckCrlIssuerChain?: ChainInput;
+  pckCertChain?: ChainInput;
+}
+/** dcap-qvl's QuoteCollateralV3: each signed object as its exact JSON text beside its signature. */
+export interface DcapQvlBundle {
+  tcb_info: string; tcb_info_signature: Hex | Bytes;
+  qe_identity: string; qe_identity_signature: Hex | Bytes;
+  tcb_info_issuer_chain?: ChainInput; qe_identity_issuer_chain?: ChainInput;
+  /** CRLs as hex of their DER (as dcap-qvl writes them), DER bytes or PEM. */
+  root_ca_crl?: CrlInput; pck_crl?: CrlInput; pck_crl_issuer_chain?: ChainInput;
+  pck_certificate_chain?: ChainInput;
+}
+
 export interface VerifyOptions extends DecodeOptions {
-  /** When to check validity (default: now). */
-  now?: Date | string;
+  /** When to judge certificates and collateral: a Date, ISO 8601 text or ms since the epoch (default: now). */
+  now?: Date | string | number;
   policy?: Policy;
-  /** Trust anchors replacing the embedded Intel SGX Root CA / AMD ARKs. */
-  roots?: { intel?: unknown; amd?: unknown };
-  /** Intel collateral: a dcap-qvl bundle (object/JSON) or { tcbInfo, qeIdentity, tcbSigningChain, rootCaCrl, pckCrl, ... }. */
-  collateral?: unknown;
-  /** SEV-SNP: the configfs auxblob (certificate table), extra certificates, a CRL. */
+  /** Trust anchors replacing the embedded Intel SGX Root CA / AMD ARKs (AMD: one list, or by product). */
+  roots?: {
+    intel?: CertificateInput | CertificateInput[];
+    amd?: CertificateInput | CertificateInput[] | { [P in AmdProduct]?: CertificateInput | CertificateInput[] };
+  };
+  /** Intel collateral; without it, `fetcher` gets it from Intel PCS (or `pcs.baseUrl`). */
+  collateral?: Collateral;
+  /** Intel PCS / PCCS addresses. */
+  pcs?: { baseUrl?: string; rootCaCrlUrl?: string };
+  /** The PCK chain, for quotes whose certification data does not embed one. */
+  pckCertChain?: CertificateInput | CertificateInput[];
+  /** SEV-SNP: the configfs auxblob (certificate table), VCEK/VLEK/ASK/ASVK certificates, the ARK's CRL(s). */
   auxblob?: Bytes;
-  certs?: (Bytes | string)[];
-  crl?: Bytes | string;
+  certs?: CertificateInput[];
+  crl?: CrlInput | CrlInput[];
+  /** SEV-SNP: the product line, when neither the report (v2) nor a certificate names it. */
+  product?: AmdProduct;
   fetcher?: Fetcher;
 }
+/** Verifies evidence. Options it cannot use (an unknown key, a bad `now`) throw OptionError; a bad policy PolicyError. */
 export function verify(bytes: Bytes, opts?: VerifyOptions): Promise<Verdict>;
-export function makePolicy(p?: Policy): Policy;
-export function policyFromJson(text: string): Policy;
-export const DEFAULT_POLICY: Readonly<Policy>;
-export class PolicyError extends Error {}
-export function createFetcher(opts?: { offline?: boolean; fetch?: typeof fetch; retries?: number }): Fetcher;
-export class MemoryCache {}
-export class FetchError extends Error { readonly code: string; readonly url: string }
+export function makePolicy(p?: Policy): CompletePolicy;
+export function policyFromJson(text: string): CompletePolicy;
+export const DEFAULT_POLICY: CompletePolicy;
+/** A malformed policy: `field` is the offending key ("measurements.mrTd"). */
+export class PolicyError extends Error {
+  readonly code: "BAD_POLICY";
+  readonly field: string;
+}
+/** An option verify() cannot use: `option` names it. */
+export class OptionError extends Error {
+  readonly code: "BAD_OPTION";
+  readonly option: string;
+}
+export function createFetcher(opts?: FetcherOptions): Fetcher & { offline: boolean };
+/** The default cache of createFetcher(): url -> entry. */
+export class MemoryCache {
+  get(url: string): CacheEntry | undefined;
+  set(url: string, entry: CacheEntry): void;
+}
+export class FetchError extends Error {
+  readonly code: "OFFLINE" | "NOT_FOUND" | "HTTP" | "NETWORK";
+  readonly url: string;
+  /** The HTTP status, for NOT_FOUND and HTTP. */
+  readonly status?: number;
+}
 
 // ---- collateral files, recognised by content ------------------------------------------------
 /** The pieces of the collateral object form, as classifyCollateral() fills them. */
