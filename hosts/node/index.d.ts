@@ -69,6 +69,8 @@ export class TsmError extends Error {
   readonly advice: string;
   readonly attempts: number;
   readonly detail: string;
+  /** The CLI's --json error form. */
+  toJSON(): { error: { code: string; errno: number; attribute: string; message: string; advice: string; attempts: number } };
 }
 /** Intel collateral from a directory (any file names: classified by content, see
  * classifyCollateral) or from one file (a dcap-qvl bundle); `collateral` goes to verify(). */
