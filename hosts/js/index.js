@@ -3,5 +3,5 @@
 export { decode, render, locate, layouts, DecodeError, decodeQuote, decodeTdreport, decodeSnpReport, decodeSnpCerts } from "./decode.js";
 export { view } from "./view.js";
 export { FORMATS, PROVIDER_FORMATS } from "./formats.js";
-export { verify, makePolicy, policyFromJson, DEFAULT_POLICY, PolicyError, createFetcher, MemoryCache, FetchError } from "./verify/index.js";
+export { verify, makePolicy, policyFromJson, DEFAULT_POLICY, PolicyError, OptionError, createFetcher, MemoryCache, FetchError } from "./verify/index.js";
 export { classifyCollateral } from "./verify/dcap/collateral-files.js";
