@@ -55,9 +55,9 @@ export interface Report {
   cleanup?: { code: string; item: string };
 }
 /**
- * Gets one attestation report. Unknown keys in `request` or `options` throw a TypeError (code
- * "BAD_OPTION", `option` naming the key) before anything is opened; bad value types are
- * TypeErrors; everything the kernel or the ABI refuses is a TsmError.
+ * Gets one attestation report. An unknown key in `request` or `options` throws OptionError
+ * (`option` = "request.backend", ...) before anything is opened; a value of the wrong type is a
+ * TypeError; everything the kernel or the ABI refuses is a TsmError.
  */
 export function getReport(request: ReportRequest, options?: ReportOptions): Promise<Report>;
 export class TsmError extends Error {

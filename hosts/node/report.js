@@ -5,6 +5,7 @@
 import { constants as os } from "node:os";
 import { access } from "node:fs/promises";
 import { core, load, output } from "../js/core.js";
+import { OptionError } from "../js/verify/options.js";
 import { TsmError } from "./errors.js";
 import { configfsBackend, DEFAULT_ROOT } from "./configfs.js";
 
@@ -214,16 +215,17 @@ const REQUEST_KEYS = ["inblob", "privlevel", "serviceProvider", "serviceGuid", "
 // getReport's own options, then the ioctl backend's (ioctl.js), which it passes through.
 const OPTION_KEYS = ["backend", "root", "retries", "signal", "sim", "device", "provider", "extended"];
 
-/** A key a caller misspelt or misplaced (`backend` in the request) must not be silently ignored. */
+/**
+ * A key a caller misspelt or misplaced (`backend` in the request) must not be silently ignored:
+ * OptionError (as verify() throws for its options) naming the first, with every unknown key and
+ * the known ones in the message.
+ */
 function knownKeys(obj, known, what) {
   const unknown = Object.keys(obj).filter((k) => !known.includes(k));
-  if (unknown.length) {
-    const where = unknown.map((k) => `${what}.${k}`).join(", ");
-    const moved = what === "request" ? unknown.filter((k) => OPTION_KEYS.includes(k)) : [];
-    throw Object.assign(new TypeError(`unknown ${unknown.length > 1 ? "keys" : "key"} ${where} (known: ${known.join(", ")})` +
-      (moved.length ? `; ${moved.join(", ")} ${moved.length > 1 ? "are options" : "is an option"}: getReport(request, { ${moved.join(", ")} })` : "")),
-    { code: "BAD_OPTION", option: `${what}.${unknown[0]}` });
-  }
+  if (!unknown.length) return;
+  const moved = what === "request" ? unknown.filter((k) => OPTION_KEYS.includes(k)) : [];
+  throw new OptionError(`${what}.${unknown[0]}`, `unknown ${unknown.length > 1 ? `keys ${unknown.join(", ")}` : "key"} (known: ${known.join(", ")})` +
+    (moved.length ? `; ${moved.join(", ")} ${moved.length > 1 ? "are options" : "is an option"}: getReport(request, { ${moved.join(", ")} })` : ""));
 }
 
 // Type checks only; every value rule (lengths, ranges, GUID form, provider rules) is the core's.

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getReport, TsmError, decode } from "../../hosts/node/index.js";
+import { getReport, TsmError, OptionError, decode } from "../../hosts/node/index.js";
 import { simBackend } from "../../hosts/node/sim-backend.js";
 import { SimTsm } from "../../hosts/sim/tsm.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
@@ -209,17 +209,18 @@ test("bad argument types are TypeErrors, not TSM errors", async () => {
   }
 });
 
-test("unknown request and option keys are TypeErrors naming them and the known keys, before any backend opens", async () => {
+test("unknown request and option keys are OptionErrors naming them and the known keys, before any backend opens", async () => {
   const cases = [
-    [{ inblob: nonce(64), backend: "sim" }, {}, "request.backend", /known: inblob, privlevel, .*auxblob\); backend is an option: getReport\(request, \{ backend \}\)/],
-    [{ inblob: nonce(64), privLevel: 1 }, { backend: "sim" }, "request.privLevel", /unknown key request\.privLevel \(known: inblob, privlevel,/],
-    [{ inblob: nonce(64) }, { backend: "sim", retry: 2 }, "options.retry", /unknown key options\.retry \(known: backend, root, retries,/],
+    [{ inblob: nonce(64), backend: "sim" }, {}, "request.backend", /^option request\.backend: unknown key \(known: inblob, privlevel, .*auxblob\); backend is an option: getReport\(request, \{ backend \}\)$/],
+    [{ inblob: nonce(64), privLevel: 1 }, { backend: "sim" }, "request.privLevel", /^option request\.privLevel: unknown key \(known: inblob, privlevel,/],
+    [{ inblob: nonce(64) }, { backend: "sim", retry: 2 }, "options.retry", /^option options\.retry: unknown key \(known: backend, root, retries,/],
+    [{ inblob: nonce(64), nonce: 1, sim: 2 }, {}, "request.nonce", /unknown keys nonce, sim \(known: .*\); sim is an option/],
     // The ioctl backend would open /dev/...: the request is refused before that.
     [{ inblob: nonce(64), nonce: 1 }, { backend: "ioctl" }, "request.nonce", /request\.nonce/],
   ];
   for (const [request, options, option, message] of cases) {
     const e = await getReport(request, options).catch((x) => x);
-    assert.instance(e, TypeError);
+    assert.instance(e, OptionError);
     assert.is(e.code, "BAD_OPTION");
     assert.is(e.option, option);
     assert.match(e.message, message);
