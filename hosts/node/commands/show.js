@@ -1,7 +1,7 @@
 // `tsmkit show [--json] [--format F] [--provider P] FILE|-`: decode evidence and print it in
 // the core's rendering (the same bytes the WASI command prints), hex wrapped to the terminal;
 // the text form then summarises the certificates inside (X.509 is parsed here, not in the core).
-import { parse, readInput, UsageError } from "./args.js";
+import { parse, readEvidence, UsageError } from "./args.js";
 import { render, decode } from "../../js/decode.js";
 import { certificateText } from "../../js/cert-summary.js";
 import { FORMATS } from "../../js/formats.js";
@@ -16,10 +16,12 @@ export async function run(argv, io) {
   }, { positionals: [1, 1], help: HELP });
   if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
   if (values.format !== undefined && values.format !== "auto" && !Object.hasOwn(FORMATS, values.format)) {
-    throw new UsageError(`unknown format "${values.format}"\n${HELP}`);
+    throw new UsageError(`unknown format "${values.format}"`, { code: "BAD_VALUE", flag: "--format", help: HELP });
   }
-  const bytes = await readInput(positionals[0], io.stdin);
-  return print(bytes, { json: values.json, format: values.format, provider: values.provider }, io);
+  const { bytes, hint } = await readEvidence(positionals[0], io, { command: "show", format: values.format });
+  const status = print(bytes, { json: values.json, format: values.format, provider: values.provider }, io);
+  if (status !== 0 && hint) io.stderr.write(`tsmkit show: ${hint}\n`);
+  return status;
 }
 
 /** Prints decoded evidence (or its decode error); shared with `report`. Returns the exit status. */

@@ -1,12 +1,14 @@
 // `tsmkit sim mount DIR [--provider P] [--kernel V] [...]`: serve the software TSM as a real
 // filesystem (FUSE) in the foreground until SIGINT/SIGTERM.
-// `tsmkit sim roots DIR`: write the simulator's trust anchors and Intel collateral for verifiers.
-import { parse, UsageError } from "./args.js";
+// `tsmkit sim roots DIR`: write the simulator's trust anchors, Intel collateral and AMD CRL for verifiers.
+import { parse, integer, UsageError } from "./args.js";
 
 const HELP = `usage: tsmkit sim mount DIR [--provider tdx_guest|sev_guest|arm_cca_guest] [--kernel 6.7|6.11|6.16|7.0]
                       [--privlevel-floor N] [--svsm] [--latency MS] [--fault EBUSY|EINTR|ETIMEDOUT|EIO|empty]
        tsmkit sim roots DIR
   The mount shows what /sys/kernel/config/tsm shows: point clients at DIR/report.
+  \`sim roots\` writes the trust anchors (for verify --roots), the Intel collateral (--collateral DIR)
+  and the AMD CRL (--crl).
   SIGUSR2 to the mount process unregisters the provider (as unloading its module does).
   Set TSMKIT_SIM_PKI=FILE so \`sim mount\` and \`sim roots\` (separate processes) share one test PKI.`;
 
@@ -25,23 +27,18 @@ export async function run(argv, io) {
       svsm: { type: "boolean" }, latency: { type: "string" }, fault: { type: "string" },
     }, { positionals: [1, 1], help: HELP });
     if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
-    const num = (v, name) => {
-      if (v === undefined) return undefined;
-      if (!/^\d+$/.test(v)) throw new UsageError(`--${name} takes a non-negative integer, got "${v}"`);
-      return Number(v);
-    };
     const { runMount } = await import("../../sim/mount.js");
     try {
       return await runMount(positionals[0], {
-        provider: values.provider, kernel: values.kernel, privlevelFloor: num(values["privlevel-floor"], "privlevel-floor"),
-        svsm: values.svsm, providerOptions: { latencyMs: num(values.latency, "latency"), fault: values.fault },
+        provider: values.provider, kernel: values.kernel, privlevelFloor: integer(values["privlevel-floor"], "--privlevel-floor"),
+        svsm: values.svsm, providerOptions: { latencyMs: integer(values.latency, "--latency"), fault: values.fault },
         stdout: io.stdout,
       });
     } catch (e) {
-      if (e instanceof TypeError) throw new UsageError(e.message);
+      if (e instanceof TypeError) throw new UsageError(e.message, { code: "BAD_VALUE" });
       throw e;
     }
   }
   if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") { io.stdout.write(HELP + "\n"); return sub ? 0 : 2; }
-  throw new UsageError(`unknown sim command "${sub}"\n${HELP}`);
+  throw new UsageError(`unknown sim command "${sub}" (sim mount, sim roots)`, { help: HELP });
 }

@@ -1,58 +1,58 @@
 // `tsmkit verify`: a relying party's check of evidence — signatures, certificate chains, CRLs,
 // TCB status and the caller's policy — printed as the checks that ran, in order.
 // Exit status: 0 verified, 1 verification failed (naming the deciding check), 2 bad input.
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { parse, readInput, UsageError } from "./args.js";
+import { parse, parseTime, readEvidence, readInput, UsageError } from "./args.js";
+import { decode, DecodeError } from "../../js/decode.js";
 import { verify, policyFromJson, createFetcher } from "../../js/verify/index.js";
 import { parseCertificates, commonName } from "../../js/verify/x509.js";
+import { COLLATERAL_PIECES } from "../../js/verify/dcap/collateral-files.js";
+import { readCollateral } from "../collateral.js";
 
-const HELP = `usage: tsmkit verify [--json] FILE|- [--aux F] [--certs F]... [--collateral F|DIR]
-         [--roots F]... [--now ISO8601] [--policy F.json] [--offline]
-  --aux         SEV-SNP certificate table (configfs auxblob)
-  --certs       VCEK/VLEK/ASK/ASVK certificates (PEM or DER), repeatable
-  --collateral  Intel collateral: a dcap-qvl bundle (JSON), or a directory holding one each of
-                *tcbinfo*.json, *qeidentity*.json, *tcb-signing*, *root-ca-crl*, *pck-crl*
-                (plus *pck-crl-issuer-chain* if present), e.g. from \`tsmkit sim roots\`
+const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... [--crl F]... [--collateral F|DIR]
+         [--roots F]... [--now TIME] [--policy F.json] [--offline]
+  FILE|-        the evidence: binary, or hex / base64 text (detected, and said on stderr)
+  --aux         SEV-SNP: the certificate table (configfs auxblob)
+  --certs       SEV-SNP: VCEK/VLEK/ASK/ASVK certificates (PEM or DER), repeatable
+  --crl         SEV-SNP: the ARK's CRL (PEM or DER), repeatable
+  --collateral  TDX/SGX: a dcap-qvl bundle (JSON), or a directory of Intel collateral under any
+                file names: TCB info, QE identity, TCB signing chain, Root CA and PCK CA CRLs
+                (PEM, DER or hex), each recognised by its content and listed on stderr
   --roots       trust anchors replacing the embedded Intel/AMD roots (PEM/DER), repeatable
-  --now         check validity at this time instead of the current time
+  --now         judge certificates and collateral at this time instead of now: ISO 8601
+                (2025-07-19T10:00:34Z; a time without a zone is UTC) or Unix seconds
   --policy      JSON policy (expected measurements, nonce, minimum TCB, allowed VMPLs, ...)
-  --offline     never fetch collateral from Intel PCS or AMD KDS`;
+  --offline     never fetch collateral from Intel PCS or AMD KDS
+  --json        the verdict as JSON; any failure as {"error": {"code", ..., "message"}}`;
 
-const ROLES = [
-  ["tcbInfo", (n) => /tcbinfo/i.test(n) && n.endsWith(".json")],
-  ["qeIdentity", (n) => /qeidentity/i.test(n) && n.endsWith(".json")],
-  ["tcbSigningChain", (n) => /tcb-signing/i.test(n)],
-  ["rootCaCrl", (n) => /root-ca-crl/i.test(n)],
-  ["pckCrlIssuerChain", (n) => /pck-crl-issuer-chain/i.test(n)],
-  ["pckCrl", (n) => /pck-crl/i.test(n) && !/issuer/i.test(n)],
-];
+const OPTIONS = {
+  json: { type: "boolean" }, aux: { type: "string" }, certs: { type: "string", multiple: true },
+  crl: { type: "string", multiple: true }, collateral: { type: "string" }, roots: { type: "string", multiple: true },
+  now: { type: "string" }, policy: { type: "string" }, offline: { type: "boolean" },
+};
 
-async function readOrUsage(path) {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${e.code ?? e.message}`);
-  }
-}
+// verify() option -> the flag that gives it (for OptionError and checks' `supply`).
+const FLAG_OF = {
+  auxblob: "--aux", certs: "--certs", crl: "--crl", collateral: "--collateral", roots: "--roots",
+  now: "--now", policy: "--policy", fetcher: "--offline", pckCertChain: "--collateral",
+};
 
-/** A collateral file (dcap-qvl bundle) as bytes, or a directory's pieces by file name. */
-async function collateralFrom(path) {
-  let names;
-  try {
-    names = await readdir(path);
-  } catch (e) {
-    if (e.code === "ENOTDIR") return readOrUsage(path);
-    throw new UsageError(`cannot read ${path}: ${e.code ?? e.message}`);
-  }
-  const pieces = {};
-  for (const [role, matches] of ROLES) {
-    const found = names.filter(matches);
-    if (found.length > 1) throw new UsageError(`--collateral ${path}: several ${role} files (${found.join(", ")}); keep one`);
-    if (found.length) pieces[role] = await readOrUsage(join(path, found[0]));
-  }
-  if (!pieces.tcbInfo || !pieces.qeIdentity) throw new UsageError(`--collateral ${path}: needs a *tcbinfo*.json and a *qeidentity*.json`);
-  return pieces;
+// Flags that feed one vendor's verifier, and what goes where instead.
+const APPLIES = {
+  aux: { to: ["snp-report"], what: "a SEV-SNP certificate table" },
+  certs: { to: ["snp-report"], what: "SEV-SNP certificates" },
+  crl: { to: ["snp-report"], what: "SEV-SNP revocation (the ARK's CRL; Intel CRLs go in --collateral)" },
+  collateral: { to: ["tdx-quote", "sgx-quote"], what: "Intel collateral (SEV-SNP takes --aux, --certs and --crl)" },
+};
+
+/** "supply" option names as the flags (or action) that provide them. */
+function supplyText(keys, offline) {
+  const say = (k) => {
+    if (k.startsWith("policy.")) return `set ${k.slice(7)} in --policy FILE`;
+    if (k === "fetcher") return offline ? "allow fetching (drop --offline)" : null;
+    if (k === "pckCertChain") return "the PCK certificate chain in --collateral DIR";
+    return FLAG_OF[k] ? `${FLAG_OF[k]} FILE` : k;
+  };
+  return [...new Set(keys.map(say).filter(Boolean))].join(" or ");
 }
 
 /** Anchors by vendor: AMD roots are the ARKs (CN ARK-*), every other certificate is Intel's. */
@@ -61,58 +61,162 @@ async function rootsFrom(paths) {
   for (const p of paths) {
     let certs;
     try {
-      certs = parseCertificates(await readOrUsage(p));
+      certs = parseCertificates(await readInput(p, undefined, "--roots"));
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      throw new UsageError(`--roots ${p}: ${e.message}`);
+      throw new UsageError(`--roots ${p}: ${e.message}`, { code: "BAD_VALUE", flag: "--roots" });
     }
     for (const c of certs) (/^ARK-/.test(commonName(c)) ? amd : intel).push(c);
   }
   return { ...(intel.length && { intel }), ...(amd.length && { amd }) };
 }
 
-export async function run(argv, io) {
-  const { values, positionals } = parse(argv, {
-    json: { type: "boolean" }, aux: { type: "string" }, certs: { type: "string", multiple: true },
-    collateral: { type: "string" }, roots: { type: "string", multiple: true }, now: { type: "string" },
-    policy: { type: "string" }, offline: { type: "boolean" },
-  }, { positionals: [1, 1], help: HELP });
-  if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
-  const opts = { fetcher: createFetcher({ offline: Boolean(values.offline) }) };
-  if (values.now !== undefined) {
-    if (Number.isNaN(new Date(values.now).getTime())) throw new UsageError(`--now: not a time: "${values.now}"`);
-    opts.now = new Date(values.now);
+/** --collateral FILE|DIR, classified by content; the listing goes to stderr (or into --json). */
+async function collateralFrom(path) {
+  try {
+    return await readCollateral(path);
+  } catch (e) {
+    if (e.code === "BAD_COLLATERAL") throw new UsageError(`--collateral ${path}: ${e.message}`, { code: "BAD_COLLATERAL", flag: "--collateral" });
+    throw new UsageError(`cannot read ${path}: ${e.code ?? e.message}`, { code: "CANNOT_READ", flag: "--collateral" });
   }
-  if (values.aux) opts.auxblob = await readOrUsage(values.aux);
-  if (values.certs) opts.certs = await Promise.all(values.certs.map(readOrUsage));
-  if (values.collateral) opts.collateral = await collateralFrom(values.collateral);
-  if (values.roots) opts.roots = await rootsFrom(values.roots);
-  if (values.policy) {
-    try {
-      opts.policy = policyFromJson(new TextDecoder().decode(await readOrUsage(values.policy)));
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`--policy ${values.policy}: ${e.message}`);
+}
+
+function listing({ files, missing }, path, offline) {
+  const width = Math.max(...files.map((f) => f.name.length));
+  const label = (role) => COLLATERAL_PIECES[role] ?? (role === "bundle" ? "dcap-qvl bundle" : role);
+  const lines = files.map((f) => `  ${f.name.padEnd(width)}  ${label(f.role).padEnd(20)}  ${f.what}` +
+    (f.supply ? `; give it with ${supplyText(f.supply, offline)}` : ""));
+  if (missing.length) lines.push(`  not found: ${missing.map(label).join(", ")} (their checks will fail)`);
+  return `tsmkit verify: --collateral ${path}, recognised by content:\n${lines.join("\n")}\n`;
+}
+
+/** Decodes up front: bad evidence is bad input (exit 2, the decoder's own error), not a verdict. */
+function formatOf(bytes, hint) {
+  try {
+    return decode(bytes).format;
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    const err = e.toJSON().error;
+    const json = { ...err, message: hint ? `${err.message} (${hint})` : err.message };
+    throw Object.assign(new UsageError(hint ? `${e.message} (${hint})` : e.message, { code: e.code }), { toJSON: () => ({ error: json }) });
+  }
+}
+
+export async function run(argv, io) {
+  const { values, positionals } = parse(argv, OPTIONS, { positionals: [1, 1], help: HELP });
+  if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
+  const now = values.now === undefined ? new Date() : parseTime(values.now, "--now");
+  const { bytes, hint } = await readEvidence(positionals[0], io, { command: "verify" });
+  const format = formatOf(bytes, hint);
+  for (const [flag, { to, what }] of Object.entries(APPLIES)) {
+    if (values[flag] !== undefined && !to.includes(format)) {
+      throw new UsageError(`--${flag} is for ${what}; this evidence is a ${format}`, { code: "NOT_APPLICABLE", flag: `--${flag}` });
     }
   }
-  const bytes = await readInput(positionals[0], io.stdin);
+
+  const opts = { now, fetcher: createFetcher({ offline: Boolean(values.offline) }) };
+  if (values.aux) opts.auxblob = await readInput(values.aux, undefined, "--aux");
+  if (values.certs) opts.certs = await Promise.all(values.certs.map((p) => readInput(p, undefined, "--certs")));
+  if (values.crl) {
+    const crls = await Promise.all(values.crl.map((p) => readInput(p, undefined, "--crl")));
+    opts.crl = crls.length === 1 ? crls[0] : crls;
+  }
+  let collateral;
+  if (values.collateral) {
+    collateral = await collateralFrom(values.collateral);
+    opts.collateral = collateral.collateral;
+    const bundleFile = collateral.files.length === 1 && collateral.files[0].role === "bundle";
+    if (!values.json && !bundleFile) io.stderr.write(listing(collateral, values.collateral, values.offline));
+  }
+  if (values.roots) opts.roots = await rootsFrom(values.roots);
+  if (values.policy) {
+    const text = new TextDecoder().decode(await readInput(values.policy, undefined, "--policy"));
+    try {
+      opts.policy = policyFromJson(text);
+    } catch (e) {
+      throw new UsageError(`--policy ${values.policy}: ${e.message}`, { code: e.code ?? "BAD_VALUE", flag: "--policy" });
+    }
+  }
+
   let result;
   try {
     result = await verify(bytes, opts);
   } catch (e) {
-    if (e?.name === "PolicyError" || e?.name === "CertError" || e?.name === "CollateralError" || e instanceof TypeError) throw new UsageError(e.message);
+    if (e?.name === "OptionError") throw new UsageError(`${FLAG_OF[e.option] ?? e.option}: ${e.message}`, { code: "BAD_VALUE", flag: FLAG_OF[e.option] });
+    if (e?.name === "PolicyError" || e?.name === "CertError" || e?.name === "CollateralError" || e instanceof TypeError) {
+      throw new UsageError(e.message, { code: e.code ?? "BAD_VALUE" });
+    }
     throw e;
   }
-  const badInput = result.checks[0]?.name === "decode" && !result.checks[0].ok;
-  if (values.json) io.stdout.write(JSON.stringify(result, null, 2) + "\n");
-  else io.stdout.write(summary(result));
-  return result.ok ? 0 : badInput ? 2 : 1;
+  const evaluatedAt = result.evaluatedAt ?? now.toISOString();
+  const decodeFailed = result.checks[0]?.name === "decode" && !result.checks[0].ok;
+  const diffs = policyDiffs(result, opts.policy);
+  if (values.json) {
+    const failed = result.checks.find((c) => !c.ok);
+    const out = {
+      ...result,
+      evaluatedAt,
+      checks: result.checks.map((c) => (c.supply && supplyText(c.supply, values.offline) ? { ...c, hint: `supply ${supplyText(c.supply, values.offline)}` } : c)),
+      ...(collateral && { collateralFiles: { files: collateral.files, missing: collateral.missing } }),
+      ...(failed && { error: { code: "NOT_VERIFIED", check: failed.name, message: `check ${failed.name} failed: ${failed.detail}` } }),
+    };
+    io.stdout.write(JSON.stringify(out, null, 2) + "\n");
+  } else {
+    io.stdout.write(summary(result, evaluatedAt, diffs, values.offline));
+  }
+  return result.ok ? 0 : decodeFailed ? 2 : 1;
 }
 
-function summary(r) {
+/** The evidence's value of a policy-pinned field (TDX/SGX in the quote body, SNP at the top). */
+const fieldOf = (evidence, name) => (evidence?.body ?? evidence)?.[name];
+
+/**
+ * For failed policy checks on one expected hex value (reportData, a pinned measurement): the
+ * actual and expected values in rows of 32 bytes, differing bytes marked, rows that agree left out.
+ */
+function policyDiffs(result, policy) {
+  const out = new Map();
+  for (const c of result.checks) {
+    if (c.ok || !c.name.startsWith("policy.") || !policy) continue;
+    const name = c.name.slice(7);
+    const actual = fieldOf(result.evidence, name);
+    const pinned = name === "reportData" ? policy.reportData : policy.measurements?.[name];
+    const want = Array.isArray(pinned) ? (pinned.length === 1 ? pinned[0] : null) : pinned;
+    if (typeof actual !== "string" || typeof want !== "string") continue;
+    out.set(c.name, hexDiff(actual, name === "reportData" ? want.padEnd(actual.length, "0") : want));
+  }
+  return out;
+}
+
+function hexDiff(actual, want) {
+  const rows = [];
+  let count = 0;
+  const bytes = Math.max(actual.length, want.length) / 2;
+  for (let row = 0; row < bytes; row += 32) {
+    const a = actual.slice(row * 2, row * 2 + 64), w = want.slice(row * 2, row * 2 + 64);
+    const marks = Array.from({ length: Math.max(a.length, w.length) / 2 }, (_, j) => (a.slice(j * 2, j * 2 + 2) === w.slice(j * 2, j * 2 + 2) ? "  " : "^^"));
+    const n = marks.filter((m) => m === "^^").length;
+    if (!n) continue;
+    count += n;
+    const label = `bytes ${row}-${Math.min(row + 32, bytes) - 1}`;
+    rows.push(`${label.padEnd(12)} actual    ${a}`, `${"".padEnd(12)} expected  ${w}`, `${"".padEnd(12)}           ${marks.join("").trimEnd()}`);
+  }
+  return [`${count} of ${bytes} bytes differ:`, ...rows];
+}
+
+function summary(r, evaluatedAt, diffs, offline) {
   const width = Math.max(...r.checks.map((c) => c.name.length));
   const head = r.ok
     ? `verified${r.status ? `: ${r.status}` : ""}${r.advisoryIds?.length ? ` (${r.advisoryIds.join(", ")})` : ""}\n`
     : `NOT verified${r.status ? ` (${r.status})` : ""}: check ${r.decidedBy} failed\n`;
-  return head + r.checks.map((c) => `  ${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(width)}  ${c.detail}`).join("\n") + "\n";
+  const pad = " ".repeat(width + 10);
+  const lines = r.checks.flatMap((c) => {
+    const supply = c.supply && supplyText(c.supply, offline);
+    return [
+      `  ${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(width)}  ${c.detail}`,
+      ...(supply ? [`${pad}supply ${supply}`] : []),
+      ...(diffs.get(c.name) ?? []).map((l) => `${pad}${l}`),
+    ];
+  });
+  return `${head}evaluated at ${evaluatedAt}\n${lines.join("\n")}\n`;
 }
