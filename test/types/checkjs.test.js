@@ -21,6 +21,7 @@ test(`tsc --checkJs: no type error in ${include.join(", ")}`, () => {
   const inScope = errors.filter((l) => SCOPE.test(l));
   const outside = errors.filter((l) => !SCOPE.test(l));
   const files = [...new Set(outside.map((l) => l.split("(")[0]))];
+  if (exclude.length) console.log(`checkJs: not checked (tsconfig.checkjs.json exclude): ${exclude.join(", ")}`);
   if (outside.length) console.log(`checkJs: ${outside.length} errors in ${files.length} imported files not checked here: ${files.join(", ")}`);
   assert.equal(inScope, [], inScope.join("\n"));
   // Nothing else may stop the compiler (a config error prints no file name).

@@ -36,6 +36,8 @@ function retryAfterMs(res) {
  * retries (extra attempts after the first, default 3), backoffMs (first delay, doubled each time,
  * default 500; a Retry-After header wins, capped at maxDelayMs), now() for the cache clock,
  * maxAgeMs for objects whose validity is unknown (default one hour).
+ * @param {import("../index.js").FetcherOptions} [options]
+ * @returns {import("../index.js").Fetcher & { offline: boolean }}
  */
 export function createFetcher({
   fetch = globalThis.fetch, offline = false, cache = new MemoryCache(), retries = 3, backoffMs = 500,
@@ -48,6 +50,8 @@ export function createFetcher({
    * that send part of an object (its issuer chain) as a header. `expiresOf(bytes, headers)` gives
    * the object's end of validity (a Date) so the cache keeps it exactly that long; it may throw to
    * reject a response that does not parse.
+   * @param {string} url
+   * @param {import("../index.js").FetchOptions} [opts]
    */
   async function response(url, { expiresOf, headers: names = [] } = {}) {
     const wanted = names.map((n) => n.toLowerCase());
@@ -85,7 +89,11 @@ export function createFetcher({
     }
   }
 
-  /** The bytes at `url` (see response(); `expiresOf(bytes)` as there). */
+  /**
+   * The bytes at `url` (see response(); `expiresOf(bytes)` as there).
+   * @param {string} url
+   * @param {import("../index.js").FetchOptions} [opts]
+   */
   async function get(url, opts) {
     return (await response(url, opts)).bytes;
   }

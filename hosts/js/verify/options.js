@@ -43,7 +43,7 @@ export function evaluationTime(now) {
  * The options as the verifiers use them: every key known, `now` a Date, `policy` complete and
  * frozen. Throws OptionError (or PolicyError for the policy) on anything else.
  */
-export function readOptions(opts = {}) {
+export function readOptions(/** @type {any} */ opts = {}) {
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new OptionError("", "expected an options object");
   for (const k of Object.keys(opts)) {
     if (!(k in KNOWN)) throw new OptionError(k, `unknown option (known: ${Object.keys(KNOWN).join(", ")})`);

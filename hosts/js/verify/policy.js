@@ -80,6 +80,7 @@ const KNOWN_MEASUREMENTS = new Set(Object.values(MEASUREMENT_FIELDS).flat());
  */
 export function makePolicy(opts = {}) {
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new PolicyError("", "expected an object");
+  /** @type {Record<string, any>} */
   const p = { ...DEFAULT_POLICY };
   for (const [k, v] of Object.entries(opts)) {
     if (!(k in DEFAULT_POLICY)) throw new PolicyError(k, `unknown policy key (known: ${Object.keys(DEFAULT_POLICY).join(", ")})`);

@@ -8,6 +8,10 @@ import { checkName } from "./catalogue.js";
  * One check record: { name, ok, detail } plus, where they apply, `rule` (the rule a failure
  * broke, path.js RULES), `supply` (the options that would provide a missing input) and `waived`
  * (passed only because a policy switch waived it).
+ * @param {string} name
+ * @param {unknown} ok
+ * @param {unknown} [detail]
+ * @param {{ rule?: string, supply?: string[], waived?: boolean }} [extra]
  */
 export function check(name, ok, detail = "", { rule, supply, waived } = {}) {
   const c = { name: checkName(name), ok: Boolean(ok), detail: String(detail) };
@@ -73,7 +77,10 @@ async function outcomeOf(fn) {
   }
 }
 
-/** "CODE: message" (with field and offset when the error carries them). */
+/**
+ * "CODE: message" (with field and offset when the error carries them).
+ * @param {(Error & { code?: string, field?: string, offset?: number, detail?: string }) | string | null | undefined} e
+ */
 export function errorDetail(e) {
   if (!(e instanceof Error)) return String(e);
   const where = [e.field && `field ${e.field}`, e.offset !== undefined && `byte ${e.offset}`].filter(Boolean).join(", ");
@@ -85,6 +92,8 @@ export function errorDetail(e) {
  * The verdict: { ok, status, advisoryIds, checks, evidence, decidedBy, evaluatedAt }. `status`
  * is the vendor's TCB status when there is one (DCAP) and every check passed; otherwise
  * "Verified" or "Failed". `evaluatedAt` is the time certificates and collateral were judged at.
+ * @param {Checks} checks
+ * @param {{ status?: string, advisoryIds?: string[], evidence?: object | null, now?: Date }} [outcome]
  */
 export function verdict(checks, { status, advisoryIds = [], evidence = null, now } = {}) {
   const ok = checks.ok;

@@ -12,6 +12,11 @@ export { toBytes, hex, fromHex, equalBytes } from "./bytes.js";
 
 /** Unparsable certificate or CRL input. `code` is BAD_CERTIFICATE, BAD_CRL or BAD_PEM. */
 export class CertError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {{ field?: string, index?: number }} [where]
+   */
   constructor(code, message, { field, index } = {}) {
     super(message);
     this.name = "CertError";

@@ -194,6 +194,7 @@ export function normalizeTcbInfo(o, field = "tcbInfo") {
   const id = version >= 3 ? o.id : "SGX"; // v2 predates the id member and is SGX-only
   if (id !== "SGX" && id !== "TDX") throw new CollateralError(`${field}.id`, `unknown TCB info id ${JSON.stringify(o.id)}`);
   if (!Array.isArray(o.tcbLevels) || !o.tcbLevels.length) throw new CollateralError(`${field}.tcbLevels`, "expected a non-empty list");
+  /** @type {Record<string, any>} TDX fills tdxModule and tdxModuleIdentities below */
   const out = {
     id, version,
     issueDate: reqDate(o, "issueDate", field),

@@ -84,6 +84,7 @@ function issuerChain(value, item) {
 
 // The last set loaded, by the identity of the fetched byte arrays: the fetcher's cache hands back
 // the same arrays until an item expires, so repeated verifications parse collateral once.
+/** @type {{ parts: Uint8Array[], collateral: object | null }} */
 let last = { parts: [], collateral: null };
 
 /**
@@ -93,6 +94,7 @@ let last = { parts: [], collateral: null };
  */
 export async function fetchCollateral(fetcher, where) {
   const { urls, problems } = pcsUrls(where);
+  /** @type {{ status: string, value?: any, reason?: any }[]} */
   const settled = await Promise.allSettled(ITEMS.map(async (item) => {
     if (!urls[item.key]) throw new CollateralError(item.key, problems[item.key]);
     const { bytes, headers } = await fetcher.response(urls[item.key], { expiresOf: item.expiresOf, headers: item.header ? [item.header] : [] });
@@ -103,6 +105,7 @@ export async function fetchCollateral(fetcher, where) {
 
   const parts = settled.map((s) => s.value.bytes);
   if (parts.every((b, i) => b === last.parts[i])) return last.collateral;
+  /** @type {Record<string, unknown>} */
   const pieces = {};
   ITEMS.forEach((item, i) => {
     pieces[item.key] = settled[i].value.bytes;
