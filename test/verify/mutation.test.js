@@ -12,7 +12,7 @@ import { verify } from "../../hosts/js/verify/index.js";
 import { decode } from "../../hosts/js/decode.js";
 
 const SEED = Number(process.env.TSMKIT_MUTATION_SEED ?? 0x9e3779b9) >>> 0;
-const COUNT = Number(process.env.TSMKIT_MUTATIONS ?? 1500);
+const COUNT = Number(process.env.TSMKIT_MUTATIONS ?? 1000);
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
 function prng(seed) {
