@@ -11,26 +11,11 @@ import { DATA, data } from "../data.js";
 import { classifyCollateral, identifyCollateralFile } from "../../hosts/js/verify/dcap/collateral-files.js";
 import { readCollateral } from "../../hosts/node/collateral.js";
 import { verify } from "../../hosts/js/verify/index.js";
+import { PIECES, PROD_NOW, PROD_QUOTE } from "../collateral-names.js";
 
 const I = "collateral/intel/";
-const QUOTE = "tdx/dcap-qvl-tdx-quote-v4.dat";
-const NOW = "2025-07-19T10:00:34Z"; // dcap-qvl's own test time for this quote and collateral
-
-// The dcap-qvl TDX collateral as separate pieces, under the three naming schemes.
-const PIECES = {
-  "dcap-qvl-tdx-b0c06f-tcbinfo.json": ["tcb-info.json", "tcbinfo.json", "a"],
-  "dcap-qvl-tdx-b0c06f-qeidentity.json": ["qe-identity.json", "qeidentity.json", "b.bin"],
-  "dcap-qvl-tcb-signing-chain.pem": ["tcb-sign-chain.pem", "tcb-signing-chain.pem", "c.txt"],
-  "dcap-qvl-tdx-b0c06f-root-ca-crl.der": ["root-ca-crl.der", "root-ca-crl.der", "d"],
-  "dcap-qvl-tdx-b0c06f-pck-crl.der": ["intermediate-ca-crl.der", "pck-crl.der", "e.json"],
-  "dcap-qvl-tdx-b0c06f-pck-crl-issuer-chain.pem": ["pck-crl-issuer-chain.pem", "pck-crl-issuer-chain.pem", "f"],
-};
-const ROLES = {
-  "dcap-qvl-tdx-b0c06f-tcbinfo.json": "tcbInfo", "dcap-qvl-tdx-b0c06f-qeidentity.json": "qeIdentity",
-  "dcap-qvl-tcb-signing-chain.pem": "tcbSigningChain", "dcap-qvl-tdx-b0c06f-root-ca-crl.der": "rootCaCrl",
-  "dcap-qvl-tdx-b0c06f-pck-crl.der": "pckCrl", "dcap-qvl-tdx-b0c06f-pck-crl-issuer-chain.pem": "pckCrlIssuerChain",
-};
-const named = (scheme) => Object.entries(PIECES).map(([src, names]) => ({ name: names[scheme], bytes: data(I + src), src }));
+const ROLES = Object.fromEntries(PIECES.map((p) => [p.src, p.role]));
+const named = (scheme) => PIECES.map(({ src, names }) => ({ name: names[scheme], bytes: data(I + src), src }));
 
 const work = await mkdtemp(join(tmpdir(), "tsmkit-collateral-files-"));
 
@@ -43,14 +28,14 @@ test("the same pieces under Intel's, tsmkit's and meaningless names: same roles,
     return r;
   });
   for (const r of results.slice(1)) assert.equal(r.collateral, results[0].collateral);
-  const verdicts = await Promise.all(results.map((r) => verify(data(QUOTE), { now: NOW, collateral: r.collateral })));
+  const verdicts = await Promise.all(results.map((r) => verify(data(PROD_QUOTE), { now: PROD_NOW, collateral: r.collateral })));
   assert.is(verdicts[0].ok, true, JSON.stringify(verdicts[0].checks.filter((c) => !c.ok)));
   assert.is(verdicts[0].status, "UpToDate");
   for (const v of verdicts.slice(1)) assert.equal(v, verdicts[0]);
   // The bundle the pieces were split from decides the same, check for check.
   const bundle = classifyCollateral([{ name: "x", bytes: data(`${I}dcap-qvl-tdx-collateral-bundle.json`) }]);
   assert.equal(bundle.files, [{ name: "x", role: "bundle", what: "dcap-qvl collateral bundle" }]);
-  const fromBundle = await verify(data(QUOTE), { now: NOW, collateral: bundle.collateral });
+  const fromBundle = await verify(data(PROD_QUOTE), { now: PROD_NOW, collateral: bundle.collateral });
   assert.equal(fromBundle.checks.map((c) => [c.name, c.ok]), verdicts[0].checks.map((c) => [c.name, c.ok]));
   assert.is(fromBundle.status, verdicts[0].status);
 });
@@ -77,7 +62,7 @@ test("Intel's QVL sample directory as published: every file's role, the PCK leaf
   const quote = data("sgx/intel-qvl-sample-sgx-quote-v3.dat");
   const now = "2025-01-01T00:00:00Z";
   const prod = await verify(quote, { now, collateral: r.collateral });
-  assert.is(prod.decidedBy, "dcap.pckCa");
+  assert.is(prod.decidedBy, "dcap.pckChain");
   const test_ = await verify(quote, { now, collateral: r.collateral, roots: { intel: data(`${S}trusted-root-ca-cert.pem`) } });
   assert.is(test_.ok, true, JSON.stringify(test_.checks.filter((c) => !c.ok)));
   assert.is(test_.status, "UpToDate");

@@ -291,13 +291,15 @@ const CRL_PROCESSED = new Set([OID.crlNumber, OID.authorityKeyId, OID.crlReason]
  * Checks a CRL as RFC 5280 section 6.3 does for a complete, direct CRL: strict DER, issued by
  * `issuer` (DER name, keyUsage cRLSign, AKI), its signature, no unprocessed critical extension
  * (delta CRLs, indirect entries), current at `now` (nextUpdate required; `graceSeconds` past it
- * passes as waived), and none of `certs` that `issuer` issued listed. Returns { ok, rule?,
- * detail, waived? }.
+ * passes as waived), and none of `certs` listed: those `issuer` issued, or every one of them
+ * when `wholeHierarchy` (AMD's one CRL per product covers the hierarchy under its ARK). Returns
+ * { ok, rule?, detail, waived? }.
  */
-export async function checkCrl(crl, { issuer, now, certs = [], graceSeconds = 0 }) {
+export async function checkCrl(crl, { issuer, now, certs = [], graceSeconds = 0, wholeHierarchy = false }) {
   const by = commonName(issuer);
   const f = crlFacts(crl);
   if (f.problem) return fail("malformed-der", `CRL from ${by}: ${f.problem.message}`);
+  if (certFacts(issuer).problem) return fail("malformed-der", `${by}: ${certFacts(issuer).problem.message}`);
   if (!sameName(f.issuer, certFacts(issuer).subject)) return fail("crl-issuer", `CRL is issued by "${crl.issuer}", not by ${by}`);
   const c = constraints(issuer);
   if (c.error) return c.error;
@@ -321,7 +323,8 @@ export async function checkCrl(crl, { issuer, now, certs = [], graceSeconds = 0 
     waived = true;
   }
   for (const cert of certs) {
-    if (!sameName(certFacts(cert).issuer, f.issuer)) continue;
+    // A certificate that is not strict DER has failed its path already; serials are per issuer.
+    if (certFacts(cert).problem || (!wholeHierarchy && !sameName(certFacts(cert).issuer, f.issuer))) continue;
     let entry = caches.revocations.get(crl, cert);
     if (entry === undefined) entry = caches.revocations.set(crl, cert, crl.findRevoked(cert));
     if (entry) {

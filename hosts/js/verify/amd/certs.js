@@ -26,11 +26,14 @@ export function issuerProduct(cert) {
   return /^SEV-(?:VLEK-)?(Milan|Genoa|Turin)$/.exec(cn)?.[1];
 }
 
-/** Certificates from an auxblob (SNP certificate table), decoded by the core. */
-export function auxblobCertificates(auxblob) {
+/** The certificates of an auxblob (SNP certificate table, decoded by the core) with their entries' kinds. */
+export function auxblobEntries(auxblob) {
   const table = decode(auxblob, { format: "snp-certs" });
-  return table.entries.filter((e) => e.length > 0).map((e) => parseCertificates(fromHex(e.certificate))[0]);
+  return table.entries.filter((e) => e.length > 0).map((e) => ({ kind: e.kind, cert: parseCertificates(fromHex(e.certificate))[0] }));
 }
+
+/** Certificates from an auxblob. */
+export const auxblobCertificates = (auxblob) => auxblobEntries(auxblob).map((e) => e.cert);
 
 const expiresOfCerts = (bytes) => {
   const text = new TextDecoder().decode(bytes);
@@ -39,14 +42,15 @@ const expiresOfCerts = (bytes) => {
 };
 
 /**
- * Gathers the certificates for a report: { leaf, intermediates, sources } where leaf is the
- * VCEK/VLEK matching keyInfo.signingKey (preferring one whose hwID is the report's chip) and
- * intermediates are every ASK/ASVK seen. `product` may be undefined until a certificate names it.
+ * Gathers the certificates for a report: { leaf, intermediates, sources, table } where leaf is
+ * the VCEK/VLEK matching keyInfo.signingKey (preferring one whose hwID is the report's chip),
+ * intermediates are every ASK/ASVK seen and table the auxblob's entries ({ kind, cert }). `product` may be undefined until a certificate names it.
  */
 export async function gatherCertificates(report, { auxblob, certs, fetcher, product }) {
   const pool = [];
   const sources = [];
-  if (auxblob) { pool.push(...auxblobCertificates(auxblob)); sources.push("auxblob"); }
+  const table = auxblob ? auxblobEntries(auxblob) : [];
+  if (auxblob) { pool.push(...table.map((e) => e.cert)); sources.push("auxblob"); }
   if (certs) { pool.push(...parseCertificates(certs)); sources.push("opts.certs"); }
   const kind = report.keyInfo.signingKey;
   const leaves = () => pool.filter((c) => roleOf(c).role === kind);
@@ -65,7 +69,7 @@ export async function gatherCertificates(report, { auxblob, certs, fetcher, prod
     sources.push(url);
   }
   const intermediates = pool.filter((c) => roleOf(c).role === "ASK" || roleOf(c).role === "ASVK");
-  return { leaf, intermediates, sources };
+  return { leaf, intermediates, sources, table };
 }
 
 // A VCEK for this chip: its hwID is the chip ID (Turin: the chip ID's first 8 bytes).

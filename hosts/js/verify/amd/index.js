@@ -6,10 +6,12 @@ import { decode, locate } from "../../decode.js";
 import { readOptions } from "../options.js";
 import { checkCrl, validatePath } from "../path.js";
 import { checkSnpReport, revocationUnchecked } from "../policy.js";
-import { Checks, verdict } from "../result.js";
+import { FetchError } from "../fetch.js";
+import { Checks, errorDetail, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
-import { commonName, parseCrl, toBytes, x509 } from "../x509.js";
-import { gatherCertificates, issuerProduct } from "./certs.js";
+import { CertError, commonName, parseCrl, toBytes, x509 } from "../x509.js";
+import { equalBytes } from "../bytes.js";
+import { gatherCertificates, issuerProduct, roleOf } from "./certs.js";
 import { TCB_PARTS, amdExtensions } from "./extensions.js";
 import { crlUrl } from "./kds.js";
 import { checkReportSignature } from "./signature.js";
@@ -88,10 +90,15 @@ export async function checkSnp(checks, bytes, report, loc, opts) {
   let gathered;
   const pre = productOf(report, undefined, opts);
   const haveCerts = await checks.run("snp.certificates", async () => {
-    gathered = await gatherCertificates(report, { ...opts, product: pre.product });
-    return gathered.leaf
-      ? { ok: true, detail: `${kind} and ${gathered.intermediates.length} ASK/ASVK from ${gathered.sources.join(", ") || "nowhere"}` }
-      : { ok: false, supply: ["auxblob", "certs", ...(kind === "VCEK" ? ["fetcher"] : [])], detail: `no ${kind} certificate: supply the certificate table (auxblob) or the ${kind} (certs)${kind === "VCEK" ? ", or allow fetching from AMD KDS" : ""}` };
+    const missing = (why) => ({ ok: false, supply: ["auxblob", "certs", ...(kind === "VCEK" ? ["fetcher"] : [])],
+      detail: `no ${kind} certificate: supply the certificate table (auxblob) or the ${kind} (certs)${kind === "VCEK" ? ", or allow fetching from AMD KDS" : ""}${why ? ` (${why})` : ""}` });
+    try {
+      gathered = await gatherCertificates(report, { ...opts, product: pre.product });
+    } catch (e) {
+      if (e instanceof FetchError) return missing(`fetching failed: ${errorDetail(e)}`);
+      throw e;
+    }
+    return gathered.leaf ? { ok: true, detail: `${kind} and ${gathered.intermediates.length} ASK/ASVK from ${gathered.sources.join(", ") || "nowhere"}` } : missing();
   });
   if (!haveCerts) return;
   const { leaf, intermediates } = gathered;
@@ -102,17 +109,36 @@ export async function checkSnp(checks, bytes, report, loc, opts) {
   checks.record("snp.product", prod);
   if (prod.product) {
     const anchors = resolveRoots(opts.roots).amd[prod.product] ?? [];
-    const path = anchors.length
+    let path = anchors.length
       ? await validatePath(leaf, { intermediates, anchors, now, shape: amdShape(prod.product, kind) })
       : { ok: false, rule: "untrusted-root", detail: `untrusted-root: no trusted ARK for ${prod.product}`, supply: ["roots"] };
+    // The certificate table travels with the report: each entry must be a certificate of the
+    // validated path under the GUID of its role (the ASVK is filed under the ASK's GUID). A changed
+    // ARK copy, an entry under another GUID or a second leaf means the table is not as issued.
+    const onPath = (c) => path.path.some((p) => equalBytes(new Uint8Array(p.rawData), new Uint8Array(c.rawData)));
+    const filedAs = (c) => ({ ASVK: "ASK" })[roleOf(c).role] ?? roleOf(c).role;
+    const stray = path.ok && gathered.table.find((e) => !onPath(e.cert) || filedAs(e.cert) !== e.kind);
+    if (stray) {
+      path = { ok: false, rule: "shape", path: path.path,
+        detail: `shape: the certificate table's ${stray.kind} entry (${commonName(stray.cert)}) is not ${onPath(stray.cert) ? "filed under its role's GUID" : "the certificate on the validated path"}` };
+    }
     checks.record("snp.chain", path);
     // Even when the path fails (an expired leaf, say), revocation is judged against the anchor it reached.
     const [, ask, ark] = path.path?.length === 3 && anchors.includes(path.path[2]) ? path.path : [];
     await checks.run("snp.crl", async () => {
       if (!ark) return { ok: false, rule: "no-issuer", detail: "no-issuer: no validated ARK to check revocation with" };
-      const got = await crlFor(opts, prod.product, kind, ark);
+      let got;
+      try {
+        got = await crlFor(opts, prod.product, kind, ark);
+      } catch (e) {
+        // Bytes given or fetched as the CRL that do not parse are a bad CRL, never "unchecked".
+        if (e instanceof CertError) return { ok: false, rule: "malformed-der", detail: `malformed-der: ${e.message}` };
+        throw e;
+      }
       if (got.missing) return revocationUnchecked(policy, got.missing, ["crl", "fetcher"]);
-      return checkCrl(got.crl, { issuer: ark, now, certs: [ask, leaf], graceSeconds: policy.crlGracePeriod });
+      // KDS serves one CRL per product and key kind (/vcek/v1/{product}/crl), signed by the ARK, for
+      // the whole hierarchy under it: a listed ASK/ASVK or VCEK/VLEK serial revokes that certificate.
+      return checkCrl(got.crl, { issuer: ark, now, certs: [ask, leaf], graceSeconds: policy.crlGracePeriod, wholeHierarchy: true });
     });
   }
   await checks.run("snp.tcb", () => tcbMatches(report, leaf));

@@ -187,7 +187,7 @@ async function collateralPhase(checks, ev, pck, roots, opts) {
   const tcbPath = await signingPath(tcbSigner, collateral.tcbSigningChain, "TCB info");
   checks.record("dcap.tcbSigningChain", tcbPath);
   const sameSigner = tcbSigner && qeSigner && equalBytes(new Uint8Array(qeSigner.rawData), new Uint8Array(tcbSigner.rawData));
-  checks.record("dcap.qeIdentityChain", sameSigner ? { ...tcbPath, detail: `the TCB info's signer: ${tcbPath.detail}` }
+  checks.record("dcap.qeIdentityChain", sameSigner ? { ...tcbPath, detail: `${tcbPath.detail} (the TCB info's signer)` }
     : await signingPath(qeSigner, collateral.qeIdentityChain, "QE identity"));
 
   // Revocation: the root's CRL covers the CAs and TCB signers it issued, the PCK CA's the leaf.
