@@ -13,6 +13,7 @@ import { createPki } from "../../hosts/sim/pki.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
 import { writeRoots } from "../../hosts/sim/roots.js";
 import { verify } from "../../hosts/js/verify/index.js";
+import { PIECES, PROD_NOW, PROD_QUOTE, SCHEMES } from "../collateral-names.js";
 
 const CLI = join(ROOT, "hosts", "node", "cli.js");
 const hex = (b) => Buffer.from(b).toString("hex");
@@ -35,9 +36,8 @@ const SNP_TRUST = ["--aux", "a.bin", "--roots", at("roots/amd-ark-milan.pem"), "
 
 // A production TDX quote and its collateral, captured together (dcap-qvl's sample).
 const I = join(DATA, "collateral/intel");
-const PROD = join(DATA, "tdx/dcap-qvl-tdx-quote-v4.dat");
+const PROD = join(DATA, PROD_QUOTE);
 const PROD_BUNDLE = join(I, "dcap-qvl-tdx-collateral-bundle.json");
-const PROD_NOW = "2025-07-19T10:00:34Z";
 
 /** A bad-input run: status 2, nothing on stdout, one stderr line matching `re`. */
 function badInput(r, re) {
@@ -122,28 +122,20 @@ test("a policy mismatch shows where the values differ: the differing rows, bytes
 });
 
 test("collateral recognised by content: Intel's names, tsmkit's names and random names verify identically", async () => {
-  const pieces = {
-    "dcap-qvl-tdx-b0c06f-tcbinfo.json": ["tcb-info.json", "tcbinfo.json", "1"],
-    "dcap-qvl-tdx-b0c06f-qeidentity.json": ["qe-identity.json", "qeidentity.json", "2"],
-    "dcap-qvl-tcb-signing-chain.pem": ["tcb-sign-chain.pem", "tcb-signing-chain.pem", "3"],
-    "dcap-qvl-tdx-b0c06f-root-ca-crl.der": ["root-ca-crl.der", "root-ca-crl.der", "4"],
-    "dcap-qvl-tdx-b0c06f-pck-crl.der": ["intermediate-ca-crl.der", "pck-crl.der", "5"],
-    "dcap-qvl-tdx-b0c06f-pck-crl-issuer-chain.pem": ["pck-crl-issuer-chain.pem", "pck-crl-issuer-chain.pem", "6"],
-  };
   const outs = [];
-  for (const [scheme, name] of ["intel", "tsmkit", "random"].entries()) {
+  for (const [scheme, name] of SCHEMES.entries()) {
     await mkdir(at(name));
-    for (const [src, names] of Object.entries(pieces)) await symlink(join(I, src), at(`${name}/${names[scheme]}`));
+    for (const { src, names } of PIECES) await symlink(join(I, src), at(`${name}/${names[scheme]}`));
     const r = tsmkit(PROD, "--collateral", name, "--now", PROD_NOW, "--offline");
     assert.is(r.status, 0, `${name}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, new RegExp(`^tsmkit verify: --collateral ${name}, recognised by content:\\n`));
-    for (const [label, src] of [["TCB info", "tcbinfo"], ["QE identity", "qeidentity"], ["Root CA CRL", "root-ca-crl"], ["PCK CA CRL", "pck-crl.der"]]) {
-      const file = pieces[Object.keys(pieces).find((k) => k.includes(src))][scheme];
+    for (const [label, role] of [["TCB info", "tcbInfo"], ["QE identity", "qeIdentity"], ["Root CA CRL", "rootCaCrl"], ["PCK CA CRL", "pckCrl"]]) {
+      const file = PIECES.find((p) => p.role === role).names[scheme];
       assert.match(r.stderr, new RegExp(`\\n {2}${file.replace(".", "\\.")} +${label} +`), `${name}: ${file} as ${label}`);
     }
     outs.push(r.stdout);
     const json = JSON.parse(tsmkit("--json", PROD, "--collateral", name, "--now", PROD_NOW, "--offline").stdout);
-    assert.equal(json.collateralFiles.files.map((f) => f.name).sort(), Object.values(pieces).map((n) => n[scheme]).sort());
+    assert.equal(json.collateralFiles.files.map((f) => f.name).sort(), PIECES.map((p) => p.names[scheme]).sort());
   }
   assert.is(outs[1], outs[0]);
   assert.is(outs[2], outs[0]);
