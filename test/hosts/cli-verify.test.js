@@ -226,6 +226,8 @@ test("exit 2: bad --policy (not JSON, unknown key, wrong type), bad --now, missi
   badInput(tsmkit("s.bin", ...SNP_TRUST, "--policy", "typo.json"), /--policy typo\.json: policy\.allowDebugg: unknown policy key/);
   badInput(tsmkit("s.bin", ...SNP_TRUST, "--policy", "type.json"), /policy\.allowedVmpls: expected a list of 0-3/);
   badInput(tsmkit("s.bin", ...SNP_TRUST, "--now", "2025-02-30T00:00:00Z"), /--now: not an ISO 8601 time/);
+  badInput(tsmkit("s.bin", ...SNP_TRUST, "--product", "Venice"), /--product: unknown product "Venice" \(known: Milan, Genoa, Turin\)/);
+  badInput(tsmkit(PROD, "--product", "Milan", "--offline"), /--product is for the SEV-SNP product line; this evidence is a tdx-quote/);
   badInput(tsmkit("missing.bin", "--offline"), /cannot read missing\.bin: ENOENT/);
   badInput(tsmkit("s.bin", "--aux", "missing-aux.bin", "--offline"), /cannot read missing-aux\.bin: ENOENT/);
   badInput(tsmkit("s.bin", ...SNP_TRUST, "--policy", "missing.json"), /cannot read missing\.json: ENOENT/);

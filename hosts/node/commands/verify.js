@@ -5,15 +5,17 @@ import { parse, parseTime, readEvidence, readInput, UsageError } from "./args.js
 import { decode, DecodeError } from "../../js/decode.js";
 import { verify, policyFromJson, createFetcher } from "../../js/verify/index.js";
 import { parseCertificates, commonName } from "../../js/verify/x509.js";
+import { AMD_PRODUCTS } from "../../js/verify/roots.js";
 import { COLLATERAL_PIECES } from "../../js/verify/dcap/collateral-files.js";
 import { readCollateral } from "../collateral.js";
 
-const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... [--crl F]... [--collateral F|DIR]
-         [--roots F]... [--now TIME] [--policy F.json] [--offline]
+const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... [--crl F]... [--product P]
+         [--collateral F|DIR] [--roots F]... [--now TIME] [--policy F.json] [--offline]
   FILE|-        the evidence: binary, or hex / base64 text (detected, and said on stderr)
   --aux         SEV-SNP: the certificate table (configfs auxblob)
   --certs       SEV-SNP: VCEK/VLEK/ASK/ASVK certificates (PEM or DER), repeatable
   --crl         SEV-SNP: the ARK's CRL (PEM or DER), repeatable
+  --product     SEV-SNP: ${AMD_PRODUCTS.join(", ")}, for a v2 report whose certificates do not say
   --collateral  TDX/SGX: a dcap-qvl bundle (JSON), or a directory of Intel collateral under any
                 file names: TCB info, QE identity, TCB signing chain, Root CA and PCK CA CRLs
                 (PEM, DER or hex), each recognised by its content and listed on stderr
@@ -27,13 +29,13 @@ const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... 
 const OPTIONS = {
   json: { type: "boolean" }, aux: { type: "string" }, certs: { type: "string", multiple: true },
   crl: { type: "string", multiple: true }, collateral: { type: "string" }, roots: { type: "string", multiple: true },
-  now: { type: "string" }, policy: { type: "string" }, offline: { type: "boolean" },
+  now: { type: "string" }, policy: { type: "string" }, offline: { type: "boolean" }, product: { type: "string" },
 };
 
 // verify() option -> the flag that gives it (for OptionError and checks' `supply`).
 const FLAG_OF = {
   auxblob: "--aux", certs: "--certs", crl: "--crl", collateral: "--collateral", roots: "--roots",
-  now: "--now", policy: "--policy", fetcher: "--offline", pckCertChain: "--collateral",
+  now: "--now", policy: "--policy", fetcher: "--offline", pckCertChain: "--collateral", product: "--product",
 };
 
 // Flags that feed one vendor's verifier, and what goes where instead.
@@ -41,6 +43,7 @@ const APPLIES = {
   aux: { to: ["snp-report"], what: "a SEV-SNP certificate table" },
   certs: { to: ["snp-report"], what: "SEV-SNP certificates" },
   crl: { to: ["snp-report"], what: "SEV-SNP revocation (the ARK's CRL; Intel CRLs go in --collateral)" },
+  product: { to: ["snp-report"], what: "the SEV-SNP product line" },
   collateral: { to: ["tdx-quote", "sgx-quote"], what: "Intel collateral (SEV-SNP takes --aux, --certs and --crl)" },
 };
 
@@ -50,6 +53,7 @@ function supplyText(keys, offline) {
     if (k.startsWith("policy.")) return `set ${k.slice(7)} in --policy FILE`;
     if (k === "fetcher") return offline ? "allow fetching (drop --offline)" : null;
     if (k === "pckCertChain") return "the PCK certificate chain in --collateral DIR";
+    if (k === "product") return `--product ${AMD_PRODUCTS.join("|")}`;
     return FLAG_OF[k] ? `${FLAG_OF[k]} FILE` : k;
   };
   return [...new Set(keys.map(say).filter(Boolean))].join(" or ");
@@ -115,6 +119,10 @@ export async function run(argv, io) {
   }
 
   const opts = { now, fetcher: createFetcher({ offline: Boolean(values.offline) }) };
+  if (values.product) {
+    if (!AMD_PRODUCTS.includes(values.product)) throw new UsageError(`--product: unknown product "${values.product}" (known: ${AMD_PRODUCTS.join(", ")})`, { code: "BAD_VALUE", flag: "--product" });
+    opts.product = values.product;
+  }
   if (values.aux) opts.auxblob = await readInput(values.aux, undefined, "--aux");
   if (values.certs) opts.certs = await Promise.all(values.certs.map((p) => readInput(p, undefined, "--certs")));
   if (values.crl) {
