@@ -82,7 +82,7 @@ test("TDX happy path: provider first, inblob, outblob (TDX has no auxblob to rea
   assert.is(report.provider, "tdx_guest");
   assert.is(dec.decode(report.outblob), "EVIDENCE");
   assert.is(report.auxblob, undefined, "tdx_guest never has an auxblob");
-  assert.is(report.generation, 1n, "a fresh item's 0 plus our one write");
+  assert.is(report.generation, 1, "a fresh item's 0 plus our one write");
   assert.is(report.attempts, 1);
   assert.equal([...log[2].data], [...bytes(64)]);
   assert.is(log[0].path, log[5].path);
@@ -95,7 +95,7 @@ test("SEV with privlevel: floor read, privlevel written in decimal, auxblob befo
     "write privlevel", "read auxblob", "read outblob", "read generation", "rmdir", "done"]);
   assert.is(dec.decode(log[4].data), "2");
   assert.is(dec.decode(report.auxblob), "CERTS");
-  assert.is(report.generation, 2n);
+  assert.is(report.generation, 2);
 });
 
 test("SVSM request writes every service option and reads the manifest", () => {
@@ -109,7 +109,7 @@ test("SVSM request writes every service option and reads the manifest", () => {
   assert.is(dec.decode(log[5].data), "3");
   assert.is(dec.decode(report.manifestblob), "MANIFEST");
   assert.is(report.auxblob, undefined);
-  assert.is(report.generation, 4n, "four writes on a fresh item");
+  assert.is(report.generation, 4, "four writes on a fresh item");
 });
 
 test("generation conflict -> rmdir, backoff, fresh item -> success", () => {
@@ -252,7 +252,7 @@ test("sev_guest at VMPL0 with privlevel unset reads the floor and goes on", () =
   const { log, report } = run({ inblob: bytes(64), auxblob: false }, kernel({ provider: "sev_guest", floor: 0 }));
   assert.equal(steps(log), ["mkdir", "read provider", "read privlevel_floor", "write inblob",
     "read outblob", "read generation", "rmdir", "done"]);
-  assert.is(report.generation, 1n);
+  assert.is(report.generation, 1);
 });
 
 test("privlevel above 3 fails before anything is made", () => {
