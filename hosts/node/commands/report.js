@@ -9,7 +9,7 @@ import { TsmError } from "../errors.js";
 import { DEFAULT_ROOT } from "../configfs.js";
 import { PROVIDER_FORMATS } from "../../js/formats.js";
 
-const HELP = `usage: tsmkit report [--backend auto|configfs|ioctl|sim] [--root DIR] [--provider P] [--kernel V]
+const HELP = `usage: npx tsmkit report [--backend auto|configfs|ioctl|sim] [--root DIR] [--provider P] [--kernel V]
          (--inblob HEX | --inblob-file F | --nonce) [--privlevel N]
          [--service-provider S --service-guid G --service-manifest-version N] [--no-aux]
          [--retries N] [--out F] [--aux F] [--manifest F] [--json]

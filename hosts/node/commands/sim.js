@@ -3,9 +3,9 @@
 // `tsmkit sim roots DIR`: write the simulator's trust anchors, Intel collateral and AMD CRL for verifiers.
 import { parse, integer, UsageError } from "./args.js";
 
-const HELP = `usage: tsmkit sim mount DIR [--provider tdx_guest|sev_guest|arm_cca_guest] [--kernel 6.7|6.11|6.16|7.0]
+const HELP = `usage: npx tsmkit sim mount DIR [--provider tdx_guest|sev_guest|arm_cca_guest] [--kernel 6.7|6.11|6.16|7.0]
                       [--privlevel-floor N] [--svsm] [--latency MS] [--fault EBUSY|EINTR|ETIMEDOUT|EIO|empty]
-       tsmkit sim roots DIR
+       npx tsmkit sim roots DIR
   The mount shows what /sys/kernel/config/tsm shows: point clients at DIR/report.
   \`sim roots\` writes the trust anchors (for verify --roots), the Intel collateral (--collateral DIR)
   and the AMD CRL (--crl).

@@ -117,7 +117,25 @@ export async function run(argv, io) {
       throw new UsageError(`--${flag} is for ${what}; this evidence is a ${format}`, { code: "NOT_APPLICABLE", flag: `--${flag}` });
     }
   }
+  const { opts, collateral } = await optionsFrom(values, now, io);
+  let result;
+  try {
+    result = await verify(bytes, opts);
+  } catch (e) {
+    if (e?.name === "OptionError") throw new UsageError(`${FLAG_OF[e.option] ?? e.option}: ${e.message}`, { code: "BAD_VALUE", flag: FLAG_OF[e.option] });
+    if (e?.name === "PolicyError" || e?.name === "CertError" || e?.name === "CollateralError" || e instanceof TypeError) {
+      throw new UsageError(e.message, { code: e.code ?? "BAD_VALUE" });
+    }
+    throw e;
+  }
+  const evaluatedAt = result.evaluatedAt ?? now.toISOString();
+  io.stdout.write(values.json ? jsonOutput(result, evaluatedAt, collateral, values.offline) : summary(result, evaluatedAt, policyDiffs(result, opts.policy), values.offline));
+  const decodeFailed = result.checks[0]?.name === "decode" && !result.checks[0].ok;
+  return result.ok ? 0 : decodeFailed ? 2 : 1;
+}
 
+/** verify()'s options from the flags (files read, collateral classified and listed on stderr). */
+async function optionsFrom(values, now, io) {
   const opts = { now, fetcher: createFetcher({ offline: Boolean(values.offline) }) };
   if (values.product) {
     if (!AMD_PRODUCTS.includes(values.product)) throw new UsageError(`--product: unknown product "${values.product}" (known: ${AMD_PRODUCTS.join(", ")})`, { code: "BAD_VALUE", flag: "--product" });
@@ -145,34 +163,23 @@ export async function run(argv, io) {
       throw new UsageError(`--policy ${values.policy}: ${e.message}`, { code: e.code ?? "BAD_VALUE", flag: "--policy" });
     }
   }
+  return { opts, collateral };
+}
 
-  let result;
-  try {
-    result = await verify(bytes, opts);
-  } catch (e) {
-    if (e?.name === "OptionError") throw new UsageError(`${FLAG_OF[e.option] ?? e.option}: ${e.message}`, { code: "BAD_VALUE", flag: FLAG_OF[e.option] });
-    if (e?.name === "PolicyError" || e?.name === "CertError" || e?.name === "CollateralError" || e instanceof TypeError) {
-      throw new UsageError(e.message, { code: e.code ?? "BAD_VALUE" });
-    }
-    throw e;
-  }
-  const evaluatedAt = result.evaluatedAt ?? now.toISOString();
-  const decodeFailed = result.checks[0]?.name === "decode" && !result.checks[0].ok;
-  const diffs = policyDiffs(result, opts.policy);
-  if (values.json) {
-    const failed = result.checks.find((c) => !c.ok);
-    const out = {
-      ...result,
-      evaluatedAt,
-      checks: result.checks.map((c) => (c.supply && supplyText(c.supply, values.offline) ? { ...c, hint: `supply ${supplyText(c.supply, values.offline)}` } : c)),
-      ...(collateral && { collateralFiles: { files: collateral.files, missing: collateral.missing } }),
-      ...(failed && { error: { code: "NOT_VERIFIED", check: failed.name, message: `check ${failed.name} failed: ${failed.detail}` } }),
-    };
-    io.stdout.write(JSON.stringify(out, null, 2) + "\n");
-  } else {
-    io.stdout.write(summary(result, evaluatedAt, diffs, values.offline));
-  }
-  return result.ok ? 0 : decodeFailed ? 2 : 1;
+/** --json: the verdict, each check's supply as flags (hint), the collateral listing, and on failure an error naming the deciding check. */
+function jsonOutput(result, evaluatedAt, collateral, offline) {
+  const failed = result.checks.find((c) => !c.ok);
+  const out = {
+    ...result,
+    evaluatedAt,
+    checks: result.checks.map((c) => {
+      const supply = c.supply && supplyText(c.supply, offline);
+      return supply ? { ...c, hint: `supply ${supply}` } : c;
+    }),
+    ...(collateral && { collateralFiles: { files: collateral.files, missing: collateral.missing } }),
+    ...(failed && { error: { code: "NOT_VERIFIED", check: failed.name, message: `check ${failed.name} failed: ${failed.detail}` } }),
+  };
+  return JSON.stringify(out, null, 2) + "\n";
 }
 
 /** The evidence's value of a policy-pinned field (TDX/SGX in the quote body, SNP at the top). */
