@@ -22,7 +22,7 @@ const STRICT = "floor, keys cached, concurrent";
 const DCAP = "dcap-qvl verify";
 
 const TDX = { quote: "tdx/dcap-qvl-tdx-quote-v4.dat", bundle: "collateral/intel/dcap-qvl-tdx-collateral-bundle.json", now: "2025-07-19T10:00:34Z" };
-const SNP = { report: "snp/trustee-report-v2-milan.bin", vcek: "snp/trustee-vcek-milan.der", chain: "collateral/amd/go-sev-guest-ask-ark-milan-vcek.pem", now: "2025-09-12T00:00:00Z" };
+const SNP = { report: "snp/trustee-report-v2-milan.bin", vcek: "snp/trustee-vcek-milan.der", chain: "collateral/amd/go-sev-guest-ask-ark-milan-vcek.pem", crl: "collateral/amd/openpcc-milan-vcek-crl-2505.der", now: "2025-09-12T00:00:00Z" };
 
 const at = (bytes, loc, path) => { const [o, l] = loc.get(path); return bytes.subarray(o, o + l); };
 
@@ -107,7 +107,7 @@ export async function run(ctx) {
 
   const report = new Uint8Array(data(SNP.report));
   const vcek = data(SNP.vcek);
-  const snpOpts = { now: SNP.now, certs: [vcek, data(SNP.chain)] };
+  const snpOpts = { now: SNP.now, certs: [vcek, data(SNP.chain)], crl: data(SNP.crl) };
   await mustPass(verify(report, snpOpts), "SNP");
   const s = await ctx.compareAsync({ ours: () => verify(report, snpOpts), [FLOOR]: snpFloor(report, vcek), [STRICT]: snpFloor(report, vcek, { strict: true }) }, opts);
   rows.push({ label: "SNP report v2 + VCEK", ours: s.ours, peerName: FLOOR, peer: s[FLOOR], within: 1.3 });
@@ -116,7 +116,7 @@ export async function run(ctx) {
   return {
     rows,
     notes: [
-      `TDX: ${TDX.quote} with ${TDX.bundle} at ${TDX.now}; SNP: ${SNP.report} with ${SNP.vcek} + ASK/ARK at ${SNP.now}. Same evidence and collateral every call.`,
+      `TDX: ${TDX.quote} with ${TDX.bundle} at ${TDX.now}; SNP: ${SNP.report} with ${SNP.vcek} + ASK/ARK and AMD's CRL at ${SNP.now}. Same evidence and collateral every call.`,
       "ours = verify() (decode, every check, policy, verdict); floor = the signature verifications alone, sequential, keys imported each call; " +
         "strict floor = the same verifications with keys imported once and run concurrently (ours caches keys by exact bytes and overlaps checks); dcap-qvl gets the parsed bundle object.",
       "ratio = peer ns / ours ns (above 1: ours is faster; against the floor, at best about 1).",

@@ -306,13 +306,13 @@ test("PKI: sharedPki() saves itself to TSMKIT_SIM_PKI, and writeRoots() defaults
   }
 });
 
-test("roots: writeRoots writes the SGX root and the ARK as PEM, and the PKI's Intel collateral", async () => {
+test("roots: writeRoots writes the SGX root and the ARK as PEM, the PKI's Intel collateral and its AMD CRL", async () => {
   const dir = await mkdtemp(join(tmpdir(), "tsmkit-roots-"));
   try {
     const paths = await writeRoots(dir, { pki });
     const read = (name) => readFile(join(dir, name));
     assert.equal(paths.map((p) => p.slice(dir.length + 1)).sort(), [
-      "amd-ark-milan.pem", "pck-crl.der", "qeidentity.json", "root-ca-crl.der", "sgx-root-ca.pem", "tcb-signing-chain.pem", "tcbinfo.json",
+      "amd-ark-milan.pem", "amd-crl-milan.der", "pck-crl.der", "qeidentity.json", "root-ca-crl.der", "sgx-root-ca.pem", "tcb-signing-chain.pem", "tcbinfo.json",
     ]);
     const root = new x509.X509Certificate((await read("sgx-root-ca.pem")).toString("utf8"));
     const ark = new x509.X509Certificate((await read("amd-ark-milan.pem")).toString("utf8"));
@@ -324,7 +324,7 @@ test("roots: writeRoots writes the SGX root and the ARK as PEM, and the PKI's In
     // TCB signing chain: the signing certificate, then the root that issued it.
     const chain = x509.PemConverter.decode((await read("tcb-signing-chain.pem")).toString("utf8")).map((d) => new x509.X509Certificate(d));
     assert.equal(chain.map((c) => new Uint8Array(c.rawData)), [pki.intel.tcbSigning.cert, pki.intel.root.cert].map((c) => new Uint8Array(c.rawData)));
-    for (const [name, crl, issuer] of [["root-ca-crl.der", pki.intel.rootCrl, pki.intel.root.cert], ["pck-crl.der", pki.intel.pckCrl, pki.intel.platformCa.cert]]) {
+    for (const [name, crl, issuer] of [["root-ca-crl.der", pki.intel.rootCrl, pki.intel.root.cert], ["pck-crl.der", pki.intel.pckCrl, pki.intel.platformCa.cert], ["amd-crl-milan.der", pki.amd.crl, pki.amd.ark.cert]]) {
       const der = new Uint8Array(await read(name));
       assert.equal(der, new Uint8Array(crl.rawData), name);
       assert.ok(await new x509.X509Crl(der).verify({ publicKey: issuer.publicKey }), `${name} signed by ${issuer.subject}`);

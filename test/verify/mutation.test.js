@@ -3,7 +3,9 @@
 // bit flips, byte sets, insertions and deletions anywhere — and verified again. A mutated input
 // may pass only if decode() of it equals decode() of the original and every certificate it
 // carries is the same DER (bytes the decoder and verifier both ignore); those are counted and
-// printed. verify() must never throw on evidence either. The PRNG is seeded (TSMKIT_MUTATION_SEED
+// printed. A PEM certificate's text is compared as its DER: the line breaks of a PEM chain are
+// transport framing no signature covers, and real quotes differ in them (an Azure quote's PEM is
+// not wrapped at 64), so a verifier must accept the same certificates however they are wrapped. verify() must never throw on evidence either. The PRNG is seeded (TSMKIT_MUTATION_SEED
 // overrides the seed, TSMKIT_MUTATIONS the count), and every violation names its mutation.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -61,10 +63,10 @@ function mutate(b, rand) {
   return { kind, at, n, bytes: out };
 }
 
-/** decode() as comparable text, or null when it throws (a rejected input is never "unchanged"). */
+/** decode() as comparable text (PEM certificates as their DER), or null when it throws (a rejected input is never "unchanged"). */
 function decodedText(bytes, format) {
   try {
-    return JSON.stringify(decode(bytes, format ? { format } : undefined));
+    return JSON.stringify(decode(bytes, format ? { format } : undefined), (k, v) => (k === "pckCertChain" && Array.isArray(v) ? v.map((c) => (c.startsWith("-----") ? pemDer(c) : c)) : v));
   } catch {
     return null;
   }
@@ -80,7 +82,7 @@ function pemDer(pem) {
 }
 
 /** Every certificate's DER (hex) a decoded quote carries, in order. */
-const quoteCertificates = (text) => JSON.parse(text).signatureData.certificationData.qeReportCertificationData.certificationData.pckCertChain.map(pemDer);
+const quoteCertificates = (text) => JSON.parse(text).signatureData.certificationData.qeReportCertificationData.certificationData.pckCertChain;
 const tableCertificates = (text) => JSON.parse(text).entries.filter((e) => e.length > 0).map((e) => e.certificate);
 
 /**

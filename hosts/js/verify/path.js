@@ -175,15 +175,18 @@ function certificateItself(cert, now) {
   return null;
 }
 
-/** basicConstraints/keyUsage of a certificate, or a malformed-der failure for a bad extension value. */
+/** basicConstraints/keyUsage/key identifiers of a certificate (read once; its bytes are fixed), or a malformed-der failure. */
 function constraints(cert) {
   const f = certFacts(cert);
-  try {
-    return { bc: basicConstraints(f), ku: keyUsage(f), ski: subjectKeyId(f), aki: authorityKeyId(f) };
-  } catch (e) {
-    if (e instanceof DerError) return { error: fail("malformed-der", `${commonName(cert)}: ${e.message}`) };
-    throw e;
+  if (!f.constraints) {
+    try {
+      f.constraints = { bc: basicConstraints(f), ku: keyUsage(f), ski: subjectKeyId(f), aki: authorityKeyId(f) };
+    } catch (e) {
+      if (!(e instanceof DerError)) throw e;
+      f.constraints = { error: fail("malformed-der", `${commonName(cert)}: ${e.message}`) };
+    }
   }
+  return f.constraints;
 }
 
 const sameName = (a, b) => equalBytes(a, b);

@@ -204,7 +204,8 @@ async function collateralPhase(checks, ev, pck, roots, opts) {
 
   const { tcbInfo, qeIdentity } = collateral;
   const info = tcbInfo.info, identity = qeIdentity.identity;
-  await checks.run("dcap.tcbInfo.signature", async () => {
+  const chainsOk = checks.list.filter((c) => c.name === "dcap.tcbSigningChain" || c.name === "dcap.qeIdentityChain").map((c) => c.ok);
+  const tcbOk = await checks.run("dcap.tcbInfo.signature", async () => {
     // The signature alone: whether the signer is trusted is dcap.tcbSigningChain's verdict.
     if (!tcbSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate to check the TCB info signature with` };
     const ok = await signedBy(tcbInfo, tcbSigner);
@@ -212,13 +213,15 @@ async function collateralPhase(checks, ev, pck, roots, opts) {
   });
   checks.record("dcap.tcbInfo.window", windowAt(info, now, "TCB info"));
   checks.record("dcap.tcbInfo.platform", tcbInfoPlatform(info, ev.isTdx, pck.ext));
-  await checks.run("dcap.qeIdentity.signature", async () => {
+  const qeOk = await checks.run("dcap.qeIdentity.signature", async () => {
     if (!qeSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate to check the QE identity signature with` };
     const ok = await signedBy(qeIdentity, qeSigner);
     return { ok, detail: ok ? `QE identity (${qeIdentity.signed.length} bytes) signed by ${TCB_SIGNING_CN}` : "QE identity signature does not verify over its exact bytes" };
   });
   checks.record("dcap.qeIdentity.window", windowAt(identity, now, "QE identity"));
-  return { collateral, crls };
+  // What an untrusted TCB info or QE identity says is never evaluated: a forged document must not
+  // show as an "ok" TCB level beside the failed chain check.
+  return { collateral, crls, trusted: { tcbInfo: tcbOk && chainsOk[0], qeIdentity: qeOk && chainsOk[1] } };
 }
 
 function tcbInfoPlatform(info, isTdx, ext) {
@@ -233,14 +236,25 @@ function tcbInfoPlatform(info, isTdx, ext) {
 // ---- phase 4: the TCB level ----------------------------------------------------------------------
 
 /** The QE identity match and level, the TDX module, and the platform level. Returns { platformLevel, module, qeLevel } or null. */
-function tcbPhase(checks, ev, pck, { collateral }) {
+function tcbPhase(checks, ev, pck, { collateral, trusted }) {
   const info = collateral.tcbInfo.info, identity = collateral.qeIdentity.identity;
   const qeReport = ev.qe.qeReport;
   const wantQe = ev.isTdx ? "TD_QE" : "QE";
-  checks.record("dcap.qeIdentity.match", identity.id !== wantQe ? { ok: false, detail: `QE identity is for ${identity.id}, not ${wantQe}` } : matchQeIdentity(qeReport, identity));
-  const qeLevel = qeTcbLevel(qeReport.isvSvn, identity);
-  checks.add("dcap.qeIdentity.tcb", Boolean(qeLevel), qeLevel ? `QE ISVSVN ${qeReport.isvSvn} -> ${qeLevel.status}`
-    : `QE ISVSVN ${qeReport.isvSvn} is below every QE identity TCB level`);
+  const untrusted = (what, checksOf) => `not evaluated: the ${what} is not trusted (${checksOf})`;
+  if (!trusted.qeIdentity) {
+    for (const name of ["dcap.qeIdentity.match", "dcap.qeIdentity.tcb"]) checks.add(name, false, untrusted("QE identity", "dcap.qeIdentityChain, dcap.qeIdentity.signature"));
+  } else {
+    checks.record("dcap.qeIdentity.match", identity.id !== wantQe ? { ok: false, detail: `QE identity is for ${identity.id}, not ${wantQe}` } : matchQeIdentity(qeReport, identity));
+  }
+  const qeLevel = trusted.qeIdentity ? qeTcbLevel(qeReport.isvSvn, identity) : null;
+  if (trusted.qeIdentity) {
+    checks.add("dcap.qeIdentity.tcb", Boolean(qeLevel), qeLevel ? `QE ISVSVN ${qeReport.isvSvn} -> ${qeLevel.status}`
+      : `QE ISVSVN ${qeReport.isvSvn} is below every QE identity TCB level`);
+  }
+  if (!trusted.tcbInfo) {
+    checks.add("dcap.tcbLevel", false, untrusted("TCB info", "dcap.tcbSigningChain, dcap.tcbInfo.signature"));
+    return null;
+  }
   let module = null;
   if (ev.isTdx && info.id === "TDX") {
     module = checkTdxModule(info, ev.quote.body, ev.quote.header.version);
