@@ -11,6 +11,10 @@ import { decodeTextInput, textHint } from "../../js/text-input.js";
  * at fault; `help` is printed after the message for people, left out of the JSON form.
  */
 export class UsageError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ code?: string, flag?: string, help?: string }} [about]
+   */
   constructor(message, { code = "USAGE", flag, help } = {}) {
     super(message);
     this.name = "UsageError";
@@ -24,6 +28,14 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * parseArgs with UsageErrors: `positionals` is [min, max]; `help` is added to every error. An
+ * option's value is a string or boolean (or their list) as `options` declares it.
+ * @param {string[]} argv
+ * @param {Record<string, { type: string, multiple?: boolean, short?: string }>} options parseArgs's options
+ * @param {{ positionals?: number[], help?: string }} [how]
+ * @returns {{ values: Record<string, any>, positionals: string[] }}
+ */
 export function parse(argv, options, { positionals = [0, 1], help } = {}) {
   let parsed;
   try {
@@ -57,6 +69,9 @@ export async function readInput(path, stdin, flag) {
  * Evidence from FILE or "-", for `show` and `verify`: hex or base64 text is decoded (and said so
  * on stderr) unless a forced `format` asks for the bytes as they are. Returns { bytes, hint }:
  * `hint` is what to add to a decode error ("this looks like hex text"), or "".
+ * @param {string} path
+ * @param {{ stdin: AsyncIterable<Uint8Array>, stderr: { write(s: string): unknown } }} io
+ * @param {{ command?: string, format?: string }} [how]
  */
 export async function readEvidence(path, io, { command, format } = {}) {
   const raw = await readInput(path, io.stdin);
@@ -92,7 +107,8 @@ export function parseTime(text, flag) {
   const m = ISO.exec(text);
   const bad = () => new UsageError(`${flag}: not an ISO 8601 time (e.g. 2025-07-19T10:00:34Z; no zone means UTC) or Unix seconds: "${text}"`, { code: "BAD_VALUE", flag });
   if (!m) throw bad();
-  const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1, 7).map((v) => (v === undefined ? undefined : Number(v)));
+  // The date's three groups always match; only the time's may be absent.
+  const [y, mo, d, h = 0, mi = 0, s = 0] = /** @type {number[]} */ (m.slice(1, 7).map((v) => (v === undefined ? undefined : Number(v))));
   const zone = m[8]?.toUpperCase() ?? "Z";
   const offset = zone === "Z" ? 0 : (zone[0] === "-" ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
   const day = new Date(0);

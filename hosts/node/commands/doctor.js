@@ -34,6 +34,7 @@ export async function run(argv, io) {
  * same names in the same order, each { name, status, summary, value, fix } with status "ok",
  * "missing", "denied", "error" or "n/a", and fix the command to run (null when nothing to do).
  */
+/** @param {{ sysroot?: string, root?: string }} [where] */
 export async function diagnose({ sysroot = "/", root } = {}) {
   const host = (p) => join(sysroot, p);
   const release = (await readText(host("/proc/sys/kernel/osrelease")))?.trim() ?? null;
@@ -69,6 +70,7 @@ export async function diagnose({ sysroot = "/", root } = {}) {
   return { attestation: backend !== null, backend, next, checks };
 }
 
+/** @param {string | null} [fix] */
 function check(name, status, summary, value, fix = null) {
   return { name, status, summary, value, fix };
 }

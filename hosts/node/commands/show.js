@@ -24,7 +24,12 @@ export async function run(argv, io) {
   return status;
 }
 
-/** Prints decoded evidence (or its decode error); shared with `report`. Returns the exit status. */
+/**
+ * Prints decoded evidence (or its decode error); shared with `report`. Returns the exit status.
+ * @param {Uint8Array} bytes
+ * @param {{ json?: boolean, format?: string, provider?: string }} how
+ * @param {any} io
+ */
 export function print(bytes, { json, format, provider }, io) {
   const width = io.stdout.isTTY ? io.stdout.columns : undefined; // the core's default (80) otherwise
   const out = render(bytes, json ? "pretty" : "text", { format, provider, width });
