@@ -86,86 +86,81 @@ function sameAlgorithm(info, inner, b) {
   }
 }
 
-/** Certificate facts (RFC 5280 section 4.1), or { problem } when the DER is not strict. */
-export function readCertificate(bytes) {
+/**
+ * The facts of a signed X.509 structure (certificate or CRL): strict DER throughout, then
+ * `readTbs(bytes, fields, info)` over the to-be-signed fields; { problem } when the DER is not strict.
+ */
+function readSigned(bytes, readTbs) {
   try {
     checkStrict(bytes);
     const info = common(bytes, root(bytes));
-    const f = children(bytes, info.tbsNode);
-    let i = 0;
-    let version = 1;
-    if (f[i]?.tag === CONTEXT(0)) {
-      const [v] = children(bytes, f[i++]);
-      version = smallInt(bytes, v) + 1;
-      if (version === 1) throw new DerError("version v1 encoded explicitly (DEFAULT)", f[i - 1].off);
-    }
-    const [serial, inner, issuer, validity, subject, spki] = f.slice(i, i + 6);
-    if (!spki || serial.tag !== TAG.INTEGER || validity.tag !== TAG.SEQUENCE || spki.tag !== TAG.SEQUENCE) {
-      throw new DerError("TBSCertificate is missing fields", info.tbsNode.off);
-    }
-    sameAlgorithm(info, inner, bytes);
-    let exts = [];
-    for (const rest of f.slice(i + 6)) {
-      if (rest.tag === CONTEXT(3)) {
-        if (version !== 3) throw new DerError("extensions in a certificate that is not v3", rest.off);
-        const [seq, more] = children(bytes, rest);
-        if (!seq || more) throw new DerError("extensions wrapper holds more than one value", rest.off);
-        exts = extensions(bytes, seq);
-      } else if (rest.tag !== 0x81 && rest.tag !== 0x82 && rest.tag !== 0xa1 && rest.tag !== 0xa2) {
-        throw new DerError(`unexpected field with tag 0x${rest.tag.toString(16)} in TBSCertificate`, rest.off);
-      }
-    }
-    return {
-      problem: null, version, tbs: info.tbs, algorithm: info.algorithm, signature: info.signature,
-      issuer: bytes.subarray(issuer.off, issuer.end), subject: bytes.subarray(subject.off, subject.end), extensions: exts,
-      key: publicKey(bytes, spki),
-    };
+    return { problem: null, tbs: info.tbs, algorithm: info.algorithm, signature: info.signature, ...readTbs(bytes, children(bytes, info.tbsNode), info) };
   } catch (e) {
     if (e instanceof DerError) return { problem: e };
     throw e;
   }
 }
 
-/** CRL facts (RFC 5280 section 5.1), or { problem } when the DER is not strict. */
-export function readCrl(bytes) {
-  try {
-    checkStrict(bytes);
-    const info = common(bytes, root(bytes));
-    const f = children(bytes, info.tbsNode);
-    let i = 0;
-    let version = 1;
-    if (f[i]?.tag === TAG.INTEGER) {
-      version = smallInt(bytes, f[i++]) + 1;
-      if (version !== 2) throw new DerError(`CRL version ${version} (only v2 may be encoded)`, f[i - 1].off);
+/** Certificate facts (RFC 5280 section 4.1): version, issuer, subject, extensions, key. */
+export const readCertificate = (bytes) => readSigned(bytes, (b, f, info) => {
+  let i = 0;
+  let version = 1;
+  if (f[i]?.tag === CONTEXT(0)) {
+    const [v] = children(b, f[i++]);
+    version = smallInt(b, v) + 1;
+    if (version === 1) throw new DerError("version v1 encoded explicitly (DEFAULT)", f[i - 1].off);
+  }
+  const [serial, inner, issuer, validity, subject, spki] = f.slice(i, i + 6);
+  if (!spki || serial.tag !== TAG.INTEGER || validity.tag !== TAG.SEQUENCE || spki.tag !== TAG.SEQUENCE) {
+    throw new DerError("TBSCertificate is missing fields", info.tbsNode.off);
+  }
+  sameAlgorithm(info, inner, b);
+  let exts = [];
+  for (const rest of f.slice(i + 6)) {
+    if (rest.tag === CONTEXT(3)) {
+      if (version !== 3) throw new DerError("extensions in a certificate that is not v3", rest.off);
+      const [seq, more] = children(b, rest);
+      if (!seq || more) throw new DerError("extensions wrapper holds more than one value", rest.off);
+      exts = extensions(b, seq);
+    } else if (rest.tag !== 0x81 && rest.tag !== 0x82 && rest.tag !== 0xa1 && rest.tag !== 0xa2) {
+      throw new DerError(`unexpected field with tag 0x${rest.tag.toString(16)} in TBSCertificate`, rest.off);
     }
-    const [inner, issuer] = f.slice(i, i + 2);
-    if (!issuer) throw new DerError("TBSCertList is missing fields", info.tbsNode.off);
-    sameAlgorithm(info, inner, bytes);
-    let exts = [];
-    const entryExtensions = [];
-    for (const rest of f.slice(i + 2)) {
-      if (rest.tag === CONTEXT(0)) {
-        if (version !== 2) throw new DerError("extensions in a v1 CRL", rest.off);
-        const [seq, more] = children(bytes, rest);
-        if (!seq || more) throw new DerError("crlExtensions wrapper holds more than one value", rest.off);
-        exts = extensions(bytes, seq);
-      } else if (rest.tag === TAG.SEQUENCE) { // revokedCertificates
-        for (const entry of children(bytes, rest)) {
-          const parts = entry.tag === TAG.SEQUENCE ? children(bytes, entry) : [];
-          if (parts.length < 2 || parts.length > 3) throw new DerError("revoked entry is not { serial, date, extensions? }", entry.off);
-          if (parts[2]) entryExtensions.push(...extensions(bytes, parts[2]));
-        }
+  }
+  return {
+    version, issuer: b.subarray(issuer.off, issuer.end), subject: b.subarray(subject.off, subject.end),
+    extensions: exts, key: publicKey(b, spki),
+  };
+});
+
+/** CRL facts (RFC 5280 section 5.1): version, issuer, CRL and entry extensions. */
+export const readCrl = (bytes) => readSigned(bytes, (b, f, info) => {
+  let i = 0;
+  let version = 1;
+  if (f[i]?.tag === TAG.INTEGER) {
+    version = smallInt(b, f[i++]) + 1;
+    if (version !== 2) throw new DerError(`CRL version ${version} (only v2 may be encoded)`, f[i - 1].off);
+  }
+  const [inner, issuer] = f.slice(i, i + 2);
+  if (!issuer) throw new DerError("TBSCertList is missing fields", info.tbsNode.off);
+  sameAlgorithm(info, inner, b);
+  let exts = [];
+  const entryExtensions = [];
+  for (const rest of f.slice(i + 2)) {
+    if (rest.tag === CONTEXT(0)) {
+      if (version !== 2) throw new DerError("extensions in a v1 CRL", rest.off);
+      const [seq, more] = children(b, rest);
+      if (!seq || more) throw new DerError("crlExtensions wrapper holds more than one value", rest.off);
+      exts = extensions(b, seq);
+    } else if (rest.tag === TAG.SEQUENCE) { // revokedCertificates
+      for (const entry of children(b, rest)) {
+        const parts = entry.tag === TAG.SEQUENCE ? children(b, entry) : [];
+        if (parts.length < 2 || parts.length > 3) throw new DerError("revoked entry is not { serial, date, extensions? }", entry.off);
+        if (parts[2]) entryExtensions.push(...extensions(b, parts[2]));
       }
     }
-    return {
-      problem: null, version, tbs: info.tbs, algorithm: info.algorithm, signature: info.signature,
-      issuer: bytes.subarray(issuer.off, issuer.end), extensions: exts, entryExtensions,
-    };
-  } catch (e) {
-    if (e instanceof DerError) return { problem: e };
-    throw e;
   }
-}
+  return { version, issuer: b.subarray(issuer.off, issuer.end), extensions: exts, entryExtensions };
+});
 
 /** The extensions of `info` with `oid` (a certificate must not repeat one; path.js checks). */
 export const extensionsOf = (info, oid) => info.extensions.filter((e) => e.oid === oid);
