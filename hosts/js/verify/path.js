@@ -297,6 +297,8 @@ const CRL_PROCESSED = new Set([OID.crlNumber, OID.authorityKeyId, OID.crlReason]
  * passes as waived), and none of `certs` listed: those `issuer` issued, or every one of them
  * when `wholeHierarchy` (AMD's one CRL per product covers the hierarchy under its ARK). Returns
  * { ok, rule?, detail, waived? }.
+ * @param {any} crl
+ * @param {{ issuer: any, now: Date, certs?: any[], graceSeconds?: number, wholeHierarchy?: boolean }} opts
  */
 export async function checkCrl(crl, { issuer, now, certs = [], graceSeconds = 0, wholeHierarchy = false }) {
   const by = commonName(issuer);

@@ -263,6 +263,10 @@ const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
  * issueDate, each CRL by thisUpdate (all ages in seconds at `now`), and the minimum TCB
  * evaluation data number. `items` = { tcbInfo?, qeIdentity?, crls: [{ what, crl }] }; a limit
  * set for an item that is absent fails, since it cannot be met.
+ * @param {import("./result.js").Checks} checks
+ * @param {any} policy
+ * @param {Date} now
+ * @param {{ tcbInfo?: any, qeIdentity?: any, crls?: { what: string, crl: any }[] }} items
  */
 export function checkFreshness(checks, policy, now, { tcbInfo, qeIdentity, crls = [] }) {
   const age = (name, key, what, date) => {

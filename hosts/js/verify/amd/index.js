@@ -87,6 +87,7 @@ export async function checkSnp(checks, bytes, report, loc, opts) {
   const kind = report.keyInfo.signingKey;
   if (!checks.add("snp.signingKey", kind === "VCEK" || kind === "VLEK", kind === "none" ? "report is not signed (signing key none)" : `signed by a ${kind}`)) return;
 
+  /** @type {any} set by the snp.certificates check below */
   let gathered;
   const pre = productOf(report, undefined, opts);
   const haveCerts = await checks.run("snp.certificates", async () => {

@@ -90,9 +90,14 @@ async function verifyQuote(bytes, opts, decodedAlready) {
 
 // ---- phase 1: the evidence -------------------------------------------------------------------
 
-/** decode and dcap.structure; starts the quote's own signature checks. Returns { quote, loc, qe, chain, isTdx }. */
+/**
+ * decode and dcap.structure; starts the quote's own signature checks. Returns { quote, loc, qe, chain, isTdx }.
+ * @returns {Promise<any>}
+ */
 async function evidence(checks, bytes, opts, decodedAlready) {
-  let quote, loc;
+  /** @type {any} set by the decode check */
+  let quote;
+  let loc;
   const decoded = await checks.run("decode", () => {
     ({ quote, loc } = decodedAlready ?? { quote: decode(bytes, { format: "quote" }), loc: locate(bytes, { format: "quote" }) });
     return { ok: true, detail: `${quote.format} v${quote.header.version} (${quote.body.bodyType})` };
@@ -107,7 +112,9 @@ async function evidence(checks, bytes, opts, decodedAlready) {
   const sd = quote.signatureData;
   const qe = sd.certificationData?.qeReportCertificationData ?? sd.qeReportCertificationData;
   if (!qe) problems.push(`certification data type ${sd.certificationData?.type} carries no QE report (expected type 6)`);
-  let chain, supply;
+  /** @type {any} */
+  let chain;
+  let supply;
   if (qe && !problems.length) {
     const cd = qe.certificationData;
     try {
@@ -135,7 +142,10 @@ function pckExtensionsOf(leaf) {
   return ext;
 }
 
-/** dcap.pckChain and dcap.pckExtensions. Returns { leaf, ca, anchor, ext } (ca/anchor/ext may be undefined). */
+/**
+ * dcap.pckChain and dcap.pckExtensions. Returns { leaf, ca, anchor, ext } (ca/anchor/ext may be undefined).
+ * @returns {Promise<any>}
+ */
 async function pckPhase(checks, chain, roots, now) {
   const { leaf, cas } = chain;
   let path = await validatePath(leaf, { intermediates: cas, anchors: roots, now, shape: INTEL_SHAPES.pck });
@@ -163,6 +173,7 @@ const signerIn = (list) => list.find((c) => commonName(c) === TCB_SIGNING_CN);
 /**
  * dcap.collateral, the signing chains, both CRLs, and the TCB info / QE identity signatures and
  * windows. Returns { collateral, crls } or null when there is no collateral.
+ * @returns {Promise<any>}
  */
 async function collateralPhase(checks, ev, pck, roots, opts) {
   const { now, policy } = opts;
