@@ -1,81 +1,232 @@
-// The static page: decode dropped evidence, show its fields, a byte map of its top-level
-// structures, and the verifier's verdict. Exposes window.tsmkit for scripted use (and tests).
+// The evidence inspector: files dropped, picked or pasted are sorted by content into evidence,
+// certificates, CRLs and collateral; every change of an input, the time or the policy decodes and
+// verifies again, offline unless the user asks to fetch. Nothing leaves the page otherwise.
+// Exposes window.tsmkit (the library) and window.inspector (idle(), for scripts and tests).
 import * as tsmkit from "./index.js";
+import { createFetcher, policyFromJson } from "../js/verify/index.js";
+import { AMD_PRODUCTS } from "../js/verify/roots.js";
+import { classify, optionsFor } from "./inputs.js";
+import { renderVerdict } from "./verdict.js";
+import { renderFields } from "./fields.js";
+import { createByteMap } from "./bytemap.js";
+import { h, copyButton } from "./dom.js";
 
 window.tsmkit = tsmkit;
-const $ = (id) => document.getElementById(id);
-const COLORS = ["#cde", "#dec", "#edc", "#dce", "#ecd", "#cee", "#eec"];
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
-function byteMap(bytes) {
-  const map = $("bytemap");
-  map.replaceChildren();
-  const top = [...tsmkit.locate(bytes)].filter(([path, [, len]]) => !path.includes(".") && len > 0);
-  top.forEach(([path, [off, len]], i) => {
-    const d = document.createElement("div");
-    d.style.flex = String(len);
-    d.style.background = COLORS[i % COLORS.length];
-    d.title = `${path}: bytes ${off}..${off + len - 1} (${len})`;
-    d.textContent = path;
-    map.append(d);
-  });
+/** @type {{ id: number, name: string, role: string, what: string, bytes?: Uint8Array, format?: string, error?: any }[]} */
+let inputs = [];
+let nextId = 1, pastes = 0, generation = 0;
+let work = Promise.resolve();
+
+const ROLE_NAMES = {
+  evidence: "evidence", certTable: "SNP certificate table", certs: "certificates", crl: "AMD CRL",
+  collateral: "Intel collateral", ignored: "not used",
+};
+
+const map = createByteMap($("map"), $("mapstatus"), (path) => lightRow(path));
+
+/** Queues `fn` after every earlier change, so results land in the order the user acted. */
+function queue(fn) {
+  work = work.then(fn).catch((e) => showBanner(`internal error: ${e?.message ?? e}`));
+  return work;
 }
 
-/** Verification options from the optional inputs: collateral JSON, certificates, cert table. */
-async function verifyOptions() {
-  const opts = { fetcher: { get: () => Promise.reject(new Error("this page never fetches collateral")) } };
+function add(entries) {
+  for (const e of entries) {
+    const same = (i) => i.role === e.role && i.bytes && e.bytes && i.bytes.length === e.bytes.length && i.bytes.every((b, k) => b === e.bytes[k]);
+    if (inputs.some(same)) continue; // the same file twice adds nothing
+    // One evidence and one certificate table at a time: a new one replaces the old.
+    if (e.role === "evidence" || e.role === "certTable") inputs = inputs.filter((i) => i.role !== e.role);
+    inputs.push({ id: nextId++, ...e });
+  }
+}
+
+async function addFiles(files) {
+  const read = await Promise.all([...files].map(async (f) => classify(f.name, new Uint8Array(await f.arrayBuffer()))));
+  add(read.flat());
+}
+
+function addText(text) {
+  const s = text.trim();
+  if (!s) return;
+  add(classify(`pasted text ${++pastes}`, new TextEncoder().encode(s)));
+}
+
+function showBanner(message, detail) {
+  const el = $("banner");
+  el.hidden = !message;
+  el.replaceChildren(...(message ? [h("strong", {}, message), detail ? h("div", {}, detail) : ""] : []));
+}
+
+function renderInputs(unused, collateralError) {
+  const list = $("inputs");
+  list.replaceChildren(...inputs.map((i) => {
+    const off = unused.has(i) ? " (not used for this evidence)" : "";
+    return h("li", { class: `input role-${i.role}${off ? " unused" : ""}`, "data-role": i.role },
+      h("span", { class: "role" }, ROLE_NAMES[i.role] + off),
+      h("span", { class: "fname" }, i.name),
+      h("span", { class: "what" }, i.what),
+      h("button", { type: "button", class: "remove", "aria-label": `remove ${i.name}`, onclick: () => queue(() => { inputs = inputs.filter((x) => x !== i); return refresh(); }) }, "remove"));
+  }));
+  $("noinputs").hidden = inputs.length > 0;
+  $("collateralerror").hidden = !collateralError;
+  $("collateralerror").textContent = collateralError ? `The Intel files do not form collateral yet: ${collateralError}` : "";
+}
+
+/** The user's settings as verify() options; a bad policy or time is shown and not used. */
+function settings() {
+  const opts = { fetcher: $("online").checked ? createFetcher() : createFetcher({ offline: true }) };
   const now = $("now").value;
   if (now) opts.now = new Date(`${now}Z`);
-  for (const file of $("extra").files) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    if (file.name.endsWith(".json")) opts.collateral = new TextDecoder().decode(bytes);
-    else if (isCertTable(bytes)) opts.auxblob = bytes;
-    else (opts.certs ??= []).push(bytes);
+  const product = $("product").value;
+  if (product) opts.product = product;
+  const text = $("policy").value.trim();
+  $("policyerror").textContent = "";
+  if (text) {
+    try { opts.policy = policyFromJson(text); } catch (e) { $("policyerror").textContent = e.message; }
   }
   return opts;
 }
 
-function isCertTable(bytes) {
-  try { return tsmkit.decode(bytes, { format: "snp-certs" }).entries.length > 0; } catch { return false; }
+/** Signed regions of the evidence, from locate(): what signs which bytes. */
+function signedRegions(format, located) {
+  const at = (p) => located.get(p);
+  const find = (suffix) => [...located.keys()].find((k) => k.endsWith(suffix));
+  if (/-quote$/.test(format) && at("header") && at("body")) {
+    const [s] = at("header"), [b, n] = at("body");
+    const qe = at(find(".qeReport") ?? "");
+    return [{ start: s, end: b + n, label: "signed by the attestation key" },
+      ...(qe ? [{ start: qe[0], end: qe[0] + qe[1], label: "QE report, signed by the PCK key" }] : [])];
+  }
+  if (format === "snp-report" && at("signature")) return [{ start: 0, end: at("signature")[0], label: "signed by the VCEK/VLEK" }];
+  return [];
 }
 
-async function verdict(bytes) {
-  const el = $("verdict");
-  el.textContent = "verifying…";
-  try {
-    const r = await tsmkit.verify(bytes, await verifyOptions());
-    const rows = r.checks.map((c) => `<tr><td class="${c.ok ? "ok" : "bad"}">${c.ok ? "✓" : "✗"}</td><td>${c.name}</td><td>${escape(c.detail ?? "")}</td></tr>`);
-    el.innerHTML = `<p class="${r.ok ? "ok" : "bad"}"><b>${r.ok ? "verified" : "not verified"}</b> — ${escape(String(r.status ?? ""))}</p><table>${rows.join("")}</table>`;
-  } catch (e) {
-    el.innerHTML = `<p class="bad">${escape(e.message)}</p>`;
+function renderLegend(signed) {
+  $("legend").replaceChildren(
+    h("span", { class: "key rsv" }, "reserved"), h("span", { class: "key trail" }, "trailing"),
+    ...signed.map((s, k) => h("span", { class: `key sig${k}` }, s.label)));
+}
+
+/** Lights the field row for `path` (or its nearest shown ancestor) from the byte map. */
+function lightRow(path) {
+  for (const el of document.querySelectorAll("#fields .lit")) el.classList.remove("lit");
+  for (let p = path; p; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") {
+    const row = document.querySelector(`#fields [data-path="${CSS.escape(p)}"]`);
+    if (row) { row.classList.add("lit"); return; }
   }
 }
 
-function escape(s) {
-  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+let located = null;
+/** The bytes of the field at `path` (a field, a group, or a bit of a bit field: its raw bytes). */
+function rangeOf(path) {
+  for (let p = path; p && located; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") {
+    const r = located.get(p)?.[1] ? located.get(p) : located.get(`${p}.raw`);
+    if (r?.[1]) return { start: r[0], end: r[0] + r[1] };
+  }
+  return null;
 }
 
-export async function show(bytes, name = "evidence") {
-  const text = tsmkit.render(bytes, "text");
-  const json = tsmkit.render(bytes, "pretty");
-  $("title").textContent = `${name} (${bytes.length} bytes)`;
-  $("fields").textContent = text.text;
-  $("json").textContent = json.text;
-  if (!json.ok) { $("bytemap").replaceChildren(); $("verdict").textContent = "—"; return; }
-  byteMap(bytes);
-  await verdict(bytes);
+async function refresh() {
+  const gen = ++generation;
+  const evidence = inputs.find((i) => i.role === "evidence");
+  const { opts, unused, collateralError } = optionsFor(inputs, evidence?.format);
+  renderInputs(unused, collateralError);
+  located = null;
+  document.body.classList.toggle("empty", !evidence);
+  if (!evidence) {
+    showBanner("");
+    map.clear();
+    $("fields").replaceChildren();
+    $("json").textContent = "";
+    $("title").textContent = "No evidence loaded";
+    renderVerdict($("verdict"), null, new Error("load evidence (a quote, SNP report or TDREPORT) to verify it"));
+    return;
+  }
+  const { bytes, error } = evidence;
+  $("title").textContent = `${evidence.name} — ${evidence.what}`;
+  $("json").textContent = tsmkit.render(bytes, "pretty").text;
+  if (error) {
+    showBanner(`Decoding stopped: ${error.code} in ${error.field || error.format} at byte ${error.offset} (0x${error.offset.toString(16)})`, error.detail);
+    $("fields").replaceChildren(h("p", { class: "muted" }, "Nothing to show: the evidence does not decode (see the error above and the marked byte in the map)."));
+    map.show(bytes, { error });
+    renderLegend([]);
+  } else {
+    showBanner("");
+    const value = tsmkit.decode(bytes);
+    located = tsmkit.locate(bytes);
+    renderFields($("fields"), value);
+    const signed = signedRegions(value.format, located);
+    map.show(bytes, { located, signed });
+    renderLegend(signed);
+  }
+  $("verdict").setAttribute("aria-busy", "true");
+  let result, failure;
+  try {
+    result = await tsmkit.verify(bytes, { ...opts, ...settings() });
+  } catch (e) {
+    failure = e;
+  }
+  if (gen !== generation) return; // a later change is already on its way
+  $("verdict").removeAttribute("aria-busy");
+  renderVerdict($("verdict"), result, failure);
 }
 
-async function load(file) {
-  await show(new Uint8Array(await file.arrayBuffer()), file.name);
-  document.body.dataset.done = String(Date.now());
-}
+// ---- wiring -------------------------------------------------------------------------------
 
-$("file").addEventListener("change", (e) => e.target.files[0] && load(e.target.files[0]));
+for (const p of AMD_PRODUCTS) $("product").append(h("option", { value: p }, p));
+
 const drop = $("drop");
 drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
 drop.addEventListener("dragleave", () => drop.classList.remove("over"));
 drop.addEventListener("drop", (e) => {
   e.preventDefault();
   drop.classList.remove("over");
-  if (e.dataTransfer.files[0]) load(e.dataTransfer.files[0]);
+  const files = e.dataTransfer?.files;
+  if (files?.length) queue(() => addFiles(files).then(refresh));
+  else if (e.dataTransfer?.getData("text")) queue(() => { addText(e.dataTransfer.getData("text")); return refresh(); });
 });
+// A picked file list is read, then cleared, so picking the same file again is a change too.
+$("file").addEventListener("change", (e) => {
+  const input = /** @type {HTMLInputElement} */ (e.target);
+  const files = [...(input.files ?? [])];
+  input.value = "";
+  queue(() => addFiles(files).then(refresh));
+});
+$("inspect").addEventListener("click", () => queue(() => { addText($("paste").value); $("paste").value = ""; return refresh(); }));
+$("paste").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) $("inspect").click(); });
+for (const id of ["now", "product", "online"]) $(id).addEventListener("change", () => queue(refresh));
+$("policy").addEventListener("change", () => queue(refresh));
+$("nowbtn").addEventListener("click", () => { $("now").value = ""; queue(refresh); });
+$("clear").addEventListener("click", () => queue(() => { inputs = []; return refresh(); }));
+
+// Field rows light their bytes on hover and on keyboard focus.
+const fields = $("fields");
+const fromRow = (e) => {
+  const row = e.target.closest?.("[data-path]");
+  if (row) map.highlight(row.dataset.path, rangeOf(row.dataset.path));
+};
+fields.addEventListener("mouseover", fromRow);
+fields.addEventListener("focusin", fromRow);
+
+// Views: fields or the JSON form, one click apart.
+for (const tab of document.querySelectorAll("[role=tab]")) {
+  tab.addEventListener("click", () => {
+    for (const t of document.querySelectorAll("[role=tab]")) {
+      const on = t === tab;
+      t.setAttribute("aria-selected", String(on));
+      $(t.getAttribute("aria-controls")).hidden = !on;
+    }
+  });
+}
+$("copyjson").replaceWith(copyButton("the JSON form", () => $("json").textContent));
+
+window.inspector = {
+  /** Resolves when every queued change has been decoded and verified. */
+  async idle() {
+    let seen;
+    do { seen = work; await seen; } while (seen !== work);
+  },
+};
+queue(refresh);

@@ -1,22 +1,26 @@
-// A static server on 127.0.0.1 for build/browser/ and a headless Debian Chromium driven by
-// playwright-core: the real browser the browser suite runs in.
+// A static server on 127.0.0.1 for build/browser/ (built afresh, so the suites never test a stale
+// bundle) and the corpus under /data/ (read in place), and a headless Debian Chromium driven by
+// playwright-core: the real browser the browser suites run in.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, normalize, extname } from "node:path";
 import { chromium } from "playwright-core";
-import { ROOT } from "../data.js";
+import { ROOT, DATA } from "../data.js";
+import { buildBrowser } from "../../build/browser.js";
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 
-export async function startBrowser() {
+/** Starts the server and Chromium on the page; `viewport` ({ width, height }) sizes the window. */
+export async function startBrowser({ viewport } = {}) {
+  await buildBrowser();
   const base = join(ROOT, "build", "browser");
   const server = createServer(async (req, res) => {
     let rel = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
     if (rel.endsWith("/")) rel += "index.html";
     try {
-      const body = await readFile(join(base, rel));
+      const body = await readFile(rel.startsWith("/data/") ? join(DATA, rel.slice(6)) : join(base, rel));
       res.writeHead(200, { "content-type": TYPES[extname(rel)] ?? "application/octet-stream" });
       res.end(body);
     } catch {
@@ -29,6 +33,7 @@ export async function startBrowser() {
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
+    ...(viewport && { viewport }),
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
       "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
   });

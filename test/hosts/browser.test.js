@@ -1,13 +1,12 @@
 // The browser build in a real headless Chromium: the same decoding and the same verification
-// results as Node, for corpus evidence, and the static page's drop-in flow.
+// results as Node, for corpus evidence (the page itself: inspector.test.js).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { DATA, data } from "../data.js";
 import { decode } from "../../hosts/js/decode.js";
-import { render } from "../../hosts/js/decode.js";
-import { verify } from "../../hosts/js/verify/index.js";
+import { verify, createFetcher } from "../../hosts/js/verify/index.js";
 import { startBrowser } from "./browser-server.js";
 
 let b;
@@ -46,42 +45,19 @@ const CASES = [
 
 test("Chromium's WebCrypto verification gives Node's verdict, check by check", async () => {
   for (const [file, o] of CASES) {
-    const opts = { now: o.now, fetcher: undefined };
+    const opts = { now: o.now };
     if (o.collateral) opts.collateral = new TextDecoder().decode(data(o.collateral));
     if (o.certs) opts.certs = o.certs.map((c) => data(c));
-    const node = await verify(data(file), { ...opts, fetcher: { get: () => Promise.reject(new Error("offline")) } });
+    const node = await verify(data(file), { ...opts, fetcher: createFetcher({ offline: true }) });
     const page = await b.page.evaluate(async ([arr, o]) => {
       const r = await window.tsmkit.verify(new Uint8Array(arr), {
         now: o.now, collateral: o.collateral, certs: o.certs?.map((c) => new Uint8Array(c)),
-        fetcher: { get: () => Promise.reject(new Error("offline")) },
+        fetcher: window.tsmkit.createFetcher({ offline: true }),
       });
       return { ok: r.ok, status: r.status, advisoryIds: r.advisoryIds, checks: r.checks };
     }, [Array.from(data(file)), { now: o.now, collateral: opts.collateral, certs: opts.certs?.map((c) => Array.from(c)) }]);
     assert.equal(page, { ok: node.ok, status: node.status, advisoryIds: node.advisoryIds, checks: node.checks }, file);
   }
-});
-
-test("the page: choosing a file shows its fields, JSON, byte map and a verdict", async () => {
-  const file = join(DATA, "tdx/dcap-qvl-tdx-quote-v4.dat");
-  await b.page.setInputFiles("#file", file);
-  await b.page.waitForFunction(() => document.body.dataset.done);
-  assert.is(await b.page.textContent("#json"), render(data("tdx/dcap-qvl-tdx-quote-v4.dat"), "pretty").text);
-  assert.match(await b.page.textContent("#fields"), /mrTd\s+91eb2b44d141d4ece09f0c75/);
-  const map = await b.page.$$eval("#bytemap div", (ds) => ds.map((d) => d.textContent));
-  assert.equal(map, ["header", "body", "signatureData"]);
-  assert.match(await b.page.textContent("#verdict"), /not verified — Failed[\s\S]*dcap\.collateral/);
-  // With the collateral bundle and its time, the page's verdict is UpToDate.
-  await b.page.setInputFiles("#extra", join(DATA, "collateral/intel/dcap-qvl-tdx-collateral-bundle.json"));
-  await b.page.fill("#now", "2025-07-19T10:00:34");
-  await b.page.setInputFiles("#file", []);
-  await b.page.evaluate(() => { delete document.body.dataset.done; });
-  await b.page.setInputFiles("#file", file);
-  await b.page.waitForFunction(() => document.body.dataset.done);
-  assert.match(await b.page.textContent("#verdict"), /^verified — UpToDate/);
-  // A picture for people, saved only where they ask for it (no file left behind otherwise).
-  const shots = process.env.TSMKIT_SCREENSHOTS;
-  await b.page.screenshot({ path: shots ? join(shots, "tsmkit-page.png") : undefined, fullPage: false });
-  assert.equal(b.errors, []);
 });
 
 test.run();

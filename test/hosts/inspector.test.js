@@ -1,0 +1,255 @@
+// The evidence inspector page in a real headless Chromium, on corpus files served in place: inputs
+// sorted by content (Intel's names, meaningless names, pastes), every change re-verified, the
+// verdict's missing inputs said as actions, fields equal to Node's decode, the byte map equal to
+// locate(), decode errors as a banner and a marked byte, keyboard use, and both viewport sizes.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { join } from "node:path";
+import { DATA, data } from "../data.js";
+import { decode, locate } from "../../hosts/js/decode.js";
+import { PIECES, PROD_QUOTE, PROD_NOW } from "../collateral-names.js";
+import { startBrowser } from "./browser-server.js";
+
+const SNP = {
+  report: "snp/trustee-report-v2-milan.bin",
+  table: "snp/constructed-certtable-vcek-milan.bin",
+  crl: "collateral/amd/openpcc-milan-vcek-crl-2505.der",
+  now: "2025-09-12T00:00:00",
+};
+
+let b, page;
+test.before(async () => {
+  b = await startBrowser({ viewport: { width: 1280, height: 800 } });
+  page = b.page;
+});
+test.after(async () => { await b?.close(); });
+
+const idle = () => page.evaluate(() => window.inspector.idle());
+const shot = (name) => process.env.TSMKIT_SCREENSHOTS && page.screenshot({ path: join(process.env.TSMKIT_SCREENSHOTS, `inspector-${name}.png`) });
+
+async function reset() {
+  await page.click("#clear");
+  await page.fill("#now", "");
+  await page.fill("#policy", "");
+  await page.dispatchEvent("#policy", "change");
+  await idle();
+}
+
+/** Drops corpus files on the drop zone, as a user's drag would: [path in the corpus, name shown]. */
+async function dropFiles(list) {
+  await page.evaluate(async (files) => {
+    const dt = new DataTransfer();
+    for (const [path, name] of files) dt.items.add(new File([await (await fetch(`/data/${path}`)).arrayBuffer()], name));
+    document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, list.map((f) => (Array.isArray(f) ? f : [f, f.split("/").pop()])));
+  await idle();
+}
+
+async function paste(text) {
+  await page.fill("#paste", text);
+  await page.click("#inspect");
+  await idle();
+}
+
+const headline = () => page.textContent("#verdict .headline");
+const roles = () => page.$$eval("#inputs li", (lis) => lis.map((li) => li.dataset.role));
+
+/** Every leaf row of the Fields view: path -> shown value (long values are shown cut, with their length). */
+const shownFields = () => page.$$eval("#fields .row", (rows) => Object.fromEntries(rows.map((r) => [r.dataset.path, r.querySelector(".value").firstChild.textContent])));
+
+/** Node's decode as the rows the page should show: path -> value text. */
+function expectedFields(value, path = "", out = {}) {
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) expectedFields(v, path ? `${path}.${k}` : k, out);
+    return out;
+  }
+  const text = typeof value === "boolean" ? (value ? "yes" : "no") : String(value);
+  out[path] = text.length > 96 ? `${text.slice(0, 64)}… (${text.length} chars)` : text;
+  return out;
+}
+
+test("a quote pasted as hex and as base64 shows exactly Node's decoded fields; without collateral the verdict says what to drop", async () => {
+  await reset();
+  const bytes = data(PROD_QUOTE);
+  await paste(`0x${bytes.toString("hex").replace(/(.{64})/g, "$1\n")}`);
+  assert.equal(await roles(), ["evidence"]);
+  assert.match(await page.textContent("#inputs"), /tdx-quote, 5006 bytes \(pasted as hex\)/);
+  const hex = await shownFields();
+  assert.equal(hex, expectedFields(decode(bytes)));
+  assert.ok(Object.keys(hex).length > 40);
+  assert.match(await headline(), /^Not verified — dcap\.collateral failed$/);
+  const deciding = await page.textContent("#verdict .check.deciding");
+  assert.match(deciding, /Missing: drop the Intel collateral here/);
+  assert.not.match(await page.textContent("#verdict"), /is not a function/);
+  await shot("quote-no-collateral");
+  await paste(bytes.toString("base64"));
+  assert.equal(await roles(), ["evidence"], "the second paste replaces the evidence");
+  assert.equal(await shownFields(), hex);
+  // The same quote picked as a file shows the same fields.
+  await reset();
+  await page.setInputFiles("#file", join(DATA, PROD_QUOTE));
+  await idle();
+  assert.match(await page.textContent("#inputs"), /dcap-qvl-tdx-quote-v4\.dat\s*tdx-quote, 5006 bytes/);
+  assert.equal(await shownFields(), hex);
+  assert.equal(b.errors, []);
+});
+
+for (const [scheme, idx] of [["Intel's own names", 0], ["meaningless names", 2]]) {
+  test(`a quote, then its collateral split in files with ${scheme}, at the collateral's time: verified; remove one piece and it is not`, async () => {
+    await reset();
+    await dropFiles([PROD_QUOTE]);
+    assert.match(await headline(), /^Not verified/);
+    await dropFiles(PIECES.map((p) => [`collateral/intel/${p.src}`, p.names[idx]]));
+    assert.equal(await roles(), ["evidence", ...PIECES.map(() => "collateral")]);
+    await page.fill("#now", PROD_NOW.replace(/Z$/, ""));
+    await page.dispatchEvent("#now", "change");
+    await idle();
+    assert.is(await headline(), "Verified — UpToDate");
+    assert.match(await page.textContent("#verdict .meta"), /Evaluated at 2025-07-19T10:00:34\.000Z/);
+    await shot(`quote-collateral-${idx}`);
+    // Without the Root CA CRL the verdict fails on it, and says what to add.
+    await page.click(`#inputs button[aria-label="remove ${PIECES[3].names[idx]}"]`);
+    await idle();
+    assert.equal((await roles()).length, PIECES.length);
+    assert.match(await headline(), /^Not verified — dcap\.rootCrl failed$/);
+    assert.equal(b.errors, []);
+  });
+}
+
+test("a collateral bundle dropped with the quote, then a later time: the verdict follows each change", async () => {
+  await reset();
+  await page.setInputFiles("#file", [join(DATA, PROD_QUOTE), join(DATA, "collateral/intel/dcap-qvl-tdx-collateral-bundle.json")]);
+  await idle();
+  assert.match(await page.textContent("#inputs"), /Intel collateral[\s\S]*dcap-qvl collateral bundle/);
+  await page.fill("#now", "2025-07-19T10:00:34");
+  await page.dispatchEvent("#now", "change");
+  await idle();
+  assert.is(await headline(), "Verified — UpToDate");
+  await page.fill("#now", "2030-01-01T00:00:00");
+  await page.dispatchEvent("#now", "change");
+  await idle();
+  assert.match(await headline(), /^Not verified/);
+  assert.match(await page.textContent("#verdict .meta"), /2030-01-01T00:00:00\.000Z/);
+  // Picking the same file again is a change too (the picker is cleared after each pick): nothing is added twice.
+  await page.setInputFiles("#file", join(DATA, PROD_QUOTE));
+  await idle();
+  assert.equal(await roles(), ["evidence", "collateral"]);
+});
+
+test("an SNP report, its certificate table and the AMD CRL at a pinned time: verified; without the CRL the page asks for it; a policy waiver is marked", async () => {
+  await reset();
+  await page.fill("#now", SNP.now);
+  await dropFiles([SNP.report, SNP.table, SNP.crl]);
+  assert.equal(await roles(), ["evidence", "certTable", "crl"]);
+  assert.is(await headline(), "Verified");
+  await shot("snp-verified");
+  await page.click(`#inputs li[data-role=crl] >> text=remove`);
+  await idle();
+  assert.is(await headline(), "Not verified — snp.crl failed");
+  const deciding = await page.textContent("#verdict .check.deciding");
+  assert.match(deciding, /Missing: drop the AMD CRL for this product .* here/);
+  // Waiving revocation by policy passes, and says it was waived.
+  await page.fill("#policy", '{"allowUncheckedRevocation": true}');
+  await page.dispatchEvent("#policy", "change");
+  await idle();
+  assert.is(await headline(), "Verified");
+  assert.is(await page.$$eval("#verdict .check.waived", (l) => l.map((c) => c.dataset.check).join()), "snp.crl");
+  assert.match(await page.textContent("#verdict .meta"), /1 check waived by policy/);
+  assert.equal(b.errors, []);
+});
+
+test("a JSON envelope {provider, outblob, auxblob} pasted: evidence and certificate table", async () => {
+  await reset();
+  await page.fill("#now", SNP.now);
+  await paste(JSON.stringify({ provider: "sev_guest", outblob: data(SNP.report).toString("base64"), auxblob: data(SNP.table).toString("hex") }));
+  assert.equal(await roles(), ["evidence", "certTable"]);
+  await dropFiles([SNP.crl]);
+  assert.is(await headline(), "Verified");
+});
+
+test("hovering a field lights exactly locate()'s bytes; hovering a byte lights its field's row", async () => {
+  await reset();
+  await dropFiles([PROD_QUOTE]);
+  const want = locate(data(PROD_QUOTE));
+  const lit = () => page.$$eval("#map .hx .hl", (s) => [Number(s[0].dataset.at), Number(s.at(-1).dataset.end)]);
+  for (const path of ["body.mrTd", "header", "signatureData.certificationData.qeReportCertificationData.qeReport.mrSigner"]) {
+    await page.hover(`#fields .row[data-path="${path}"], #fields [data-path="${path}"] > summary`);
+    const [off, len] = want.get(path);
+    assert.equal(await lit(), [off, off + len], path);
+  }
+  const [off] = want.get("body.rtmr0");
+  await page.hover(`#map .hx [data-at="${off}"]`);
+  assert.equal(await page.$$eval("#fields .lit", (l) => l.map((r) => r.dataset.path)), ["body.rtmr0"]);
+  assert.match(await page.textContent("#mapstatus"), /body\.rtmr0 \[\d+\.\.\d+\], 48 bytes/);
+  // Signed regions are marked: the attestation key's from byte 0 to the body's end.
+  const [bodyOff, bodyLen] = want.get("body");
+  const signed = await page.$$eval("#map .hx .sig0", (s) => [Number(s[0].dataset.at), Number(s.at(-1).dataset.end)]);
+  assert.equal(signed, [0, bodyOff + bodyLen]);
+  // The 70 zero bytes after the quote are trailing.
+  assert.is(await page.$$eval("#map .hx .trail", (s) => s.reduce((n, e) => n + Number(e.dataset.end) - Number(e.dataset.at), 0)), 70);
+});
+
+test("a truncated quote: a banner with field and offset, and the map marks the byte where decoding stopped", async () => {
+  await reset();
+  const cut = data(PROD_QUOTE).subarray(0, 700);
+  let want;
+  try { decode(cut); } catch (e) { want = e; }
+  await page.evaluate((arr) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(arr)], "truncated.dat"));
+    document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, Array.from(cut));
+  await idle();
+  const banner = await page.textContent("#banner");
+  assert.ok(await page.isVisible("#banner"));
+  assert.match(banner, new RegExp(`${want.code} in ${want.field} at byte ${want.offset} `));
+  assert.match(banner, /needs 4300 bytes/);
+  assert.not.match(await page.textContent("#fields"), /TRUNCATED/, "the error is not in the Fields box");
+  assert.equal(await page.$$eval("#map .hx .err", (s) => s.map((e) => Number(e.dataset.at))), [want.offset]);
+  assert.match(await page.textContent("#verdict .headline"), /^Not verified — decode failed$/);
+  await shot("truncated");
+  assert.equal(b.errors, []);
+});
+
+test("keyboard only: tab to a field to light its bytes, arrow keys in the map move a cursor over the fields", async () => {
+  await reset();
+  await dropFiles([SNP.report]);
+  await page.focus("#fields [data-path='measurement']");
+  const [off, len] = locate(data(SNP.report)).get("measurement");
+  assert.match(await page.textContent("#mapstatus"), new RegExp(`^measurement: bytes ${off}\\.\\.${off + len - 1} `));
+  await page.keyboard.press("Tab"); // the row's copy button
+  await page.keyboard.press("Tab"); // the next row
+  assert.is(await page.evaluate(() => document.activeElement.dataset.path), "hostData");
+  await page.focus("#map");
+  await page.keyboard.press("Home");
+  await page.keyboard.press("ArrowDown");
+  assert.match(await page.textContent("#mapstatus"), /^byte 16 \(0x10\) = 0x01: familyId /);
+  await page.keyboard.press("ArrowRight");
+  assert.match(await page.textContent("#mapstatus"), /^byte 17 /);
+  // The JSON form is one key press away.
+  await page.focus("#tab-json");
+  await page.keyboard.press("Enter");
+  assert.ok(await page.isVisible("#json"));
+  assert.is(JSON.parse(await page.textContent("#json")).measurement, decode(data(SNP.report)).measurement);
+  await page.click("#tab-fields");
+});
+
+for (const [w, hgt] of [[1280, 800], [390, 844]]) {
+  test(`${w}x${hgt}: no sideways scrolling with evidence, inputs and a verdict on the page`, async () => {
+    await page.setViewportSize({ width: w, height: hgt });
+    await reset();
+    await page.fill("#now", SNP.now);
+    await dropFiles([SNP.report, SNP.table, SNP.crl]);
+    await page.waitForTimeout(50); // the map refits its rows after the resize
+    const [docWidth, viewport] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(docWidth <= viewport, `document ${docWidth} px wide in a ${viewport} px viewport`);
+    const rowBytes = await page.$eval("#map .hexrow", (r) => r.querySelector(".as").textContent.length);
+    assert.is(rowBytes, w < 600 ? 8 : 16);
+    assert.ok(await page.isVisible("#verdict .headline"));
+    const box = await page.$eval("#verdict .headline", (e) => e.getBoundingClientRect().right);
+    assert.ok(box <= viewport, "the verdict is not cut off");
+    await shot(`${w}`);
+  });
+}
+
+test.run();
