@@ -168,7 +168,7 @@ export class SimTsm {
     if (attr === undefined) return { kind: "dir", mode: 0o755 };
     const a = ATTRS.indexOf(attr);
     if (a < 0 || !(mask & (1 << a))) throw errnoError(2, `stat ${name}/${attr}`);
-    return { kind: "file", mode: core.tsm_attr_mode(a), binary: core.tsm_attr_binary(a) };
+    return { kind: "file", mode: core.tsm_attr_mode(a), binary: core.tsm_attr_binary(a) === 1 };
   }
 
   /** open: flags "r", "w" or "rw". */

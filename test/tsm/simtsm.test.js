@@ -110,7 +110,8 @@ test("mkdir/readdir/stat/open around items; flush applies inblob before close", 
   assert.equal(t.readdir("x"), ["inblob", "outblob", "generation", "provider"]);
   assert.equal(t.stat(), { kind: "dir", mode: 0o755 });
   assert.equal(t.stat("x"), { kind: "dir", mode: 0o755 });
-  assert.equal(t.stat("x", "outblob"), { kind: "file", mode: 0o444 });
+  assert.equal(t.stat("x", "outblob"), { kind: "file", mode: 0o444, binary: true });
+  assert.equal(t.stat("x", "generation"), { kind: "file", mode: 0o444, binary: false });
   await fails(t.mkdir("x/y"), "EPERM");
   await fails(t.mkdir("x/inblob"), "EEXIST");
   await fails(t.mkdir("nope/y"), "ENOENT");

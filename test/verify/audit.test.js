@@ -61,7 +61,8 @@ test("unknown option keys and an unusable time throw OptionError naming the opti
       [{ now: "garbage" }, "now", "not a time: garbage"],
       [{ now: new Date(NaN) }, "now", "not a time"],
       [{ now: {} }, "now", "not a time"],
-      [{ fetcher: {} }, "fetcher", "expected an object with get()"],
+      [{ fetcher: {} }, "fetcher", "expected an object with get() and response()"],
+      [{ fetcher: { get: async () => new Uint8Array(0) } }, "fetcher", "expected an object with get() and response()"],
     ]) {
       const e = await verify(bytes, opts).then(() => null, (x) => x);
       assert.instance(e, OptionError, JSON.stringify(opts));

@@ -48,6 +48,8 @@ export function readOptions(/** @type {any} */ opts = {}) {
   for (const k of Object.keys(opts)) {
     if (!(k in KNOWN)) throw new OptionError(k, `unknown option (known: ${Object.keys(KNOWN).join(", ")})`);
   }
-  if (opts.fetcher != null && typeof opts.fetcher.get !== "function") throw new OptionError("fetcher", "expected an object with get() (see createFetcher)");
+  if (opts.fetcher != null && (typeof opts.fetcher.get !== "function" || typeof opts.fetcher.response !== "function")) {
+    throw new OptionError("fetcher", "expected an object with get() and response() (see createFetcher)");
+  }
   return { ...opts, now: evaluationTime(opts.now), policy: makePolicy(opts.policy) };
 }

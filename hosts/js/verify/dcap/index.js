@@ -75,14 +75,15 @@ async function verifyQuote(bytes, opts, decodedAlready) {
   let status, advisoryIds = [];
   if (checks.ok && tcb) {
     const c = combineStatus(tcb);
-    ({ status, advisoryIds } = c);
+    // An unrecognized status string never reaches the verdict's status: it stays "Failed".
+    if (c.recognized) ({ status, advisoryIds } = c);
     const behind = c.status === "UpToDate" ? [] : behindUpToDate({
       info: col.collateral.tcbInfo.info, pckTcb: pck.ext.tcb, teeTcbSvn: ev.isTdx ? svnBytes(ev.quote.body.teeTcbSvn) : null,
       module: tcb.module, qeIsvSvn: ev.qe.qeReport.isvSvn, identity: col.collateral.qeIdentity.identity,
     });
     checks.add("dcap.tcbStatus", c.recognized, c.recognized
       ? `platform ${tcb.platformLevel.status}${tcb.module ? `, TDX module ${tcb.module.status}` : ""}, QE ${tcb.qeLevel.status} -> ${status}${status === "UpToDate" ? "" : behind.length ? `; behind UpToDate: ${behind.join("; ")}` : "; no version is behind UpToDate (the status comes from configuration or advisories)"}`
-      : `unrecognized TCB status ${JSON.stringify(status)}`);
+      : `unrecognized TCB status ${JSON.stringify(c.status)}`);
   }
   policyPhase(checks, ev.quote, opts, status, col);
   return done({ status, advisoryIds, evidence: ev.quote });
