@@ -12,7 +12,7 @@
 import { equalBytes, toBytes } from "./bytes.js";
 
 /** A bounded cache; the oldest entry goes first once full. */
-export class Memo {
+class Memo {
   constructor(max = 512) { this.map = new Map(); this.max = max; }
   get(k) { return this.map.get(k); }
   set(k, v) {
@@ -38,7 +38,7 @@ function sampleHash(b) {
  * A bounded cache keyed by exact bytes: a hash of sampled bytes picks the bucket, and a hit needs
  * every byte equal to a private copy taken by set(), so bytes changed in place since then miss.
  */
-export class BytesMemo {
+class BytesMemo {
   constructor(max = 512) { this.buckets = new Memo(max); }
   get(bytes) {
     const b = toBytes(bytes);
@@ -57,7 +57,7 @@ export class BytesMemo {
 }
 
 /** Results about pairs of objects whose bytes never change (parsed certificates, CRLs, signed objects). */
-export class PairMemo {
+class PairMemo {
   constructor() { this.map = new WeakMap(); }
   get(a, b) { return this.map.get(a)?.get(b); }
   set(a, b, v) {
@@ -69,7 +69,7 @@ export class PairMemo {
 }
 
 /** Results about one object whose bytes never change. */
-export const perObject = () => new WeakMap();
+const perObject = () => new WeakMap();
 
 // ---- the caches ------------------------------------------------------------------------------
 export const caches = Object.freeze({

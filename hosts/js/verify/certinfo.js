@@ -163,7 +163,7 @@ export const readCrl = (bytes) => readSigned(bytes, (b, f, info) => {
 });
 
 /** The extensions of `info` with `oid` (a certificate must not repeat one; path.js checks). */
-export const extensionsOf = (info, oid) => info.extensions.filter((e) => e.oid === oid);
+const extensionsOf = (info, oid) => info.extensions.filter((e) => e.oid === oid);
 
 /** basicConstraints: { ca, pathLen (null = unlimited) } or null when absent. */
 export function basicConstraints(info) {

@@ -31,7 +31,7 @@ const KNOWN = Object.freeze({
 });
 
 /** The evaluation time from `now` (default: the current time); OptionError if it is not a time. */
-export function evaluationTime(now) {
+function evaluationTime(now) {
   if (now === undefined) return new Date();
   const ok = now instanceof Date || typeof now === "string" || (typeof now === "number" && Number.isFinite(now));
   const t = ok ? new Date(now instanceof Date ? now.getTime() : now) : new Date(NaN);

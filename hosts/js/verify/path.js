@@ -99,14 +99,14 @@ const keyText = (k) => (k.type === "EC" ? `EC ${k.curve}` : k.type === "RSA" ? `
 // ---- facts ------------------------------------------------------------------------------------
 
 /** Strict-DER facts of a parsed certificate (certinfo.js), once per object. */
-export function certFacts(cert) {
+function certFacts(cert) {
   let f = caches.derFacts.get(cert);
   if (!f) caches.derFacts.set(cert, (f = readCertificate(new Uint8Array(cert.rawData))));
   return f;
 }
 
 /** Strict-DER facts of a parsed CRL, once per object. */
-export function crlFacts(crl) {
+function crlFacts(crl) {
   let f = caches.derFacts.get(crl);
   if (!f) caches.derFacts.set(crl, (f = readCrl(new Uint8Array(crl.rawData))));
   return f;

@@ -160,7 +160,7 @@ export function policyFromJson(text) {
 const short = (h) => (h.length > 24 ? `${h.slice(0, 16)}..` : h);
 
 /** Where two hex values first differ, for a mismatch message: "at byte 3: 0a.. vs expected 0b..". */
-export function whereDiffers(actual, want) {
+function whereDiffers(actual, want) {
   let i = 0;
   while (i < actual.length && i < want.length && actual[i] === want[i]) i++;
   const at = i >> 1;

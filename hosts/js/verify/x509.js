@@ -88,13 +88,6 @@ export function parseCertificates(input) {
   return [...parsedInput.set(input, text !== null ? certificatesOfText(text) : [oneCertificate(input)])];
 }
 
-/** Exactly one certificate (see parseCertificates for accepted input). */
-export function parseCertificate(input) {
-  const certs = parseCertificates(input);
-  if (certs.length !== 1) throw new CertError("BAD_CERTIFICATE", `expected one certificate, got ${certs.length}`);
-  return certs[0];
-}
-
 /** A CRL from DER bytes, PEM text ("X509 CRL") or an X509Crl. */
 export function parseCrl(input) {
   if (input instanceof x509.X509Crl) return input;

@@ -27,13 +27,11 @@ export function issuerProduct(cert) {
 }
 
 /** The certificates of an auxblob (SNP certificate table, decoded by the core) with their entries' kinds. */
-export function auxblobEntries(auxblob) {
+function auxblobEntries(auxblob) {
   const table = decode(auxblob, { format: "snp-certs" });
   return table.entries.filter((e) => e.length > 0).map((e) => ({ kind: e.kind, cert: parseCertificates(fromHex(e.certificate))[0] }));
 }
 
-/** Certificates from an auxblob. */
-export const auxblobCertificates = (auxblob) => auxblobEntries(auxblob).map((e) => e.cert);
 
 const expiresOfCerts = (bytes) => {
   const text = new TextDecoder().decode(bytes);
