@@ -94,6 +94,7 @@ export async function run(argv, io) {
 
 /** --json: where the evidence came from beside it (or beside its decode error: exit 1, the kernel gave it). */
 function printJson({ provider, generation, attempts, outblob }, decodable, io) {
+  /** @type {{ provider: string, generation: number, attempts: number, evidence: object | null }} */
   const out = { provider, generation, attempts, evidence: null };
   let status = 0;
   if (decodable) {
