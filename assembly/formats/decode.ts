@@ -8,7 +8,10 @@ import { looksLikeSnpReport, decodeSnpReport } from "./snp_report";
 import { looksLikeSnpCerts, decodeSnpCerts } from "./snp_certs";
 
 /** Format ids shared with the hosts (hosts/js/formats.js mirrors these numbers). */
-export const enum Format { AUTO = 0, QUOTE = 1, TDREPORT = 2, SNP_REPORT = 3, SNP_CERTS = 4 }
+export const enum Format {
+  AUTO = 0, QUOTE = 1, TDREPORT = 2, SNP_REPORT = 3, SNP_CERTS = 4,
+  CCA_TOKEN = 5, CCA_PLATFORM_CLAIMS = 6, CCA_REALM_CLAIMS = 7,
+}
 
 export function formatName(f: i32): string {
   switch (f) {
@@ -16,11 +19,27 @@ export function formatName(f: i32): string {
     case Format.TDREPORT: return "tdreport";
     case Format.SNP_REPORT: return "snp-report";
     case Format.SNP_CERTS: return "snp-certs";
+    case Format.CCA_TOKEN: return "cca-token";
+    case Format.CCA_PLATFORM_CLAIMS: return "cca-platform-claims";
+    case Format.CCA_REALM_CLAIMS: return "cca-realm-claims";
   }
   return "unknown";
 }
 
 export let lastFormat: i32 = Format.AUTO;
+
+// CCA comes in through registerCca (formats/cca.ts), which the core calls at start: the WASI
+// command never does, so its build leaves CCA out and keeps within its size budget.
+function none(len: u32): bool { return false; }
+function noCca(format: i32, len: u32): void {
+  fail(E.UNSUPPORTED_TYPE, "", 0, "this build has no CCA decoder (tsmkit.wasm leaves it out for size)");
+}
+let looksLikeCca: (len: u32) => bool = none;
+let decodeCca: (format: i32, len: u32) => void = noCca;
+export function setCcaDecoder(detect: (len: u32) => bool, decode: (format: i32, len: u32) => void): void {
+  looksLikeCca = detect;
+  decodeCca = decode;
+}
 
 /** Tells the format from the bytes alone; AUTO when nothing matches. */
 export function detect(len: u32): i32 {
@@ -28,6 +47,7 @@ export function detect(len: u32): i32 {
   if (looksLikeQuote(len)) return Format.QUOTE;
   if (looksLikeSnpReport(len)) return Format.SNP_REPORT;
   if (looksLikeSnpCerts(len)) return Format.SNP_CERTS;
+  if (looksLikeCca(len)) return Format.CCA_TOKEN; // bare claims-sets are never detected
   return Format.AUTO;
 }
 
@@ -42,9 +62,12 @@ export function decodeInput(format: i32, len: u32): i32 {
     case Format.TDREPORT: decodeTdreport(len); break;
     case Format.SNP_REPORT: decodeSnpReport(len); break;
     case Format.SNP_CERTS: decodeSnpCerts(len); break;
+    case Format.CCA_TOKEN: case Format.CCA_PLATFORM_CLAIMS: case Format.CCA_REALM_CLAIMS:
+      decodeCca(format, len);
+      break;
     case Format.AUTO:
       fail(E.UNKNOWN_FORMAT, "", 0,
-        "not a TDX/SGX quote, TDREPORT, SEV-SNP report or SNP certificate table (" +
+        "not a TDX/SGX quote, TDREPORT, SEV-SNP report, SNP certificate table or CCA token (" +
         len.toString() + " bytes)");
       break;
     default:

@@ -10,6 +10,7 @@ export const enum E {
   BAD_VALUE = 5, // a field holds a value the spec forbids
   UNKNOWN_FORMAT = 6, // detect could not tell what the bytes are
   TOO_LARGE = 7, // the input or the result exceeds a documented limit
+  MISSING = 8, // a field the declared format or profile makes mandatory is absent
 }
 
 export function codeName(code: i32): string {
@@ -21,6 +22,7 @@ export function codeName(code: i32): string {
     case E.BAD_VALUE: return "BAD_VALUE";
     case E.UNKNOWN_FORMAT: return "UNKNOWN_FORMAT";
     case E.TOO_LARGE: return "TOO_LARGE";
+    case E.MISSING: return "MISSING";
   }
   return "OK";
 }

@@ -15,6 +15,8 @@ export const enum T {
   GUID = 10, // 16 bytes in RFC-4122 order, rendered 8-4-4-4-12
   U16BE = 11,
   U32BE = 12,
+  CBOR_INT = 13, // a CBOR integer head (major 0, 1 or a tag's 6): a number below 2^53, else a decimal string
+  NULL = 14, // computed: CBOR null
 }
 
 /** A named part of an integer field: width 1 renders as a boolean, wider as a number. */

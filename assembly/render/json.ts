@@ -2,7 +2,7 @@
 // prints for the same value, so every host (Node CLI, WASI command, browser) prints one form.
 import { T } from "../formats/layout";
 import { Op, entries, count, names, inPtr, readValue } from "../formats/table";
-import { byte, ascii, hex, dec, spaces, jsonEscaped, jsonString } from "./out";
+import { byte, ascii, hex, dec, spaces, jsonEscaped, jsonString, cborInt } from "./out";
 
 function value(type: u32, a: u32, len: u32): void {
   switch (type) {
@@ -26,7 +26,9 @@ function value(type: u32, a: u32, len: u32): void {
       hex(inPtr + a + 6, 2); byte(0x2d); hex(inPtr + a + 8, 2); byte(0x2d);
       hex(inPtr + a + 10, 6);
       byte(0x22); break;
-    default:
+    case T.CBOR_INT:
+      cborInt(inPtr + a, len, true); break;
+    default: // T.NULL
       ascii("null");
   }
 }

@@ -65,6 +65,30 @@ export function hex(ptr: usize, len: u32): void {
 
 export function dec(v: u64): void { ascii(v.toString()); }
 
+const MAX_SAFE: u64 = 0x1fffffffffffff; // 2^53 - 1, the largest integer a JS number holds exactly
+
+/** The argument of the CBOR head at `p` (`len` bytes, big-endian after the initial byte). */
+export function cborArg(p: usize, len: u32): u64 {
+  let n: u64 = len == 1 ? <u64>(load<u8>(p) & 31) : 0;
+  for (let i: u32 = 1; i < len; i++) n = (n << 8) | <u64>load<u8>(p + i);
+  return n;
+}
+
+/**
+ * The integer of the CBOR head at `p` (`len` bytes; major 1 is negative, 0 and 6 are not) in
+ * decimal; `quoteBig` puts one beyond 2^53 in quotes, as a JSON string.
+ */
+export function cborInt(p: usize, len: u32, quoteBig: bool): void {
+  const n = cborArg(p, len);
+  const q = quoteBig && n > MAX_SAFE;
+  if (q) byte(0x22);
+  if (load<u8>(p) >> 5 == 1) {
+    byte(0x2d);
+    if (n == u64.MAX_VALUE) ascii("18446744073709551616"); else dec(n + 1);
+  } else dec(n);
+  if (q) byte(0x22);
+}
+
 /** Bytes as the inside of a JSON string: quotes, backslashes and controls escaped. */
 export function jsonEscaped(ptr: usize, len: u32): void {
   for (let i: u32 = 0; i < len; i++) {

@@ -3,7 +3,7 @@
 // terminal width, TD attributes named, and bytes after the decoded evidence noted.
 import { T } from "../formats/layout";
 import { Op, entries, count, names, nameId, inPtr, inLen, readValue } from "../formats/table";
-import { byte, ascii, hex, dec, spaces } from "./out";
+import { byte, ascii, hex, dec, spaces, cborInt, cborArg } from "./out";
 
 const SHOW_FULL: u32 = 64; // bytes of hex shown in full (covers report data and measurements)
 export const DEFAULT_WIDTH: i32 = 80;
@@ -89,6 +89,13 @@ function value(type: u32, a: u32, len: u32, col: i32, width: i32): void {
       hex(inPtr + a + 6, 2); byte(0x2d); hex(inPtr + a + 8, 2); byte(0x2d);
       hex(inPtr + a + 10, 6);
       break;
+    case T.CBOR_INT: {
+      cborInt(inPtr + a, len, false);
+      const v = cborArg(inPtr + a, len);
+      if (load<u8>(inPtr + a) >> 5 != 1 && v > 9) { ascii(" (0x"); ascii(v.toString(16)); byte(0x29); }
+      break;
+    }
+    case T.NULL: ascii("null"); break;
   }
 }
 
@@ -123,7 +130,7 @@ function decodedEnd(): u32 {
     const type = entries[k] >> 8;
     if (op == Op.CLOSE) continue;
     // Computed values keep the value itself in the entry, not an offset.
-    if (op == Op.FIELD && (type == T.BOOL || type == T.UINT || type == T.NAME)) continue;
+    if (op == Op.FIELD && (type == T.BOOL || type == T.UINT || type == T.NAME || type == T.NULL)) continue;
     const e = entries[k + 2] + entries[k + 3];
     if (e > end) end = e;
   }

@@ -53,7 +53,7 @@ export function errorFromCore() {
 
 /**
  * Decodes evidence to its typed JSON form. `opts.format` names the format ("quote", "tdreport",
- * "snp-report", "snp-certs"), or `opts.provider` the configfs-tsm provider it came from;
+ * "snp-report", "snp-certs", "cca-token", "cca-platform-claims", "cca-realm-claims"), or `opts.provider` the configfs-tsm provider it came from;
  * otherwise it is detected from the bytes. Throws DecodeError on bad input.
  */
 export function decode(bytes, opts) {
@@ -69,7 +69,7 @@ export function decode(bytes, opts) {
 // ---- building the value from the result table (entry layout: assembly/formats/table.ts) ------
 // Mirrors assembly/render/json.ts value(): the type numbers are assembly/formats/layout.ts T.
 export const T_U8 = 1, T_U16 = 2, T_U32 = 3, T_U64 = 4, T_HEX = 5, T_TEXT = 6, T_BOOL = 7, T_UINT = 8,
-  T_NAME = 9, T_GUID = 10, T_U16BE = 11, T_U32BE = 12;
+  T_NAME = 9, T_GUID = 10, T_U16BE = 11, T_U32BE = 12, T_CBOR_INT = 13, T_NULL = 14;
 export const OP_FIELD = 1, OP_OPEN = 2, OP_CLOSE = 3, OP_ARRAY = 4;
 
 // WHATWG decoders read "latin1" as windows-1252 (Node's Buffer reads ISO-8859-1); the core's JSON
@@ -89,6 +89,29 @@ export function u64(b, a) {
   const lo = u32(b, a), hi = u32(b, a + 4);
   // Exact as a double below 2^53; above it, BigInt prints the exact decimal.
   return hi < 0x200000 ? String(hi * 4294967296 + lo) : String((BigInt(hi) << 32n) | BigInt(lo));
+}
+
+/**
+ * The integer of the CBOR head at b[a] (`len` bytes; major type 1 is negative): a number up to
+ * 2^53 - 1 in magnitude, beyond it a decimal string (as the core's JSON prints it).
+ */
+export function cborInt(b, a, len) {
+  const negative = b[a] >> 5 === 1;
+  if (len <= 5) {
+    let n = len === 1 ? b[a] & 31 : 0;
+    for (let i = 1; i < len; i++) n = n * 256 + b[a + i];
+    return negative ? -1 - n : n;
+  }
+  let n = 0n;
+  for (let i = 1; i < len; i++) n = (n << 8n) | BigInt(b[a + i]);
+  if (n <= 0x1fffffffffffffn) return negative ? -1 - Number(n) : Number(n);
+  return String(negative ? -1n - n : n);
+}
+
+/** o[name] = v, also for "__proto__" (CBOR map keys become names): a property, as JSON.parse makes it. */
+export function setKey(o, name, v) {
+  if (name === "__proto__") Object.defineProperty(o, name, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[name] = v;
 }
 
 /** `hex`: every HEX/GUID field's hex, back to back in entry order (fieldsHex); `h` takes the next. */
@@ -126,11 +149,12 @@ function build(b, e, first, end, hex) {
         case T_GUID: v = `${h(4)}-${h(2)}-${h(2)}-${h(2)}-${h(6)}`; break;
         case T_U16BE: v = (b[a] << 8) | b[a + 1]; break;
         case T_U32BE: v = ((b[a] << 24) | (b[a + 1] << 16) | (b[a + 2] << 8) | b[a + 3]) >>> 0; break;
-        default: v = null;
+        case T_CBOR_INT: v = cborInt(b, a, len); break;
+        default: v = null; // T_NULL
       }
     }
     if (isArray) top.push(v);
-    else top[nameOf(e[k + 1])] = v;
+    else setKey(top, nameOf(e[k + 1]), v);
     if (op !== OP_FIELD) {
       stack.push(v);
       top = v;
@@ -198,7 +222,7 @@ export function locate(bytes, opts) {
     const full = path.length ? `${path.join(".")}.${key}` : key;
     const type = e[i * 4] >> 8;
     // Byte-backed fields and groups with a known extent; computed values have no bytes.
-    if (op !== 1 || (type !== 7 && type !== 8 && type !== 9)) map.set(full, [e[i * 4 + 2], e[i * 4 + 3]]);
+    if (op !== 1 || (type !== T_BOOL && type !== T_UINT && type !== T_NAME && type !== T_NULL)) map.set(full, [e[i * 4 + 2], e[i * 4 + 3]]);
     if (op === 2 || op === 4) { path.push(key); counters.push(op === 4 ? 0 : null); }
   }
   return map;

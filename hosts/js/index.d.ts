@@ -7,11 +7,11 @@ export type Hex = string;
 /** A 64-bit unsigned integer as a decimal string (exact beyond 2^53). */
 export type U64 = string;
 
-export type FormatName = "quote" | "tdreport" | "snp-report" | "snp-certs";
+export type FormatName = "quote" | "tdreport" | "snp-report" | "snp-certs" | "cca-token" | "cca-platform-claims" | "cca-realm-claims";
 export interface DecodeOptions {
   /** The format, or "auto" (default: detected from the bytes). */
   format?: FormatName | "auto";
-  /** The configfs-tsm provider the bytes came from (tdx_guest, sev_guest), as a format hint. */
+  /** The configfs-tsm provider the bytes came from (tdx_guest, sev_guest, arm_cca_guest), as a format hint. */
   provider?: string;
 }
 type Bytes = Uint8Array | ArrayBuffer | ArrayBufferView;
@@ -110,10 +110,59 @@ export interface SnpCertTable {
   entries: { guid: string; kind: "VCEK" | "VLEK" | "ASK" | "ARK" | "unknown"; offset: number; length: number; certificate: Hex }[];
 }
 
-export type Evidence = DcapQuote | TdReport | SnpReport | SnpCertTable;
+// ---- Arm CCA attestation tokens (arm_cca_guest) and bare claims-sets ---------------------------
+/** A CBOR integer: a number, or a decimal string beyond 2^53. */
+export type CborInt = number | string;
+/** A CBOR item kept as it is: byte strings as hex, maps keyed by decimal (or text) keys, tags as {tag, value}. */
+export type CborValue = CborInt | string | boolean | null | CborValue[] | { [key: string]: CborValue };
+/** Which profile's rules the claims were read under; "unknown" keeps every claim in unknownClaims. */
+export interface CcaClaimsBase { profileRules: "legacy" | "1.0" | "2.0" | "unknown"; profile?: string; unknownClaims?: Record<string, CborValue> }
+export interface CcaRealmClaims extends CcaClaimsBase {
+  challenge?: Hex; instanceId?: Hex; personalizationValue?: Hex; initialMeasurement?: Hex; extensibleMeasurements?: Hex[];
+  hashAlgorithmId?: string; publicKeyHashAlgorithmId?: string;
+  /** The RAK claim's bytes (the platform challenge is their hash): an EC point without a profile, a COSE_Key with one. */
+  publicKey?: Hex; publicKeyEncoding?: "ec-point" | "cose-key";
+  publicKeyCoseKey?: { kty: CborInt; crv: CborInt; x: Hex; y?: CborValue; other?: Record<string, CborValue> };
+  /** Integer since RMM 2.0, text in 2025 tokens: mecPolicyForm says which. */
+  mecPolicy?: CborInt | string; mecPolicyForm?: "integer" | "text";
+}
+export interface CcaSoftwareComponent {
+  measurementType?: string; measurementValue: Hex; version?: string; signerId: Hex; measurementDescription?: string;
+  unknown?: Record<string, CborValue>;
+}
+export interface CcaPlatformClaims extends CcaClaimsBase {
+  challenge?: Hex; implementationId?: Hex; instanceId?: Hex; config?: Hex;
+  lifecycle?: { raw: number; secured: boolean; state: "unknown" | "assembly-and-test" | "cca-platform-rot-provisioning" | "secured" |
+    "non-cca-platform-rot-debug" | "recoverable-cca-platform-rot-debug" | "decommissioned" };
+  softwareComponents?: CcaSoftwareComponent[]; verificationServiceIndicator?: string; hashAlgorithmId?: string;
+  /** Platform profile 2.0 claims; extension devices are kept undecoded. */
+  clientId?: CborInt; manufacturingConfig?: Hex; extension?: CborValue; peerSigners?: Hex;
+  tbbRotpk?: { description: string; activeArrayIndex: CborInt; index: CborInt; hash: Hex; unknown?: Record<string, CborValue> }[];
+}
+/** A COSE_Sign1, decoded only; locate() gives the offsets of `protected` and `claims` (the signed contents). */
+export interface CcaSignedToken<C> {
+  /** CMW collections: the entry's CoAP content format (263). */
+  contentFormat?: number;
+  tagged: boolean;
+  protected: { alg: CborInt; contentType?: CborValue; other?: Record<string, CborValue> };
+  unprotected: Record<string, CborValue>;
+  claims: C;
+  signature: Hex;
+}
+export interface CcaToken {
+  format: "cca-token";
+  /** CBOR tag 907 (CMW collection) or 399 (legacy). */
+  collection: "cmw" | "legacy";
+  platform: CcaSignedToken<CcaPlatformClaims>;
+  realm: CcaSignedToken<CcaRealmClaims>;
+}
+export interface CcaPlatformClaimsSet { format: "cca-platform-claims"; claims: CcaPlatformClaims }
+export interface CcaRealmClaimsSet { format: "cca-realm-claims"; claims: CcaRealmClaims }
+
+export type Evidence = DcapQuote | TdReport | SnpReport | SnpCertTable | CcaToken | CcaPlatformClaimsSet | CcaRealmClaimsSet;
 
 export class DecodeError extends Error {
-  readonly code: "TRUNCATED" | "UNSUPPORTED_VERSION" | "UNSUPPORTED_TYPE" | "BAD_LENGTH" | "BAD_VALUE" | "UNKNOWN_FORMAT" | "TOO_LARGE";
+  readonly code: "TRUNCATED" | "UNSUPPORTED_VERSION" | "UNSUPPORTED_TYPE" | "BAD_LENGTH" | "BAD_VALUE" | "UNKNOWN_FORMAT" | "TOO_LARGE" | "MISSING";
   /** The format being decoded ("quote", "snp-report", ... or "unknown"). */
   readonly format: string;
   /** Dotted path of the offending field ("signatureData.certificationData.size"). */

@@ -6,8 +6,8 @@
 // over the table to recognise it.
 import { core, entries } from "./core.js";
 import {
-  run, errorFromCore, syncNames, nameOf, toBytes, text, u16, u32, u64,
-  T_U8, T_U16, T_U32, T_U64, T_HEX, T_TEXT, T_BOOL, T_UINT, T_NAME, T_GUID, T_U16BE, T_U32BE,
+  run, errorFromCore, syncNames, nameOf, toBytes, text, u16, u32, u64, cborInt, setKey,
+  T_U8, T_U16, T_U32, T_U64, T_HEX, T_TEXT, T_BOOL, T_UINT, T_NAME, T_GUID, T_U16BE, T_U32BE, T_CBOR_INT,
   OP_OPEN, OP_CLOSE, OP_ARRAY,
 } from "./decode.js";
 
@@ -47,6 +47,7 @@ function fieldReader(k, type) {
       const b = s.u8, a = bo + s.u32[to + A];
       return ((b[a] << 24) | (b[a + 1] << 16) | (b[a + 2] << 8) | b[a + 3]) >>> 0;
     };
+    case T_CBOR_INT: return (s, bo, to) => cborInt(s.u8, bo + s.u32[to + A], s.u32[to + L]);
     default: return () => null;
   }
 }
@@ -73,7 +74,7 @@ class Group {
   /** The group as decode() gives it: plain objects and arrays, keys in the same order. */
   toJSON() {
     const o = {};
-    for (const k of this[KEYS]) o[k] = plain(this[k]);
+    for (const k of this[KEYS]) setKey(o, k, plain(this[k]));
     return o;
   }
   [Symbol.for("nodejs.util.inspect.custom")]() { return this.toJSON(); }

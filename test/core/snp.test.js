@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATA, data, expected } from "../data.js";
+import { prng } from "../prng.js";
 import { decode, decodeSnpReport, decodeSnpCerts, DecodeError } from "../../hosts/js/decode.js";
 import { commonName, hex, parseCertificates } from "../../hosts/js/verify/x509.js";
 
@@ -306,16 +307,6 @@ test("no TDX/SGX quote, TDREPORT or other corpus file is detected as SNP evidenc
     }
   }
 });
-
-/** Deterministic PRNG (mulberry32), so a failure names a reproducible seed. */
-function prng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("seeded random corruption never traps: a decoded value or a DecodeError", () => {
   const inputs = [[V2, "snp-report"], [V3, "snp-report"], [V5, "snp-report"], [VCEK_TABLE, "snp-certs"], [VLEK_TABLE, "snp-certs"]];

@@ -96,10 +96,12 @@ test("report --json: provider, generation and attempts beside the evidence (as s
     assert.is(out.attempts, 1);
     assert.is(out.evidence.format, provider === "tdx_guest" ? "tdx-quote" : "snp-report");
   }
+  // CCA tokens decode now; the simulator's placeholder is not one yet (issue 11): a decode error, exit 1.
   const cca = tsmkit(["report", "--backend", "sim", "--provider", "arm_cca_guest", "--nonce", "--json"]);
-  assert.is(cca.status, 0);
-  assert.is(JSON.parse(cca.stdout).evidence, null);
-  assert.match(cca.stderr, /no decoder for arm_cca_guest evidence yet/);
+  assert.is(cca.status, 1);
+  const out = JSON.parse(cca.stdout);
+  assert.is(out.evidence, null);
+  assert.equal([out.error.format, out.error.field], ["cca-token", "platform"]);
 });
 
 test.run();
