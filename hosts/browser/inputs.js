@@ -3,10 +3,8 @@
 // verify() options the whole set makes for the evidence in hand.
 import { decode, DecodeError } from "../js/decode.js";
 import { decodeTextInput } from "../js/text-input.js";
-import { identifyCollateralFile, classifyCollateral } from "../js/verify/dcap/collateral-files.js";
+import { identifyCollateralFile, classifyCollateral, COLLATERAL_PIECES } from "../js/verify/dcap/collateral-files.js";
 import { parseCertificates, commonName } from "../js/verify/x509.js";
-
-const EVIDENCE = new Set(["tdx-quote", "sgx-quote", "tdreport", "snp-report"]);
 
 /** The JSON object in `bytes`, or undefined. */
 function jsonObject(bytes) {
@@ -26,15 +24,16 @@ function blob(v) {
 /** Evidence or a certificate table: { role, what, format, bytes, error? }, or undefined if neither. */
 function asEvidence(bytes, opts) {
   try {
+    // Every format the core decodes is evidence to inspect (CCA tokens too), but the SNP certificate table.
     const { format } = decode(bytes, opts);
-    if (EVIDENCE.has(format)) return { role: "evidence", what: `${format}, ${bytes.length} bytes`, format, bytes };
     if (format === "snp-certs") return { role: "certTable", what: `SNP certificate table, ${bytes.length} bytes`, format, bytes };
+    return { role: "evidence", what: `${format}, ${bytes.length} bytes`, format, bytes };
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     // A known format that fails to decode is still evidence: the inspector shows where it broke.
     if (e.code !== "UNKNOWN_FORMAT") return { role: "evidence", what: `${e.format}, ${bytes.length} bytes, does not decode`, format: e.format, bytes, error: e };
+    return undefined;
   }
-  return undefined;
 }
 
 /** A systemd/`{provider, outblob, auxblob?}` envelope: its blobs as inputs. */
@@ -70,7 +69,7 @@ function ofCertificates(bytes, found) {
 /**
  * Classifies one loaded file or paste into one or more inputs
  * { name, role, what, bytes?, format?, error?, piece? }. Roles: evidence, certTable, certs, crl,
- * collateral (piece = classifyCollateral's role), ignored (what says why).
+ * collateral (piece = which piece of the collateral, as messages name it), ignored (what says why).
  */
 export function classify(name, bytes) {
   const o = jsonObject(bytes);
@@ -83,7 +82,7 @@ export function classify(name, bytes) {
     if (direct) return [{ name, ...direct, ...(text.encoding !== "binary" && { what: `${direct.what} (pasted as ${text.encoding})` }) }];
   }
   const found = identifyCollateralFile(bytes);
-  if (found.role !== "ignored") return [{ name, role: "collateral", piece: found.role, what: found.what, bytes }];
+  if (found.role !== "ignored") return [{ name, role: "collateral", piece: COLLATERAL_PIECES[found.role] ?? found.what.split(",")[0], what: found.what, bytes }];
   if (found.supply?.includes("crl")) return [{ name, role: "crl", what: found.what.replace(/ \(not an Intel.*\)$/, ""), bytes: found.bytes }];
   return [{ name, ...(ofCertificates(found.bytes, found) ?? { role: "ignored", what: found.what }) }];
 }

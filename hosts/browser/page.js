@@ -64,7 +64,7 @@ function renderInputs(unused, collateralError) {
   list.replaceChildren(...inputs.map((i) => {
     const off = unused.has(i) ? " (not used for this evidence)" : "";
     return h("li", { class: `input role-${i.role}${off ? " unused" : ""}`, "data-role": i.role },
-      h("span", { class: "role" }, ROLE_NAMES[i.role] + off),
+      h("span", { class: "role" }, (i.piece ? `${ROLE_NAMES[i.role]}: ${i.piece}` : ROLE_NAMES[i.role]) + off),
       h("span", { class: "fname" }, i.name),
       h("span", { class: "what" }, i.what),
       h("button", { type: "button", class: "remove", "aria-label": `remove ${i.name}`, onclick: () => queue(() => { inputs = inputs.filter((x) => x !== i); return refresh(); }) }, "remove"));
@@ -74,7 +74,10 @@ function renderInputs(unused, collateralError) {
   $("collateralerror").textContent = collateralError ? `The Intel files do not form collateral yet: ${collateralError}` : "";
 }
 
-/** The user's settings as verify() options; a bad policy or time is shown and not used. */
+/**
+ * The user's settings as verify() options. A policy that does not parse throws (and is shown
+ * beside the box): verifying under the default policy instead would pass what the user meant to refuse.
+ */
 function settings() {
   const opts = { fetcher: $("online").checked ? createFetcher() : createFetcher({ offline: true }) };
   const now = $("now").value;
@@ -84,7 +87,12 @@ function settings() {
   const text = $("policy").value.trim();
   $("policyerror").textContent = "";
   if (text) {
-    try { opts.policy = policyFromJson(text); } catch (e) { $("policyerror").textContent = e.message; }
+    try {
+      opts.policy = policyFromJson(text);
+    } catch (e) {
+      $("policyerror").textContent = e.message;
+      throw e;
+    }
   }
   return opts;
 }

@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { join } from "node:path";
-import { DATA, data } from "../data.js";
+import { DATA, ROOT, data } from "../data.js";
 import { decode, locate } from "../../hosts/js/decode.js";
 import { PIECES, PROD_QUOTE, PROD_NOW } from "../collateral-names.js";
 import { startBrowser } from "./browser-server.js";
@@ -27,12 +27,18 @@ test.after(async () => { await b?.close(); });
 const idle = () => page.evaluate(() => window.inspector.idle());
 const shot = (name) => process.env.TSMKIT_SCREENSHOTS && page.screenshot({ path: join(process.env.TSMKIT_SCREENSHOTS, `inspector-${name}.png`) });
 
+/** Types a policy as a user would: open the Policy box, fill it, leave it. */
+async function setPolicy(text) {
+  if (!await page.$eval("#policybox", (d) => d.open)) await page.click("#policybox summary");
+  await page.fill("#policy", text);
+  await page.dispatchEvent("#policy", "change");
+  await idle();
+}
+
 async function reset() {
   await page.click("#clear");
   await page.fill("#now", "");
-  await page.fill("#policy", "");
-  await page.dispatchEvent("#policy", "change");
-  await idle();
+  await setPolicy("");
 }
 
 /** Drops corpus files on the drop zone, as a user's drag would: [path in the corpus, name shown]. */
@@ -149,12 +155,14 @@ test("an SNP report, its certificate table and the AMD CRL at a pinned time: ver
   const deciding = await page.textContent("#verdict .check.deciding");
   assert.match(deciding, /Missing: drop the AMD CRL for this product .* here/);
   // Waiving revocation by policy passes, and says it was waived.
-  await page.fill("#policy", '{"allowUncheckedRevocation": true}');
-  await page.dispatchEvent("#policy", "change");
-  await idle();
+  await setPolicy('{"allowUncheckedRevocation": true}');
   assert.is(await headline(), "Verified");
   assert.is(await page.$$eval("#verdict .check.waived", (l) => l.map((c) => c.dataset.check).join()), "snp.crl");
   assert.match(await page.textContent("#verdict .meta"), /1 check waived by policy/);
+  // A policy that does not parse is never replaced by the default one: no verdict, and why.
+  await setPolicy('{"allowUncheckedRevocaton": true}');
+  assert.match(await headline(), /^Cannot verify: .*allowUncheckedRevocaton/);
+  assert.match(await page.textContent("#policyerror"), /unknown policy key/);
   assert.equal(b.errors, []);
 });
 
@@ -214,6 +222,7 @@ test("a truncated quote: a banner with field and offset, and the map marks the b
 test("keyboard only: tab to a field to light its bytes, arrow keys in the map move a cursor over the fields", async () => {
   await reset();
   await dropFiles([SNP.report]);
+  await page.mouse.move(0, 0); // no pointer over the page: only the keyboard acts
   await page.focus("#fields [data-path='measurement']");
   const [off, len] = locate(data(SNP.report)).get("measurement");
   assert.match(await page.textContent("#mapstatus"), new RegExp(`^measurement: bytes ${off}\\.\\.${off + len - 1} `));
@@ -251,5 +260,20 @@ for (const [w, hgt] of [[1280, 800], [390, 844]]) {
     await shot(`${w}`);
   });
 }
+
+test("the page works as a plain file (file://), and the server gives nothing outside its roots", async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  for (const path of ["%2e%2e/package.json", "..%2f..%2fpackage.json", "data/..%2f..%2fmain/package.json"]) {
+    assert.is((await fetch(b.url + path)).status, 404, path);
+  }
+  await page.goto(`file://${join(ROOT, "build", "browser", "index.html")}`);
+  await page.waitForFunction(() => window.inspector !== undefined);
+  await page.setInputFiles("#file", [join(DATA, SNP.report), join(DATA, SNP.table), join(DATA, SNP.crl)]);
+  await page.fill("#now", SNP.now);
+  await page.dispatchEvent("#now", "change");
+  await idle();
+  assert.is(await headline(), "Verified");
+  assert.equal(b.errors, []);
+});
 
 test.run();
