@@ -48,7 +48,7 @@ export function createByteMap(el, status, onField) {
     const at = `byte ${i} (0x${i.toString(16)}) = 0x${hex2(bytes[i])}`;
     if (error && i === error.offset) return `${at}: decoding stopped here — ${error.message}`;
     if (f) return `${at}: ${f.path} [${f.start}..${f.end - 1}], ${f.end - f.start} bytes`;
-    return `${at}: ${state.located ? (i >= end ? "trailing (after the evidence)" : "reserved (no field)") : "not decoded"}`;
+    return `${at}: ${state.located ? (i >= end ? "trailing (after the evidence)" : state.gap) : "not decoded"}`;
   }
 
   function classOf(i) {
@@ -58,7 +58,7 @@ export function createByteMap(el, status, onField) {
     if (!state.located) cls.push(error && i > error.offset ? "undecoded" : "raw");
     else if (owner[i] >= 0) cls.push(`c${owner[i] % PALETTE}`);
     else cls.push(i >= end ? "trail" : "rsv");
-    signed.forEach((s, k) => { if (i >= s.start && i < s.end) cls.push(`sig${k}`); });
+    signed.forEach((s, k) => { if (s.ranges.some(([a, b]) => i >= a && i < b)) cls.push(`sig${k}`); });
     return cls.join(" ");
   }
 
@@ -136,13 +136,14 @@ export function createByteMap(el, status, onField) {
 
   /**
    * Shows `bytes`: with `located` (locate()'s Map) coloured by field, with `error` (a DecodeError)
-   * marking its offset; `signed` lists { start, end, label } regions.
+   * marking its offset; `signed` lists { label, ranges: [[start, end], ...] }; `gap` names the
+   * bytes inside the evidence that no field holds (reserved, or a CBOR format's own heads).
    */
-  function show(bytes, { located = null, error = null, signed = [] } = {}) {
+  function show(bytes, { located = null, error = null, signed = [], gap = "reserved (no field)" } = {}) {
     perRow = fit();
     const o = located ? owners(located, bytes.length) : { fields: null, owner: null };
     const end = o.fields ? Math.max(0, ...o.fields.filter((f) => !f.path.includes(".")).map((f) => f.end)) : bytes.length;
-    state = { bytes, located, error, signed, end, ...o };
+    state = { bytes, located, error, signed, gap, end, ...o };
     cursor = -1;
     draw();
     status.textContent = error ? describe(error.offset) || `decoding stopped at byte ${error.offset} (end of input)` : `${bytes.length} bytes; point at a byte or a field`;

@@ -97,23 +97,34 @@ function settings() {
   return opts;
 }
 
-/** Signed regions of the evidence, from locate(): what signs which bytes. */
+/** Signed regions of the evidence, from locate(): [{ label, ranges: [[start, end], ...] }]. */
 function signedRegions(format, located) {
-  const at = (p) => located.get(p);
-  const find = (suffix) => [...located.keys()].find((k) => k.endsWith(suffix));
-  if (/-quote$/.test(format) && at("header") && at("body")) {
-    const [s] = at("header"), [b, n] = at("body");
-    const qe = at(find(".qeReport") ?? "");
-    return [{ start: s, end: b + n, label: "signed by the attestation key" },
-      ...(qe ? [{ start: qe[0], end: qe[0] + qe[1], label: "QE report, signed by the PCK key" }] : [])];
+  const range = (p) => { const r = located.get(p); return r && [r[0], r[0] + r[1]]; };
+  const find = (suffix) => [...located.keys()].find((k) => k.endsWith(suffix)) ?? "";
+  const region = (label, ...paths) => {
+    const ranges = paths.map(range);
+    return ranges.every(Boolean) ? [{ label, ranges }] : [];
+  };
+  if (/-quote$/.test(format)) {
+    const [start] = range("header") ?? [], [, end] = range("body") ?? [];
+    return [...(end ? [{ label: "signed by the attestation key", ranges: [[start, end]] }] : []),
+      ...region("QE report, signed by the PCK key", find(".qeReport"))];
   }
-  if (format === "snp-report" && at("signature")) return [{ start: 0, end: at("signature")[0], label: "signed by the VCEK/VLEK" }];
+  if (format === "snp-report" && located.get("signature")) return [{ label: "signed by the VCEK/VLEK", ranges: [[0, located.get("signature")[0]]] }];
+  // COSE_Sign1: the signature covers the protected header and the payload (the claims).
+  if (format === "cca-token") {
+    return [...region("platform token, signed by the CPAK", "platform.protected", "platform.claims"),
+      ...region("realm token, signed by the RAK", "realm.protected", "realm.claims")];
+  }
   return [];
 }
 
-function renderLegend(signed) {
+/** What bytes no field holds are, by format: CBOR's own heads and tags, or reserved space. */
+const gapOf = (format) => (/^cca-/.test(format) ? "CBOR heads and tags" : "reserved");
+
+function renderLegend(signed, format) {
   $("legend").replaceChildren(
-    h("span", { class: "key rsv" }, "reserved"), h("span", { class: "key trail" }, "trailing"),
+    h("span", { class: "key rsv" }, gapOf(format)), h("span", { class: "key trail" }, "trailing"),
     ...signed.map((s, k) => h("span", { class: `key sig${k}` }, s.label)));
 }
 
@@ -138,7 +149,8 @@ function rangeOf(path) {
 
 async function refresh() {
   const gen = ++generation;
-  const evidence = inputs.find((i) => i.role === "evidence");
+  // A certificate table alone is inspected as evidence is (it has fields and bytes, if no verdict).
+  const evidence = inputs.find((i) => i.role === "evidence") ?? inputs.find((i) => i.role === "certTable");
   const { opts, unused, collateralError } = optionsFor(inputs, evidence?.format);
   renderInputs(unused, collateralError);
   located = null;
@@ -159,15 +171,15 @@ async function refresh() {
     showBanner(`Decoding stopped: ${error.code} in ${error.field || error.format} at byte ${error.offset} (0x${error.offset.toString(16)})`, error.detail);
     $("fields").replaceChildren(h("p", { class: "muted" }, "Nothing to show: the evidence does not decode (see the error above and the marked byte in the map)."));
     map.show(bytes, { error });
-    renderLegend([]);
+    renderLegend([], evidence.format);
   } else {
     showBanner("");
     const value = tsmkit.decode(bytes);
     located = tsmkit.locate(bytes);
     renderFields($("fields"), value);
     const signed = signedRegions(value.format, located);
-    map.show(bytes, { located, signed });
-    renderLegend(signed);
+    map.show(bytes, { located, signed, gap: `${gapOf(value.format)} (no field)` });
+    renderLegend(signed, value.format);
   }
   $("verdict").setAttribute("aria-busy", "true");
   let result, failure;

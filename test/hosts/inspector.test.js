@@ -100,6 +100,39 @@ test("a quote pasted as hex and as base64 shows exactly Node's decoded fields; w
   assert.equal(b.errors, []);
 });
 
+const FORMATS = ["sgx/dcap-qvl-sgx-quote-v3.dat", "tdx/go-tdx-guest-quote-v5-td15.dat", "tdx/attestation-rs-tdreport-live.dat",
+  "snp/oak-report-v5-turin.bin", SNP.table, "cca/ccatoken-good-cmw-collection.cbor", "cca/tfm-tools-cca-example-token-realm2.cbor"];
+
+test("every format dropped alone shows exactly Node's decoded fields, and a byte map of all its bytes", async () => {
+  for (const file of FORMATS) {
+    await reset();
+    await dropFiles([file]);
+    assert.equal(await shownFields(), expectedFields(decode(data(file))), file);
+    const mapped = await page.$$eval("#map .hx [data-at]", (s) => s.reduce((n, e) => n + Number(e.dataset.end) - Number(e.dataset.at), 0));
+    assert.is(mapped, data(file).length, file);
+  }
+  assert.equal(b.errors, []);
+});
+
+test("a CCA token: its COSE signed parts are marked; a malformed one gets the banner and its byte", async () => {
+  await reset();
+  const file = "cca/ccatoken-good-cmw-collection.cbor";
+  await dropFiles([file]);
+  const want = locate(data(file));
+  const cover = (cls) => page.$$eval(`#map .hx .${cls}`, (s) => s.flatMap((e) => { const out = []; for (let i = Number(e.dataset.at); i < Number(e.dataset.end); i++) out.push(i); return out; }));
+  const expect = (...paths) => paths.flatMap((p) => { const [o, n] = want.get(p); return Array.from({ length: n }, (_, i) => o + i); }).sort((x, y) => x - y);
+  assert.equal(await cover("sig0"), expect("platform.protected", "platform.claims"));
+  assert.equal(await cover("sig1"), expect("realm.protected", "realm.claims"));
+  assert.match(await page.textContent("#legend"), /CBOR heads and tags/);
+  await reset();
+  const bad = "cca/ccatoken-bad-unwrapped-tokens.cbor";
+  let err;
+  try { decode(data(bad)); } catch (e) { err = e; }
+  await dropFiles([bad]);
+  assert.match(await page.textContent("#banner"), new RegExp(`${err.code} in ${err.field} at byte ${err.offset} `));
+  assert.equal(await page.$$eval("#map .hx .err", (s) => s.map((e) => Number(e.dataset.at))), [err.offset]);
+});
+
 for (const [scheme, idx] of [["Intel's own names", 0], ["meaningless names", 2]]) {
   test(`a quote, then its collateral split in files with ${scheme}, at the collateral's time: verified; remove one piece and it is not`, async () => {
     await reset();
