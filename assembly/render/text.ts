@@ -71,12 +71,15 @@ function value(type: u32, a: u32, len: u32, col: i32, width: i32): void {
       shortHex(a, len, width - col);
       break;
     case T.TEXT: {
-      // First line only (a PEM header says what it is), then the length.
-      let n: u32 = 0;
-      while (n < len && n < 64 && load<u8>(inPtr + a + n) != 0x0a) {
-        const c = <u32>load<u8>(inPtr + a + n);
+      // First line only (a PEM header says what it is), as much as fits the width, then the length.
+      let eol: u32 = 0;
+      while (eol < len && load<u8>(inPtr + a + eol) != 0x0a) eol++;
+      const room = <u32>max(16, width - col);
+      let n = min(eol, min(64, room));
+      if (n < len) n = min(n, <u32>max(8, <i32>room - 13 - digits(<i32>len))); // " ... (N bytes)"
+      for (let i: u32 = 0; i < n; i++) {
+        const c = <u32>load<u8>(inPtr + a + i);
         byte(c >= 0x20 && c < 0x7f ? c : 0x3f);
-        n++;
       }
       if (n < len) { ascii(" ... ("); dec(len); ascii(" bytes)"); }
       break;

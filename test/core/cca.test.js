@@ -262,11 +262,19 @@ test("decode() and render('json') give the same value for every CCA file, valid 
   }
 });
 
-test("text rendering names the lifecycle and prints integers", () => {
+test("text rendering names the lifecycle, prints integers and fits 80 columns", () => {
   const { ok, text } = render(data("cca/ccatoken-tf-rmm-token-tag399.cbor"), "text");
   assert.ok(ok);
   assert.match(text, /\n {6}raw +12291 \(0x3003\)\n {6}state +secured\n/);
   assert.match(text, /\n {4}alg +-35\n/);
+  for (const f of FILES) {
+    const out = render(data(f), "text", { format: formatOf(f) });
+    if (!out.ok) continue; // an error is one line, however long
+    for (const l of out.text.split("\n")) assert.ok(l.length <= 80, `${f}: ${l}`);
+  }
+  // A text claim longer than its line keeps its head and says how long it is.
+  assert.match(render(data("cca/trustee-cca-example-token.cbor"), "text").text,
+    /\n {4}verificationServiceIndicator {2}https:\/\/veraison\.example\/\.well- \.\.\. \(58 bytes\)\n/);
 });
 
 // ---- robustness -----------------------------------------------------------------------------
@@ -320,31 +328,32 @@ const tstr = (s) => Buffer.from([0x60 + s.length]).toString("hex") + Buffer.from
 const profile = "19 0109 78 1c " + Buffer.from("tag:arm.com,2024:realm#2.0.0").toString("hex");
 
 test("CBOR reader: indefinite lengths, floats, non-shortest heads, duplicate keys and odd keys are refused", () => {
-  const rows = [
-    ["bf ff", "UNSUPPORTED_TYPE", /indefinite-length a map/],
-    ["a1 0a 5f 41 00 ff", "UNSUPPORTED_TYPE", /indefinite-length a byte string/],
-    ["a1 0a fb 3ff0000000000000", "UNSUPPORTED_TYPE", /floating-point/],
-    ["a1 0a f7", "UNSUPPORTED_TYPE", /simple value 23/],
-    ["a1 18 0a 40", "BAD_VALUE", /non-shortest CBOR head: 10 in 1 bytes/],
-    ["a1 0a 59 0001 00", "BAD_VALUE", /non-shortest CBOR head: 1 in 2 bytes/],
-    ["a2 0a 40 0a 40", "BAD_VALUE", /duplicate map key at offset 3 \(first at offset 1\)/],
-    ["a1 80 00", "UNSUPPORTED_TYPE", /a map key is an array/],
-    ["a1 0a 1c", "BAD_VALUE", /reserved CBOR additional information 28/],
-    ["a1 0a 40 00", "BAD_LENGTH", /1 bytes after the CBOR item/],
-    ["81 00", "UNSUPPORTED_TYPE", /is an array, expected a claims map/],
+  const rows = [ // hex, its CBOR diagnostic notation, the error
+    ["bf ff", "{_ }", "UNSUPPORTED_TYPE", /indefinite-length a map/],
+    ["a1 0a 5f 41 00 ff", "{10: (_ h'00')}", "UNSUPPORTED_TYPE", /indefinite-length a byte string/],
+    ["a1 0a fb 3ff0000000000000", "{10: 1.0}", "UNSUPPORTED_TYPE", /floating-point/],
+    ["a1 0a f7", "{10: undefined}", "UNSUPPORTED_TYPE", /simple value 23/],
+    ["a1 18 0a 40", "{10_0: h''}", "BAD_VALUE", /non-shortest CBOR head: 10 in 1 bytes/],
+    ["a1 0a 59 0001 00", "{10: h'00'_1}", "BAD_VALUE", /non-shortest CBOR head: 1 in 2 bytes/],
+    ["a2 0a 40 0a 40", "{10: h'', 10: h''}", "BAD_VALUE", /duplicate map key at offset 3 \(first at offset 1\)/],
+    ["a1 80 00", "{[]: 0}", "UNSUPPORTED_TYPE", /a map key is an array/],
+    ["a1 0a 1c", "{10: <reserved ai 28>}", "BAD_VALUE", /reserved CBOR additional information 28/],
+    ["a1 0a 40 00", "{10: h''} 0", "BAD_LENGTH", /1 bytes after the CBOR item/],
+    ["81 00", "[0]", "UNSUPPORTED_TYPE", /is an array, expected a claims map/],
   ];
-  for (const [h, code, message] of rows) {
+  for (const [h, diag, code, message] of rows) {
     const e = refused(() => realm(h));
-    assert.is(e.code, code, h);
-    assert.match(e.detail, message, h);
+    assert.is(e.code, code, diag);
+    assert.match(e.detail, message, diag);
   }
 });
 
 test("CBOR reader: a nesting bomb and a huge declared length are refused at once", () => {
-  const bomb = Buffer.concat([hex("a1 0a"), Buffer.alloc(1_000_000, 0x81), hex("00")]);
+  const bomb = Buffer.concat([hex("a1 0a"), Buffer.alloc(1_000_000, 0x81), hex("00")]); // {10: [[[...[0]...]]]}
   let t = process.hrtime.bigint();
   const e = refused(() => decode(bomb, { format: "cca-realm-claims" }));
   assert.equal([e.code, e.offset], ["TOO_LARGE", 2 + 15]); // the claims map and 15 arrays: 16 levels
+  // {10: h'<2^64-1 bytes>'}, {10: [<2^32-1 items>: 0 ...]}, {10: {<2^64-1 pairs>}}
   const huge = [["a1 0a 5b ffffffffffffffff", "TRUNCATED"], ["a1 0a 9a ffffffff 00", "TRUNCATED"],
     ["a1 0a bb ffffffffffffffff", "TRUNCATED"]];
   for (const [h, code] of huge) assert.is(refused(() => realm(h)).code, code, h);
@@ -354,16 +363,18 @@ test("CBOR reader: a nesting bomb and a huge declared length are refused at once
 
 test("unknown profiles and claims are kept, never read under guessed rules; big integers stay exact", () => {
   const other = `19 0109 ${tstr("new")}`;
+  // {265: "new", 10: h'07', 43981: 9007199254740992}
   assert.equal(realm(`a3 ${other} 0a 41 07 19 abcd 1b 0020000000000000`).claims, {
     profileRules: "unknown", profile: "new", unknownClaims: { 10: "07", 43981: "9007199254740992" },
   });
+  // {265: "new", -257: {"k": -18446744073709551616, h'0102': null}}
   const c = realm(`a2 ${other} 39 0100 a2 61 6b 3b ffffffffffffffff 42 0102 f6`).claims;
   assert.equal(c.unknownClaims, { "-257": { k: "-18446744073709551616", "h'0102'": null } });
   assert.equal([realm(`a1 ${other}`).claims.profileRules, realm(`a1 ${profile.replace(/32(2e302e30)$/, "33$1")}`).claims.profileRules], ["unknown", "unknown"]);
 });
 
 test("a text key \"__proto__\" is a plain member in decode() and view(), as in JSON.parse", () => {
-  const b = hex(`a2 19 0109 ${tstr("new")} ${tstr("__proto__")} a1 ${tstr("a")} 01`);
+  const b = hex(`a2 19 0109 ${tstr("new")} ${tstr("__proto__")} a1 ${tstr("a")} 01`); // {265: "new", "__proto__": {"a": 1}}
   const want = JSON.parse(render(b, "json", { format: "cca-realm-claims" }).text);
   for (const v of [decode(b, { format: "cca-realm-claims" }), view(b, { format: "cca-realm-claims" }).toJSON()]) {
     assert.equal(Object.keys(v.claims.unknownClaims), ["__proto__"]);
@@ -385,11 +396,11 @@ test("a realm#2.0.0 claims-set missing its instance ID names it; a wrong-size ch
 
 test("collections: a bare COSE_Sign1, an empty map and unknown entries are refused with the reason", () => {
   const token = data("cca/ccatoken-good-legacy-tag399.cbor");
-  const bare = refused(() => decode(hex("d2 84 40 a0 40 40"), { format: "cca-token" }));
+  const bare = refused(() => decode(hex("d2 84 40 a0 40 40"), { format: "cca-token" })); // 18([h'', {}, h'', h''])
   assert.match(bare.detail, /CBOR tag 18 \(a bare COSE_Sign1\) is not a CCA token collection/);
-  const empty = refused(() => decode(hex("d9 038b a0")));
+  const empty = refused(() => decode(hex("d9 038b a0"))); // 907({})
   assert.equal([empty.code, empty.field], ["MISSING", "platform"]);
-  const unknown = refused(() => decode(hex("d9 018f a1 01 40")));
+  const unknown = refused(() => decode(hex("d9 018f a1 01 40"))); // 399({1: h''})
   assert.equal([unknown.code, unknown.field], ["UNSUPPORTED_TYPE", "1"]);
   const trailing = refused(() => decode(Buffer.concat([token, hex("00")])));
   assert.equal([trailing.code, trailing.offset], ["BAD_LENGTH", token.length]);
