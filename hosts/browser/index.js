@@ -2,4 +2,4 @@
 // WebCrypto. build/build.js bundles it to build/browser/tsmkit.js for pages without a bundler.
 export { decode, render, locate, layouts, DecodeError } from "../js/decode.js";
 export { view } from "../js/view.js";
-export { verify, createFetcher } from "../js/verify/index.js";
+export { verify } from "../js/verify/index.js";

@@ -30,8 +30,8 @@ function checkItem(c, deciding) {
     h("span", { class: "mark", "aria-label": state }, c.waived ? "!" : c.ok ? "✓" : "✗"),
     h("div", {},
       h("div", { class: "proves" }, PROVES.get(c.name) ?? c.name),
-      h("div", { class: "detail" }, h("code", {}, c.name), " ", c.waived ? h("b", {}, "waived by policy: ") : null, c.detail ?? ""),
-      action ? h("div", { class: "supply" }, "Missing: ", action) : null));
+      action ? h("div", { class: "supply" }, "Missing: ", action) : null,
+      h("div", { class: "detail" }, h("code", {}, c.name), " ", c.waived ? h("b", {}, "waived by policy: ") : null, c.detail ?? "")));
 }
 
 /** Renders verify()'s result (or an error verify() threw) into `el`. */

@@ -6,7 +6,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { DATA, data } from "../data.js";
 import { decode } from "../../hosts/js/decode.js";
-import { verify, createFetcher } from "../../hosts/js/verify/index.js";
+import { verify } from "../../hosts/js/verify/index.js";
 import { startBrowser } from "./browser-server.js";
 
 let b;
@@ -36,6 +36,8 @@ test("Chromium decodes (eagerly and through view) every corpus file exactly as N
   assert.equal(b.errors, []);
 });
 
+const offline = () => ({ offline: true, get: () => Promise.reject(new Error("offline")), response: () => Promise.reject(new Error("offline")) });
+
 const CASES = [
   ["tdx/dcap-qvl-tdx-quote-v4.dat", { collateral: "collateral/intel/dcap-qvl-tdx-collateral-bundle.json", now: "2025-07-19T10:00:34Z" }],
   ["sgx/dcap-qvl-sgx-quote-v3.dat", { collateral: "collateral/intel/dcap-qvl-sgx-collateral-bundle.json", now: "2025-07-19T10:01:17Z" }],
@@ -48,11 +50,12 @@ test("Chromium's WebCrypto verification gives Node's verdict, check by check", a
     const opts = { now: o.now };
     if (o.collateral) opts.collateral = new TextDecoder().decode(data(o.collateral));
     if (o.certs) opts.certs = o.certs.map((c) => data(c));
-    const node = await verify(data(file), { ...opts, fetcher: createFetcher({ offline: true }) });
+    // The same offline fetcher on both sides (the library bundle does not export createFetcher).
+    const node = await verify(data(file), { ...opts, fetcher: offline() });
     const page = await b.page.evaluate(async ([arr, o]) => {
       const r = await window.tsmkit.verify(new Uint8Array(arr), {
         now: o.now, collateral: o.collateral, certs: o.certs?.map((c) => new Uint8Array(c)),
-        fetcher: window.tsmkit.createFetcher({ offline: true }),
+        fetcher: { offline: true, get: () => Promise.reject(new Error("offline")), response: () => Promise.reject(new Error("offline")) },
       });
       return { ok: r.ok, status: r.status, advisoryIds: r.advisoryIds, checks: r.checks };
     }, [Array.from(data(file)), { now: o.now, collateral: opts.collateral, certs: opts.certs?.map((c) => Array.from(c)) }]);
