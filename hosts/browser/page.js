@@ -12,9 +12,9 @@ import { createByteMap } from "./bytemap.js";
 import { h, copyButton } from "./dom.js";
 
 window.tsmkit = tsmkit;
-const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
-/** @type {{ id: number, name: string, role: string, what: string, bytes?: Uint8Array, format?: string, error?: any }[]} */
+/** @type {{ id: number, name: string, role: string, what: string, bytes?: Uint8Array, format?: string, error?: any, piece?: string }[]} */
 let inputs = [];
 let nextId = 1, pastes = 0, generation = 0;
 let work = Promise.resolve();
@@ -161,7 +161,7 @@ async function refresh() {
     $("fields").replaceChildren();
     $("json").textContent = "";
     $("title").textContent = "No evidence loaded";
-    renderVerdict($("verdict"), null, new Error("load evidence (a quote, SNP report or TDREPORT) to verify it"));
+    $("verdict").replaceChildren(h("p", { class: "muted" }, "Load evidence (a quote, TDREPORT, SEV-SNP report or CCA token) to see its verdict."));
     return;
   }
   const { bytes, error } = evidence;
@@ -197,15 +197,22 @@ async function refresh() {
 
 for (const p of AMD_PRODUCTS) $("product").append(h("option", { value: p }, p));
 
+// Files can be dropped anywhere on the page; the drop zone shows where.
 const drop = $("drop");
-drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
-drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-drop.addEventListener("drop", (e) => {
+document.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+document.addEventListener("dragleave", (e) => { if (!e.relatedTarget) drop.classList.remove("over"); });
+document.addEventListener("drop", (e) => {
   e.preventDefault();
   drop.classList.remove("over");
   const files = e.dataTransfer?.files;
   if (files?.length) queue(() => addFiles(files).then(refresh));
   else if (e.dataTransfer?.getData("text")) queue(() => { addText(e.dataTransfer.getData("text")); return refresh(); });
+});
+// Pasting outside a text box inspects the clipboard's text at once.
+document.addEventListener("paste", (e) => {
+  if (/** @type {HTMLElement} */ (e.target).closest?.("textarea, input")) return;
+  const text = e.clipboardData?.getData("text") ?? "";
+  if (text.trim()) queue(() => { addText(text); return refresh(); });
 });
 // A picked file list is read, then cleared, so picking the same file again is a change too.
 $("file").addEventListener("change", (e) => {

@@ -91,6 +91,15 @@ test("a quote pasted as hex and as base64 shows exactly Node's decoded fields; w
   await paste(bytes.toString("base64"));
   assert.equal(await roles(), ["evidence"], "the second paste replaces the evidence");
   assert.equal(await shownFields(), hex);
+  // Ctrl+V anywhere outside a text box inspects the clipboard's text (here, the hex again).
+  await reset();
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.setData("text/plain", text);
+    document.body.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true }));
+  }, bytes.toString("hex"));
+  await idle();
+  assert.equal(await shownFields(), hex);
   // The same quote picked as a file shows the same fields.
   await reset();
   await page.setInputFiles("#file", join(DATA, PROD_QUOTE));
