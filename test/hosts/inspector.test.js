@@ -164,6 +164,18 @@ for (const [scheme, idx] of [["Intel's own names", 0], ["meaningless names", 2]]
   });
 }
 
+test("Intel files that do not form collateral say what is missing; inputs the evidence has no use for say so", async () => {
+  await reset();
+  await dropFiles([PROD_QUOTE, `collateral/intel/${PIECES[0].src}`]);
+  assert.match(await page.textContent("#collateralerror"), /do not form collateral yet: .*no QE identity/);
+  assert.match(await headline(), /^Not verified — dcap\.collateral failed$/);
+  await dropFiles([SNP.report, SNP.crl]);
+  // The SNP report replaced the quote: the Intel file waits unused, the AMD CRL is used.
+  assert.equal(await roles(), ["collateral", "evidence", "crl"]);
+  assert.match(await page.textContent("#inputs li[data-role=collateral] .role"), /Intel collateral: TCB info \(not used for this evidence\)/);
+  assert.not.match(await page.textContent("#inputs li[data-role=crl] .role"), /not used/);
+});
+
 test("a collateral bundle dropped with the quote, then a later time: the verdict follows each change", async () => {
   await reset();
   await page.setInputFiles("#file", [join(DATA, PROD_QUOTE), join(DATA, "collateral/intel/dcap-qvl-tdx-collateral-bundle.json")]);
@@ -182,6 +194,14 @@ test("a collateral bundle dropped with the quote, then a later time: the verdict
   await page.setInputFiles("#file", join(DATA, PROD_QUOTE));
   await idle();
   assert.equal(await roles(), ["evidence", "collateral"]);
+});
+
+test("an SGX quote with its collateral bundle at its time: verified", async () => {
+  await reset();
+  await page.fill("#now", "2025-07-19T10:01:17");
+  await dropFiles(["sgx/dcap-qvl-sgx-quote-v3.dat", "collateral/intel/dcap-qvl-sgx-collateral-bundle.json"]);
+  assert.match(await headline(), /^Verified — /);
+  assert.match(await page.textContent("#title"), /sgx-quote/);
 });
 
 test("an SNP report, its certificate table and the AMD CRL at a pinned time: verified; without the CRL the page asks for it; a policy waiver is marked", async () => {
