@@ -57,7 +57,7 @@ function node(name, path, v, certs) {
   if (v && typeof v === "object") {
     const kids = Object.entries(v).map(([k, x]) => node(Array.isArray(v) ? `[${k}]` : k, `${path}.${k}`, x, certs));
     return h("details", { open: true, class: isBitField(v) ? "group bits" : "group", "data-path": path },
-      h("summary", { tabindex: "0" }, name, isBitField(v) ? h("span", { class: "hint" }, " bit field") : null), kids);
+      h("summary", {}, name, isBitField(v) ? h("span", { class: "hint" }, " bit field") : null), kids);
   }
   return leaf(name, path, v, certs);
 }
@@ -90,6 +90,6 @@ export function renderFields(el, evidence) {
   const certs = certsByPath(evidence);
   el.replaceChildren(...sections(evidence).map(([title, list, prefix]) =>
     h("details", { open: true, class: "section", ...(prefix && { "data-path": prefix }) },
-      h("summary", { tabindex: "0" }, title),
+      h("summary", {}, title),
       list.map(([k, v]) => node(k, prefix ? `${prefix}.${k}` : k, v, certs)))));
 }
