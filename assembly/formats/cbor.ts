@@ -96,8 +96,8 @@ export function check(at: u32, end: u32, field: string, depth: i32 = 0): bool {
         break;
       }
       // Every item takes a byte at least: a count the bytes cannot hold fails before any loop.
-      const items = m == M.MAP ? n << 1 : n;
-      if (n > left || items > left) return overrun(field, p, items, end);
+      const items = m == M.MAP && n <= left ? n << 1 : n; // no overflow: n <= left < 2^32
+      if (items > left) return overrun(field, p, items, end);
       if (m == M.ARRAY) {
         for (let i: u64 = 0; i < n; i++) {
           if (!check(p, end, field, depth + 1)) return false;
@@ -221,31 +221,33 @@ function all(key: u32): bool { return true; }
  * them: array-index keys first, ascending, then the others in map order.
  */
 export function emitMembers(at: u32, include: (key: u32) => bool = all): bool {
-  const first = headOf(at);
-  const n = arg;
+  let p = headOf(at);
+  const n = <i32>arg; // a checked map has at most MAX_KEYS pairs
+  const keys = new StaticArray<u32>(n);
+  const index = new StaticArray<i64>(n);
+  for (let i = 0; i < n; i++) {
+    unchecked(keys[i] = p);
+    unchecked(index[i] = include(p) ? indexKey(p) : -2); // -2: left out
+    skip(p); skip(next); p = next;
+  }
   let last: i64 = -1;
-  while (true) { // the next index key above `last`: maps are small (a few keys), so no sort
-    let best: i64 = -1;
-    let bestAt: u32 = 0;
-    let p = first;
-    for (let i: u64 = 0; i < n; i++) {
-      const k = indexKey(p);
-      if (k > last && (best < 0 || k < best) && include(p)) { best = k; bestAt = p; }
-      skip(p); skip(next); p = next;
+  while (true) { // the next index key above `last`: maps are small, so a selection, no sort
+    let best = -1;
+    for (let i = 0; i < n; i++) {
+      const k = unchecked(index[i]);
+      if (k > last && (best < 0 || k < unchecked(index[best]))) best = i;
     }
     if (best < 0) break;
-    skip(bestAt);
-    if (!emitAny(keyName(bestAt), next)) return false;
-    last = best;
+    if (!member(unchecked(keys[best]))) return false;
+    last = unchecked(index[best]);
   }
-  let p = first;
-  for (let i: u64 = 0; i < n; i++) {
-    skip(p);
-    const v = next;
-    if (indexKey(p) < 0 && include(p) && !emitAny(keyName(p), v)) return false;
-    skip(v); p = next;
-  }
+  for (let i = 0; i < n; i++) if (unchecked(index[i]) == -1 && !member(unchecked(keys[i]))) return false;
   return true;
+}
+
+function member(key: u32): bool {
+  skip(key);
+  return emitAny(keyName(key), next);
 }
 
 /**
