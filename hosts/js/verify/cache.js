@@ -99,6 +99,9 @@ export const caches = Object.freeze({
   /** attestation key bytes -> imported P-256 key; (key || QE auth data) -> SHA-256. */
   attestationKeys: new BytesMemo(64),
   qeBindings: new BytesMemo(64),
-  /** PCK leaf object -> its SGX extensions (frozen). */
+  /** PCK leaf object -> its SGX extensions (frozen); VCEK/VLEK object -> its AMD extensions (frozen). */
   pckExtensions: perObject(),
+  amdExtensions: perObject(),
+  /** (certificate, certificate) -> whether their DER bytes are equal. */
+  sameDer: new PairMemo(),
 });

@@ -39,17 +39,22 @@ function evaluationTime(now) {
   return t;
 }
 
+const read = new WeakSet(); // option objects readOptions() made
+
 /**
  * The options as the verifiers use them: every key known, `now` a Date, `policy` complete and
  * frozen. Throws OptionError (or PolicyError for the policy) on anything else.
  */
 export function readOptions(/** @type {any} */ opts = {}) {
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new OptionError("", "expected an options object");
+  if (read.has(opts)) return opts; // verify() read them already and hands them on
   for (const k of Object.keys(opts)) {
     if (!(k in KNOWN)) throw new OptionError(k, `unknown option (known: ${Object.keys(KNOWN).join(", ")})`);
   }
   if (opts.fetcher != null && (typeof opts.fetcher.get !== "function" || typeof opts.fetcher.response !== "function")) {
     throw new OptionError("fetcher", "expected an object with get() and response() (see createFetcher)");
   }
-  return { ...opts, now: evaluationTime(opts.now), policy: makePolicy(opts.policy) };
+  const out = { ...opts, now: evaluationTime(opts.now), policy: makePolicy(opts.policy) };
+  read.add(out);
+  return out;
 }

@@ -7,7 +7,7 @@ import { equalBytes } from "./bytes.js";
 import { caches } from "./cache.js";
 import { KEY_USAGE, OID, authorityKeyId, basicConstraints, keyUsage, readCertificate, readCrl, subjectKeyId } from "./certinfo.js";
 import { DerError, TAG, children, ecdsaSignature, oidText, root, smallInt } from "./der.js";
-import { commonName } from "./x509.js";
+import { commonName, x509 } from "./x509.js";
 
 /** Every rule a path or CRL check can fail, with what it protects against. */
 export const RULES = Object.freeze({
@@ -191,7 +191,22 @@ function constraints(cert) {
 
 const sameName = (a, b) => equalBytes(a, b);
 const selfIssued = (cert) => !certFacts(cert).problem && sameName(certFacts(cert).issuer, certFacts(cert).subject);
-const isAnchor = (cert, anchors) => anchors.some((a) => a === cert || equalBytes(new Uint8Array(a.rawData), new Uint8Array(cert.rawData)));
+
+/** Whether two certificates are the same DER (remembered per pair: their bytes are fixed). */
+export function sameCertificate(a, b) {
+  if (a === b) return true;
+  let same = caches.sameDer.get(a, b);
+  if (same === undefined) same = caches.sameDer.set(a, b, equalBytes(new Uint8Array(a.rawData), new Uint8Array(b.rawData)));
+  return same;
+}
+const isAnchor = (cert, anchors) => anchors.some((a) => sameCertificate(a, cert));
+
+/** Whether `signed` (a certificate or CRL) names `cert` as its issuer: by DER, or by text when either is not strict DER. */
+export function namesIssuer(signed, cert) {
+  const f = caches.derFacts.get(signed) ?? (signed instanceof x509.X509Crl ? crlFacts(signed) : certFacts(signed));
+  const c = certFacts(cert);
+  return f.problem || c.problem ? signed.issuer === cert.subject : sameName(f.issuer, c.subject);
+}
 
 /** Checks `cert` as issued by `issuer` with `below` CA certificates between issuer and leaf. */
 async function link(cert, issuer, below) {

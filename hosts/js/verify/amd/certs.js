@@ -3,6 +3,7 @@
 // through a fetcher. Certificates are sorted by role from their common names, so a PEM bundle,
 // a KDS cert_chain and a certificate table all work the same way. ARKs found here are never
 // trusted: the anchors come from roots.js.
+import { namesIssuer } from "../path.js";
 import { decode } from "../../decode.js";
 import { commonName, fromHex, parseCertificates, pemBlocks, x509 } from "../x509.js";
 import { amdExtensions } from "./extensions.js";
@@ -60,7 +61,7 @@ export async function gatherCertificates(report, { auxblob, certs, fetcher, prod
   const leaf = leaves().find((c) => sameChip(c, report)) ?? leaves()[0];
   const p = product ?? (leaf && issuerProduct(leaf));
   const intermediate = kind === "VLEK" ? "ASVK" : "ASK";
-  const wanted = (c) => roleOf(c).role === intermediate && (!leaf || c.subject === leaf.issuer);
+  const wanted = (c) => roleOf(c).role === intermediate && (!leaf || namesIssuer(leaf, c));
   if (!pool.some(wanted) && fetcher && p) {
     const url = chainUrl(p, kind === "VLEK" ? "vlek" : "vcek");
     pool.push(...parseCertificates(await fetcher.get(url, { expiresOf: expiresOfCerts })));

@@ -1,6 +1,7 @@
 // The AMD X.509 extensions on VCEK/VLEK certificates (AMD 57230, "VCEK Certificate Extensions"):
 // the TCB the key was derived for, and the chip it belongs to (hwID, VCEK only) or the cloud
 // provider it was issued to (cspID, VLEK only).
+import { caches } from "../cache.js";
 import { CertError, derSmallInt, extensionValue, hex, toBytes } from "../x509.js";
 
 const OID = "1.3.6.1.4.1.3704.1";
@@ -37,6 +38,12 @@ function octets(bytes) {
  * microcode, fmc? }, hwId (hex)?, cspId? }. Missing TCB parts are absent; malformed ones throw.
  */
 export function amdExtensions(cert) {
+  let ext = caches.amdExtensions.get(cert);
+  if (!ext) caches.amdExtensions.set(cert, (ext = Object.freeze(readAmdExtensions(cert))));
+  return ext;
+}
+
+function readAmdExtensions(cert) {
   const get = (name) => extensionValue(cert, AMD_OIDS[name]);
   const out = { tcb: {} };
   const sv = get("structVersion");

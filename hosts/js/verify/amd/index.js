@@ -4,13 +4,12 @@
 // claims (and, for a VCEK, for this chip), and the report meets the policy.
 import { decode, locate } from "../../decode.js";
 import { readOptions } from "../options.js";
-import { checkCrl, validatePath } from "../path.js";
+import { checkCrl, namesIssuer, sameCertificate, validatePath } from "../path.js";
 import { checkSnpReport, revocationUnchecked } from "../policy.js";
 import { FetchError } from "../fetch.js";
 import { Checks, errorDetail, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
 import { CertError, commonName, parseCrl, toBytes, x509 } from "../x509.js";
-import { equalBytes } from "../bytes.js";
 import { gatherCertificates, issuerProduct, roleOf } from "./certs.js";
 import { TCB_PARTS, amdExtensions } from "./extensions.js";
 import { crlUrl } from "./kds.js";
@@ -67,7 +66,7 @@ export function amdShape(product, kind) {
  */
 async function crlFor(opts, product, key, ark) {
   const given = opts.crl == null ? [] : (Array.isArray(opts.crl) ? opts.crl : [opts.crl]).map(parseCrl);
-  if (given.length) return { crl: given.find((c) => c.issuer === ark.subject) ?? given[0] };
+  if (given.length) return { crl: given.find((c) => namesIssuer(c, ark)) ?? given[0] };
   if (!opts.fetcher) return { missing: "no CRL given and no fetcher" };
   if (opts.fetcher.offline) return { missing: "no CRL given and the fetcher is offline" };
   const bytes = await opts.fetcher.get(crlUrl(product, key === "VLEK" ? "vlek" : "vcek"), {
@@ -116,7 +115,7 @@ export async function checkSnp(checks, bytes, report, loc, opts) {
     // The certificate table travels with the report: each entry must be a certificate of the
     // validated path under the GUID of its role (the ASVK is filed under the ASK's GUID). A changed
     // ARK copy, an entry under another GUID or a second leaf means the table is not as issued.
-    const onPath = (c) => path.path.some((p) => equalBytes(new Uint8Array(p.rawData), new Uint8Array(c.rawData)));
+    const onPath = (c) => path.path.some((p) => sameCertificate(p, c));
     const filedAs = (c) => ({ ASVK: "ASK" })[roleOf(c).role] ?? roleOf(c).role;
     const stray = path.ok && gathered.table.find((e) => !onPath(e.cert) || filedAs(e.cert) !== e.kind);
     if (stray) {

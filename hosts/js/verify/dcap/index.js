@@ -5,10 +5,10 @@
 // verdict names the first failing one. Slow signature checks on the quote's own bytes overlap
 // the rest through Checks.defer and are settled before any status is reported.
 import { decode, locate } from "../../decode.js";
-import { equalBytes, fromHex } from "../bytes.js";
+import { fromHex } from "../bytes.js";
 import { caches } from "../cache.js";
 import { readOptions } from "../options.js";
-import { checkCrl, validatePath } from "../path.js";
+import { checkCrl, sameCertificate, validatePath } from "../path.js";
 import { checkFreshness, checkSgxBody, checkTcbStatus, checkTdxBody, revocationUnchecked } from "../policy.js";
 import { Checks, errorDetail, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
@@ -152,7 +152,7 @@ async function pckPhase(checks, chain, roots, now) {
   let path = await validatePath(leaf, { intermediates: cas, anchors: roots, now, shape: INTEL_SHAPES.pck });
   // Every certificate the quote carries must be on the path (a copy of the root counts): bytes
   // that no check covers would let a changed quote pass as the same evidence.
-  const onPath = (c) => path.path.some((p) => equalBytes(new Uint8Array(p.rawData), new Uint8Array(c.rawData)));
+  const onPath = (c) => path.path.some((p) => sameCertificate(p, c));
   const stray = path.ok && chain.certs.find((c) => !onPath(c));
   if (stray) path = { ok: false, rule: "shape", detail: `shape: the PCK chain from the ${chain.source} carries ${commonName(stray)}, which is not on the validated path`, path: path.path };
   checks.record("dcap.pckChain", path);
@@ -198,7 +198,7 @@ async function collateralPhase(checks, ev, pck, roots, opts) {
     : { ok: false, rule: "no-issuer", detail: `no-issuer: no "${TCB_SIGNING_CN}" certificate in the ${what} issuer chain` });
   const tcbPath = await signingPath(tcbSigner, collateral.tcbSigningChain, "TCB info");
   checks.record("dcap.tcbSigningChain", tcbPath);
-  const sameSigner = tcbSigner && qeSigner && equalBytes(new Uint8Array(qeSigner.rawData), new Uint8Array(tcbSigner.rawData));
+  const sameSigner = tcbSigner && qeSigner && sameCertificate(qeSigner, tcbSigner);
   checks.record("dcap.qeIdentityChain", sameSigner ? { ...tcbPath, detail: `${tcbPath.detail} (the TCB info's signer)` }
     : await signingPath(qeSigner, collateral.qeIdentityChain, "QE identity"));
 
