@@ -4,7 +4,7 @@
 import { decode, DecodeError } from "../js/decode.js";
 import { decodeTextInput } from "../js/text-input.js";
 import { identifyCollateralFile, classifyCollateral, COLLATERAL_PIECES } from "../js/verify/dcap/collateral-files.js";
-import { parseCertificates, commonName } from "../js/verify/x509.js";
+import { parseCertificates, parseCrl, commonName, fromHex } from "../js/verify/x509.js";
 
 /** The JSON object in `bytes`, or undefined. */
 function jsonObject(bytes) {
@@ -66,9 +66,31 @@ function ofCertificates(bytes, found) {
   return { role: "certs", what: `certificate${certs.length > 1 ? "s" : ""}: ${what}`, bytes };
 }
 
+/** A time from collateral ("2025-06-19T10:16:03Z" or a Date), or undefined. */
+const time = (t) => { const d = t === undefined ? undefined : new Date(t); return d && !Number.isNaN(d.getTime()) ? d : undefined; };
+const jsonIssue = (o) => time((o?.tcbInfo ?? o?.enclaveIdentity ?? o?.qeIdentity)?.issueDate);
+const crlIssue = (der) => { try { return time(parseCrl(der).thisUpdate); } catch { return undefined; } };
+
+/**
+ * When a collateral input was issued (the newest date of its parts): TCB info and QE identity
+ * issueDate, a CRL's thisUpdate. Collateral checks pass only after every part's issue, so the
+ * newest is the earliest time the set can verify at: the page offers it as the time to use.
+ */
+function issuedAt(role, bytes, o) {
+  let dates = [];
+  if (o?.tcb_info !== undefined) {
+    const parse = (s) => { try { return JSON.parse(s); } catch { return undefined; } };
+    dates = [jsonIssue({ tcbInfo: parse(o.tcb_info)?.tcbInfo ?? parse(o.tcb_info) }), jsonIssue({ qeIdentity: parse(o.qe_identity)?.enclaveIdentity ?? parse(o.qe_identity) }),
+      ...[o.root_ca_crl, o.pck_crl].filter((c) => typeof c === "string").map((c) => crlIssue(fromHex(c)))];
+  } else if (o) dates = [jsonIssue(o)];
+  else if (role === "crl" || /Crl$/.test(role)) dates = [crlIssue(bytes)];
+  const known = dates.filter(Boolean);
+  return known.length ? new Date(Math.max(...known.map(Number))) : undefined;
+}
+
 /**
  * Classifies one loaded file or paste into one or more inputs
- * { name, role, what, bytes?, format?, error?, piece? }. Roles: evidence, certTable, certs, crl,
+ * { name, role, what, bytes?, format?, error?, piece?, issued? }. Roles: evidence, certTable, certs, crl,
  * collateral (piece = which piece of the collateral, as messages name it), ignored (what says why).
  */
 export function classify(name, bytes) {
@@ -82,8 +104,11 @@ export function classify(name, bytes) {
     if (direct) return [{ name, ...direct, ...(text.encoding !== "binary" && { what: `${direct.what} (pasted as ${text.encoding})` }) }];
   }
   const found = identifyCollateralFile(bytes);
-  if (found.role !== "ignored") return [{ name, role: "collateral", piece: COLLATERAL_PIECES[found.role] ?? found.what.split(",")[0], what: found.what, bytes }];
-  if (found.supply?.includes("crl")) return [{ name, role: "crl", what: found.what.replace(/ \(not an Intel.*\)$/, ""), bytes: found.bytes }];
+  if (found.role !== "ignored") {
+    const piece = COLLATERAL_PIECES[found.role] ?? found.what.split(",")[0];
+    return [{ name, role: "collateral", piece, what: found.what, bytes, issued: issuedAt(found.role, found.bytes, o) }];
+  }
+  if (found.supply?.includes("crl")) return [{ name, role: "crl", what: found.what.replace(/ \(not an Intel.*\)$/, ""), bytes: found.bytes, issued: issuedAt("crl", found.bytes) }];
   return [{ name, ...(ofCertificates(found.bytes, found) ?? { role: "ignored", what: found.what }) }];
 }
 

@@ -14,7 +14,7 @@ import { h, copyButton } from "./dom.js";
 window.tsmkit = tsmkit;
 const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
-/** @type {{ id: number, name: string, role: string, what: string, bytes?: Uint8Array, format?: string, error?: any, piece?: string }[]} */
+/** @type {{ id: number, name: string, role: string, what: string, bytes?: Uint8Array, format?: string, error?: any, piece?: string, issued?: Date }[]} */
 let inputs = [];
 let nextId = 1, pastes = 0, generation = 0;
 let work = Promise.resolve();
@@ -57,6 +57,17 @@ function showBanner(message, detail) {
   const el = $("banner");
   el.hidden = !message;
   el.replaceChildren(...(message ? [h("strong", {}, message), detail ? h("div", {}, detail) : ""] : []));
+}
+
+/** Offers the newest issue time of the collateral and CRLs in use as the evaluation time. */
+function offerIssueTime(unused) {
+  const dates = inputs.filter((i) => i.issued && !unused.has(i)).map((i) => Number(i.issued));
+  const btn = $("issuedbtn");
+  btn.hidden = !dates.length;
+  if (!dates.length) return;
+  const iso = new Date(Math.max(...dates)).toISOString().replace(/\.000Z$/, "Z");
+  btn.dataset.time = iso.replace(/Z$/, "");
+  btn.textContent = `use the collateral's issue time, ${iso}`;
 }
 
 function renderInputs(unused, collateralError) {
@@ -153,6 +164,7 @@ async function refresh() {
   const evidence = inputs.find((i) => i.role === "evidence") ?? inputs.find((i) => i.role === "certTable");
   const { opts, unused, collateralError } = optionsFor(inputs, evidence?.format);
   renderInputs(unused, collateralError);
+  offerIssueTime(unused);
   located = null;
   document.body.classList.toggle("empty", !evidence);
   if (!evidence) {
@@ -226,6 +238,7 @@ $("paste").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrl
 for (const id of ["now", "product", "online"]) $(id).addEventListener("change", () => queue(refresh));
 $("policy").addEventListener("change", () => queue(refresh));
 $("nowbtn").addEventListener("click", () => { $("now").value = ""; queue(refresh); });
+$("issuedbtn").addEventListener("click", (e) => { $("now").value = e.currentTarget.dataset.time; queue(refresh); });
 $("clear").addEventListener("click", () => queue(() => { inputs = []; return refresh(); }));
 
 // Field rows light their bytes on hover and on keyboard focus.

@@ -190,6 +190,12 @@ test("a collateral bundle dropped with the quote, then a later time: the verdict
   await idle();
   assert.match(await headline(), /^Not verified/);
   assert.match(await page.textContent("#verdict .meta"), /2030-01-01T00:00:00\.000Z/);
+  // The page offers the collateral's newest issue time (the QE identity's), and it verifies there.
+  assert.is(await page.textContent("#issuedbtn"), "use the collateral's issue time, 2025-06-19T10:32:27Z");
+  await page.click("#issuedbtn");
+  await idle();
+  assert.is(await headline(), "Verified — UpToDate");
+  assert.match(await page.textContent("#verdict .meta"), /Evaluated at 2025-06-19T10:32:27\.000Z/);
   // Picking the same file again is a change too (the picker is cleared after each pick): nothing is added twice.
   await page.setInputFiles("#file", join(DATA, PROD_QUOTE));
   await idle();
