@@ -14,9 +14,9 @@ import { h, copyButton } from "./dom.js";
 window.tsmkit = tsmkit;
 const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
-/** @type {{ id: number, name: string, role: string, what: string, bytes?: Uint8Array, format?: string, error?: any, piece?: string, issued?: Date }[]} */
+/** @type {{ name: string, role: string, what: string, bytes?: Uint8Array, format?: string, error?: any, piece?: string, issued?: Date }[]} */
 let inputs = [];
-let nextId = 1, pastes = 0, generation = 0;
+let pastes = 0, generation = 0;
 let work = Promise.resolve();
 
 const ROLE_NAMES = {
@@ -38,7 +38,7 @@ function add(entries) {
     if (inputs.some(same)) continue; // the same file twice adds nothing
     // One evidence and one certificate table at a time: a new one replaces the old.
     if (e.role === "evidence" || e.role === "certTable") inputs = inputs.filter((i) => i.role !== e.role);
-    inputs.push({ id: nextId++, ...e });
+    inputs.push(e);
   }
 }
 
@@ -89,12 +89,12 @@ function renderInputs(unused, collateralError) {
  * The user's settings as verify() options. A policy that does not parse throws (and is shown
  * beside the box): verifying under the default policy instead would pass what the user meant to refuse.
  */
-function settings() {
+function settings(format) {
   const opts = { fetcher: $("online").checked ? createFetcher() : createFetcher({ offline: true }) };
   const now = $("now").value;
   if (now) opts.now = new Date(`${now}Z`);
   const product = $("product").value;
-  if (product) opts.product = product;
+  if (product && format === "snp-report") opts.product = product;
   const text = $("policy").value.trim();
   $("policyerror").textContent = "";
   if (text) {
@@ -173,6 +173,7 @@ async function refresh() {
     $("fields").replaceChildren();
     $("json").textContent = "";
     $("title").textContent = "No evidence loaded";
+    $("quick").hidden = true;
     $("verdict").replaceChildren(h("p", { class: "muted" }, "Load evidence (a quote, TDREPORT, SEV-SNP report or CCA token) to see its verdict."));
     return;
   }
@@ -196,13 +197,16 @@ async function refresh() {
   $("verdict").setAttribute("aria-busy", "true");
   let result, failure;
   try {
-    result = await tsmkit.verify(bytes, { ...opts, ...settings() });
+    result = await tsmkit.verify(bytes, { ...opts, ...settings(evidence.format) });
   } catch (e) {
     failure = e;
   }
   if (gen !== generation) return; // a later change is already on its way
   $("verdict").removeAttribute("aria-busy");
-  renderVerdict($("verdict"), result, failure);
+  const line = renderVerdict($("verdict"), result, failure);
+  $("quick").hidden = false;
+  $("quick").firstChild.textContent = `${line} ↓`;
+  $("quick").className = result?.ok ? "pass" : "fail";
 }
 
 // ---- wiring -------------------------------------------------------------------------------

@@ -34,11 +34,15 @@ function checkItem(c, deciding) {
       h("div", { class: "detail" }, h("code", {}, c.name), " ", c.waived ? h("b", {}, "waived by policy: ") : null, c.detail ?? "")));
 }
 
-/** Renders verify()'s result (or an error verify() threw) into `el`. */
+/**
+ * Renders verify()'s result (or an error verify() threw) into `el`; returns the headline, which
+ * the page also shows at the top (on a phone the verdict is a long scroll below the inputs).
+ */
 export function renderVerdict(el, r, error) {
   if (error) {
-    el.replaceChildren(h("p", { class: "headline fail", role: "status" }, `Cannot verify: ${error.message}`));
-    return;
+    const line = `Cannot verify: ${error.message}`;
+    el.replaceChildren(h("p", { class: "headline fail", role: "status" }, line));
+    return line;
   }
   const deciding = r.checks.find((c) => c.name === r.decidedBy);
   const rest = r.checks.filter((c) => c !== deciding);
@@ -54,4 +58,5 @@ export function renderVerdict(el, r, error) {
       r.advisoryIds?.length ? ` · advisories ${r.advisoryIds.join(", ")}` : "",
       waived ? ` · ${waived} check${waived > 1 ? "s" : ""} waived by policy` : ""),
     h("ol", { class: "checks" }, deciding ? checkItem(deciding, true) : null, rest.map((c) => checkItem(c, false))));
+  return headline;
 }

@@ -327,6 +327,9 @@ for (const [w, hgt] of [[1280, 800], [390, 844]]) {
     assert.ok(await page.isVisible("#verdict .headline"));
     const box = await page.$eval("#verdict .headline", (e) => e.getBoundingClientRect().right);
     assert.ok(box <= viewport, "the verdict is not cut off");
+    // The verdict's headline is also at the top, a link down to the checks.
+    assert.is(await page.textContent("#quick a"), `${await headline()} ↓`);
+    assert.ok(await page.$eval("#quick", (e) => e.getBoundingClientRect().bottom < innerHeight));
     await shot(`${w}`);
   });
 }
