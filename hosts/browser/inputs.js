@@ -101,7 +101,7 @@ export function classify(name, bytes) {
   } else {
     const text = decodeTextInput(bytes);
     const direct = asEvidence(text.bytes);
-    if (direct) return [{ name, ...direct, ...(text.encoding !== "binary" && { what: `${direct.what} (pasted as ${text.encoding})` }) }];
+    if (direct) return [{ name, ...direct, ...(text.encoding !== "binary" && { what: `${direct.what} (read as ${text.encoding} text)` }) }];
   }
   const found = identifyCollateralFile(bytes);
   if (found.role !== "ignored") {
@@ -109,7 +109,11 @@ export function classify(name, bytes) {
     return [{ name, role: "collateral", piece, what: found.what, bytes, issued: issuedAt(found.role, found.bytes, o) }];
   }
   if (found.supply?.includes("crl")) return [{ name, role: "crl", what: found.what.replace(/ \(not an Intel.*\)$/, ""), bytes: found.bytes, issued: issuedAt("crl", found.bytes) }];
-  return [{ name, ...(ofCertificates(found.bytes, found) ?? { role: "ignored", what: found.what }) }];
+  const certs = ofCertificates(found.bytes, found);
+  if (certs) return [{ name, ...certs }];
+  // Text that is none of these: say why it is not evidence either (an odd hex digit count, ...).
+  const text = o ? undefined : decodeTextInput(bytes);
+  return [{ name, role: "ignored", what: text?.why ? `text, neither evidence nor collateral: ${text.why}` : found.what }];
 }
 
 /** Which inputs feed the verdict for evidence of `format`, and a note on those that do not. */

@@ -79,7 +79,7 @@ test("a quote pasted as hex and as base64 shows exactly Node's decoded fields; w
   const bytes = data(PROD_QUOTE);
   await paste(`0x${bytes.toString("hex").replace(/(.{64})/g, "$1\n")}`);
   assert.equal(await roles(), ["evidence"]);
-  assert.match(await page.textContent("#inputs"), /tdx-quote, 5006 bytes \(pasted as hex\)/);
+  assert.match(await page.textContent("#inputs"), /tdx-quote, 5006 bytes \(read as hex text\)/);
   const hex = await shownFields();
   assert.equal(hex, expectedFields(decode(bytes)));
   assert.ok(Object.keys(hex).length > 40);
@@ -241,6 +241,19 @@ test("a JSON envelope {provider, outblob, auxblob} pasted: evidence and certific
   assert.equal(await roles(), ["evidence", "certTable"]);
   await dropFiles([SNP.crl]);
   assert.is(await headline(), "Verified");
+});
+
+test("what is not used says why: a report --json output, a trust anchor, a bad hex paste", async () => {
+  await reset();
+  await paste(JSON.stringify({ provider: "tdx_guest", generation: 1, attempts: 1, evidence: decode(data(PROD_QUOTE)) }));
+  await dropFiles(["collateral/intel/dcap-qvl-intel-sgx-root-ca.der"]);
+  await paste("0x0400020");
+  assert.equal(await roles(), ["ignored", "ignored", "ignored"]);
+  const why = await page.$$eval("#inputs .what", (l) => l.map((e) => e.textContent));
+  assert.match(why[0], /tsmkit report --json output: it holds the decoded evidence, not its bytes/);
+  assert.match(why[1], /trust anchor Intel SGX Root CA .*this page trusts only the built-in Intel and AMD roots/);
+  assert.match(why[2], /an odd number of hex digits \(7\)/);
+  assert.match(await page.textContent("#verdict"), /^Load evidence/);
 });
 
 test("hovering a field lights exactly locate()'s bytes; hovering a byte lights its field's row", async () => {
