@@ -74,9 +74,12 @@ exec "${join(ROOT, ".venv", "bin", "python")}" "${join(ROOT, "test", "hosts", "w
   ].join("\n") + "\n");
 }
 
-/** Runs `command` with bash in `cwd` after the session's exports; saves the exports after it. */
+/**
+ * Runs `command` with bash in `cwd` after the session's exports; saves the exports after it (not
+ * PWD and OLDPWD: a block's $PWD must be its own directory, not the one a previous block ran in).
+ */
 function bash(command, cwd, file) {
-  writeFileSync(file, `set -euo pipefail\nsource ${JSON.stringify(envFile)}\n${command}\nexport -p > ${JSON.stringify(envFile)}\n`);
+  writeFileSync(file, `set -euo pipefail\nsource ${JSON.stringify(envFile)}\n${command}\nexport -p | grep -Ev '^declare -x (PWD|OLDPWD|SHLVL)=' > ${JSON.stringify(envFile)}\n`);
   return spawnSync("bash", [file], {
     cwd, encoding: "utf8", timeout: 180_000, stdio: ["ignore", "pipe", "pipe"],
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: "C.UTF-8", TSMKIT_README_BLOCK: file,
