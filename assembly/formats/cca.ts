@@ -6,7 +6,7 @@
 // strings hold the COSE_Sign1s; a token put there unwrapped (a tag 18 item) is refused.
 import { T } from "./layout";
 import { E, fail } from "./error";
-import { open, close, bytes, str, fieldPath, u8at } from "./table";
+import { open, close, bytes, str, fieldPath } from "./table";
 import { M, major, arg, headLen, next, head, headOf, skip, checkExact, intAt, keyName, majorName } from "./cbor";
 import { wrongType } from "./cbor_map";
 import { decodeSign1 } from "./cose";
@@ -18,13 +18,6 @@ const CMW_TAG: u64 = 907;
 const PLATFORM_KEY: i64 = 44234;
 const REALM_KEY: i64 = 44241;
 const EAT_CWT: u64 = 263;
-
-/** For detect: the head of tag 907 or 399 (d9 038b / d9 018f). */
-export function looksLikeCcaToken(len: u32): bool {
-  if (len < 4 || u8at(0) != 0xd9) return false;
-  const t = (u8at(1) << 8) | u8at(2);
-  return t == <u32>CMW_TAG || t == <u32>LEGACY_TAG;
-}
 
 function platformClaims(at: u32, end: u32): bool { return decodeClaims(at, end, false); }
 function realmClaims(at: u32, end: u32): bool { return decodeClaims(at, end, true); }
@@ -104,5 +97,5 @@ function decodeCca(format: i32, len: u32): void {
   else decodeCcaClaims(len, format == Format.CCA_REALM_CLAIMS);
 }
 
-/** Adds the CCA formats to decode.ts's dispatch and detection. */
-export function registerCca(): void { setCcaDecoder(looksLikeCcaToken, decodeCca); }
+/** Adds the CCA decoders to decode.ts's dispatch (detection is there already). */
+export function registerCca(): void { setCcaDecoder(decodeCca); }

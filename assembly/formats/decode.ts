@@ -1,7 +1,7 @@
 // Format dispatch: detect what the bytes are (or take the caller's word), run one decoder,
 // and remember which format an error belongs to.
 import { E, fail, clearError, errCode } from "./error";
-import { reset, setInputLength } from "./table";
+import { reset, setInputLength, u8at } from "./table";
 import { looksLikeQuote, decodeQuote } from "./quote";
 import { looksLikeTdreport, decodeTdreport } from "./tdreport";
 import { looksLikeSnpReport, decodeSnpReport } from "./snp_report";
@@ -28,17 +28,20 @@ export function formatName(f: i32): string {
 
 export let lastFormat: i32 = Format.AUTO;
 
-// CCA comes in through registerCca (formats/cca.ts), which the core calls at start: the WASI
-// command never does, so its build leaves CCA out and keeps within its size budget.
-function none(len: u32): bool { return false; }
+// CCA decoding comes in through registerCca (formats/cca.ts), which the core calls at start: the
+// WASI command never does, so its build leaves the CCA decoder out and keeps within its size
+// budget. Detection stays, so such a build says what it was given.
 function noCca(format: i32, len: u32): void {
   fail(E.UNSUPPORTED_TYPE, "", 0, "this build has no CCA decoder (tsmkit.wasm leaves it out for size)");
 }
-let looksLikeCca: (len: u32) => bool = none;
 let decodeCca: (format: i32, len: u32) => void = noCca;
-export function setCcaDecoder(detect: (len: u32) => bool, decode: (format: i32, len: u32) => void): void {
-  looksLikeCca = detect;
-  decodeCca = decode;
+export function setCcaDecoder(decode: (format: i32, len: u32) => void): void { decodeCca = decode; }
+
+/** A CCA token collection's head: CBOR tag 907 (CMW) or 399 (legacy), d9 038b or d9 018f. */
+function looksLikeCca(len: u32): bool {
+  if (len < 4 || u8at(0) != 0xd9) return false;
+  const tag = (u8at(1) << 8) | u8at(2);
+  return tag == 907 || tag == 399;
 }
 
 /** Tells the format from the bytes alone; AUTO when nothing matches. */
