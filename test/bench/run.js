@@ -80,7 +80,7 @@ for (const s of SUITES.filter((x) => !only.length || only.includes(x.name))) {
     failed++;
     continue;
   }
-  console.log(table(result.rows));
+  if (result.rows.length) console.log(table(result.rows));
   const errors = [...new Set(result.rows.filter((r) => r.error).map((r) => `${r.label}: not decoded by tsmkit (${r.error})`))];
   for (const n of [...errors, ...result.notes]) console.log(`  * ${n}`);
 }

@@ -11,4 +11,5 @@ export const SUITES = [
   { name: "acquire", load: () => import("./acquire.js") },
   { name: "wasi", load: () => import("./wasi.js") },
   { name: "verify", load: () => import("./verify.js") },
+  { name: "payload", load: () => import("./payload.js") },
 ];
