@@ -203,7 +203,7 @@ const isAnchor = (cert, anchors) => anchors.some((a) => sameCertificate(a, cert)
 
 /** Whether `signed` (a certificate or CRL) names `cert` as its issuer: by DER, or by text when either is not strict DER. */
 export function namesIssuer(signed, cert) {
-  const f = caches.derFacts.get(signed) ?? (signed instanceof x509.X509Crl ? crlFacts(signed) : certFacts(signed));
+  const f = signed instanceof x509.X509Crl ? crlFacts(signed) : certFacts(signed);
   const c = certFacts(cert);
   return f.problem || c.problem ? signed.issuer === cert.subject : sameName(f.issuer, c.subject);
 }

@@ -8,7 +8,7 @@ import { decode, locate } from "../../decode.js";
 import { fromHex } from "../bytes.js";
 import { caches } from "../cache.js";
 import { readOptions } from "../options.js";
-import { checkCrl, sameCertificate, validatePath } from "../path.js";
+import { checkCrl, namesIssuer, sameCertificate, validatePath } from "../path.js";
 import { checkFreshness, checkSgxBody, checkTcbStatus, checkTdxBody, revocationUnchecked } from "../policy.js";
 import { Checks, errorDetail, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
@@ -199,11 +199,12 @@ async function collateralPhase(checks, ev, pck, roots, opts) {
   const tcbPath = await signingPath(tcbSigner, collateral.tcbSigningChain, "TCB info");
   checks.record("dcap.tcbSigningChain", tcbPath);
   const sameSigner = tcbSigner && qeSigner && sameCertificate(qeSigner, tcbSigner);
-  checks.record("dcap.qeIdentityChain", sameSigner ? { ...tcbPath, detail: `${tcbPath.detail} (the TCB info's signer)` }
-    : await signingPath(qeSigner, collateral.qeIdentityChain, "QE identity"));
+  const qePath = sameSigner ? { ...tcbPath, detail: `${tcbPath.detail} (the TCB info's signer)` }
+    : await signingPath(qeSigner, collateral.qeIdentityChain, "QE identity");
+  checks.record("dcap.qeIdentityChain", qePath);
 
   // Revocation: the root's CRL covers the CAs and TCB signers it issued, the PCK CA's the leaf.
-  const anchor = pck.anchor ?? roots.find((r) => tcbSigner && r.subject === tcbSigner.issuer);
+  const anchor = pck.anchor ?? roots.find((r) => tcbSigner && namesIssuer(tcbSigner, r));
   const crls = [];
   const crlCheck = async (crl, issuer, certs, what) => {
     if (!crl) return revocationUnchecked(policy, `no ${what} in the collateral`, ["collateral", "fetcher"]);
@@ -216,24 +217,20 @@ async function collateralPhase(checks, ev, pck, roots, opts) {
 
   const { tcbInfo, qeIdentity } = collateral;
   const info = tcbInfo.info, identity = qeIdentity.identity;
-  const chainsOk = checks.list.filter((c) => c.name === "dcap.tcbSigningChain" || c.name === "dcap.qeIdentityChain").map((c) => c.ok);
-  const tcbOk = await checks.run("dcap.tcbInfo.signature", async () => {
-    // The signature alone: whether the signer is trusted is dcap.tcbSigningChain's verdict.
-    if (!tcbSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate to check the TCB info signature with` };
-    const ok = await signedBy(tcbInfo, tcbSigner);
-    return { ok, detail: ok ? `TCB info (${tcbInfo.signed.length} bytes) signed by ${TCB_SIGNING_CN}` : "TCB info signature does not verify over its exact bytes" };
-  });
+  // The signature alone: whether the signer is trusted is the signing chain check's verdict.
+  const signature = (doc, signer, what) => async () => {
+    if (!signer) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate to check the ${what} signature with` };
+    const ok = await signedBy(doc, signer);
+    return { ok, detail: ok ? `${what} (${doc.signed.length} bytes) signed by ${TCB_SIGNING_CN}` : `${what} signature does not verify over its exact bytes` };
+  };
+  const tcbOk = await checks.run("dcap.tcbInfo.signature", signature(tcbInfo, tcbSigner, "TCB info"));
   checks.record("dcap.tcbInfo.window", windowAt(info, now, "TCB info"));
   checks.record("dcap.tcbInfo.platform", tcbInfoPlatform(info, ev.isTdx, pck.ext));
-  const qeOk = await checks.run("dcap.qeIdentity.signature", async () => {
-    if (!qeSigner) return { ok: false, detail: `no "${TCB_SIGNING_CN}" certificate to check the QE identity signature with` };
-    const ok = await signedBy(qeIdentity, qeSigner);
-    return { ok, detail: ok ? `QE identity (${qeIdentity.signed.length} bytes) signed by ${TCB_SIGNING_CN}` : "QE identity signature does not verify over its exact bytes" };
-  });
+  const qeOk = await checks.run("dcap.qeIdentity.signature", signature(qeIdentity, qeSigner, "QE identity"));
   checks.record("dcap.qeIdentity.window", windowAt(identity, now, "QE identity"));
   // What an untrusted TCB info or QE identity says is never evaluated: a forged document must not
   // show as an "ok" TCB level beside the failed chain check.
-  return { collateral, crls, trusted: { tcbInfo: tcbOk && chainsOk[0], qeIdentity: qeOk && chainsOk[1] } };
+  return { collateral, crls, trusted: { tcbInfo: tcbOk && tcbPath.ok, qeIdentity: qeOk && qePath.ok } };
 }
 
 function tcbInfoPlatform(info, isTdx, ext) {
