@@ -2,6 +2,3 @@
 export * from "./abi";
 export * from "./tsm/request_abi";
 export * from "./tsm/kernel_abi";
-import { registerCca } from "./formats/cca";
-
-registerCca(); // the core decodes CCA tokens; the WASI command's build leaves them out

@@ -11,7 +11,6 @@ import { M, major, arg, headLen, next, head, headOf, skip, checkExact, intAt, ke
 import { wrongType } from "./cbor_map";
 import { decodeSign1 } from "./cose";
 import { decodeClaims } from "./cca_claims";
-import { Format, setCcaDecoder } from "./decode";
 
 const LEGACY_TAG: u64 = 399;
 const CMW_TAG: u64 = 907;
@@ -86,16 +85,8 @@ function token(name: string, at: u32, cmw: bool, claims: (at: u32, end: u32) => 
 }
 
 /** A bare (unsigned) claims-set: formats cca-realm-claims and cca-platform-claims. */
-function decodeCcaClaims(len: u32, realm: bool): bool {
+export function decodeCcaClaims(len: u32, realm: bool): bool {
   str("format", realm ? "cca-realm-claims" : "cca-platform-claims");
   open("claims", 0, len);
   return decodeClaims(0, len, realm) && close();
 }
-
-function decodeCca(format: i32, len: u32): void {
-  if (format == Format.CCA_TOKEN) decodeCcaToken(len);
-  else decodeCcaClaims(len, format == Format.CCA_REALM_CLAIMS);
-}
-
-/** Adds the CCA decoders to decode.ts's dispatch (detection is there already). */
-export function registerCca(): void { setCcaDecoder(decodeCca); }

@@ -6,6 +6,7 @@ import { looksLikeQuote, decodeQuote } from "./quote";
 import { looksLikeTdreport, decodeTdreport } from "./tdreport";
 import { looksLikeSnpReport, decodeSnpReport } from "./snp_report";
 import { looksLikeSnpCerts, decodeSnpCerts } from "./snp_certs";
+import { decodeCcaToken, decodeCcaClaims } from "./cca";
 
 /** Format ids shared with the hosts (hosts/js/formats.js mirrors these numbers). */
 export const enum Format {
@@ -27,15 +28,6 @@ export function formatName(f: i32): string {
 }
 
 export let lastFormat: i32 = Format.AUTO;
-
-// CCA decoding comes in through registerCca (formats/cca.ts), which the core calls at start: the
-// WASI command never does, so its build leaves the CCA decoder out and keeps within its size
-// budget. Detection stays, so such a build says what it was given.
-function noCca(format: i32, len: u32): void {
-  fail(E.UNSUPPORTED_TYPE, "", 0, "this build has no CCA decoder (tsmkit.wasm leaves it out for size)");
-}
-let decodeCca: (format: i32, len: u32) => void = noCca;
-export function setCcaDecoder(decode: (format: i32, len: u32) => void): void { decodeCca = decode; }
 
 /** A CCA token collection's head: CBOR tag 907 (CMW) or 399 (legacy), d9 038b or d9 018f. */
 function looksLikeCca(len: u32): bool {
@@ -65,9 +57,9 @@ export function decodeInput(format: i32, len: u32): i32 {
     case Format.TDREPORT: decodeTdreport(len); break;
     case Format.SNP_REPORT: decodeSnpReport(len); break;
     case Format.SNP_CERTS: decodeSnpCerts(len); break;
-    case Format.CCA_TOKEN: case Format.CCA_PLATFORM_CLAIMS: case Format.CCA_REALM_CLAIMS:
-      decodeCca(format, len);
-      break;
+    case Format.CCA_TOKEN: decodeCcaToken(len); break;
+    case Format.CCA_PLATFORM_CLAIMS: decodeCcaClaims(len, false); break;
+    case Format.CCA_REALM_CLAIMS: decodeCcaClaims(len, true); break;
     case Format.AUTO:
       fail(E.UNKNOWN_FORMAT, "", 0,
         "not a TDX/SGX quote, TDREPORT, SEV-SNP report, SNP certificate table or CCA token (" +

@@ -6,7 +6,6 @@ import { DATA, data, expected } from "../data.js";
 import { prng } from "../prng.js";
 import { decode, render, locate, DecodeError } from "../../hosts/js/decode.js";
 import { view } from "../../hosts/js/view.js";
-import { nodeWasi } from "../hosts/wasi-engines.js";
 
 // Arm CCA tokens and claims-sets (../shared/data/cca): decoded to the values MANIFEST.md and
 // expected.json give, negatives refused with the reason their sources assert.
@@ -231,12 +230,6 @@ test("tokens are detected; claims-sets only by name; provider arm_cca_guest mean
   }
   assert.is(refused(() => decode(data("cca/ccatoken-bad-unwrapped-tokens.cbor"))).format, "cca-token");
   for (const f of FILES.filter((f) => !TOKENS.includes(f))) assert.is(refused(() => decode(data(f))).code, "UNKNOWN_FORMAT", f);
-});
-
-test("tsmkit.wasm, built without the CCA decoder for its size, says so for a CCA token", async () => {
-  const r = await nodeWasi(["show", "/data/cca/ccatoken-good-cmw-collection.cbor"], { dirs: [{ host: DATA, guest: "/data" }] });
-  assert.is(r.status, 2);
-  assert.is(r.stderr.toString(), "tsmkit: cca-token: UNSUPPORTED_TYPE at byte 0: this build has no CCA decoder (tsmkit.wasm leaves it out for size)\n");
 });
 
 test("locate: the signed parts by offset (protected header and payload contents), the RAK's bytes", () => {

@@ -1,5 +1,6 @@
 // The WASI command's `show` prints exactly what the Node CLI prints, on wasmtime and node:wasi,
-// for every evidence file in the corpus (good ones and ones that fail to decode alike).
+// for every evidence file in the corpus (good ones and ones that fail to decode alike), CCA
+// tokens and claims-sets included (claims-sets are never detected: also shown with their --format).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readdirSync } from "node:fs";
@@ -9,8 +10,10 @@ import { main as cli } from "../../hosts/node/cli.js";
 import { wasmtime, nodeWasi } from "./wasi-engines.js";
 
 const dirs = [{ host: DATA, guest: "/data" }];
-const FILES = ["tdx", "sgx", "snp"].flatMap((d) =>
+const FILES = ["tdx", "sgx", "snp", "cca"].flatMap((d) =>
   readdirSync(join(DATA, d)).filter((f) => !f.endsWith(".json") && !f.endsWith(".pem")).map((f) => `${d}/${f}`));
+const CCA_CLAIMS = FILES.filter((f) => /^cca\/.*-claims-/.test(f));
+const claimsFormat = (f) => /realm-v2-claims/.test(f) ? "cca-realm-claims" : "cca-platform-claims";
 
 /** The Node CLI in-process, with stdout/stderr captured as bytes. */
 async function nodeCli(args) {
@@ -21,25 +24,40 @@ async function nodeCli(args) {
 }
 
 test("the corpus is there to compare", () => {
-  assert.ok(FILES.length >= 70, `only ${FILES.length} files`);
+  assert.ok(FILES.length >= 86, `only ${FILES.length} files`);
+  assert.is(FILES.filter((f) => f.startsWith("cca/")).length, 16);
+  assert.is(CCA_CLAIMS.length, 6);
 });
+
+/** Runs `args` (whose last item is a corpus path) on the Node CLI and both WASI engines; all must agree byte for byte. */
+async function sameOnEveryEngine(args, file) {
+  const want = await nodeCli([...args, join(DATA, file)]);
+  // Node's text ends with a certificate summary (X.509 is parsed in JS, not in the core).
+  const cut = want.stdout.indexOf("\ncertificates\n");
+  const wantCore = cut < 0 ? want.stdout : want.stdout.subarray(0, cut + 1);
+  for (const [engine, got] of [["wasmtime", wasmtime([...args, `/data/${file}`], { dirs })],
+    ["node:wasi", await nodeWasi([...args, `/data/${file}`], { dirs })]]) {
+    assert.is(got.status, want.status, `${engine} exit status for ${args.join(" ")} ${file}`);
+    assert.ok(got.stdout.equals(wantCore), `${engine} stdout differs for ${args.join(" ")} ${file}`);
+    assert.ok(got.stderr.equals(want.stderr), `${engine} stderr differs for ${args.join(" ")} ${file}`);
+  }
+  return want;
+}
 
 for (const mode of [["--json"], []]) {
   test(`show ${mode.join(" ") || "(text)"}: wasmtime and node:wasi print the Node CLI's bytes for every corpus file`, async () => {
-    for (const file of FILES) {
-      const want = await nodeCli(["show", ...mode, join(DATA, file)]);
-      // Node's text ends with a certificate summary (X.509 is parsed in JS, not in the core).
-      const cut = want.stdout.indexOf("\ncertificates\n");
-      const wantCore = cut < 0 ? want.stdout : want.stdout.subarray(0, cut + 1);
-      for (const [engine, got] of [["wasmtime", wasmtime(["show", ...mode, `/data/${file}`], { dirs })],
-        ["node:wasi", await nodeWasi(["show", ...mode, `/data/${file}`], { dirs })]]) {
-        assert.is(got.status, want.status, `${engine} exit status for ${file}`);
-        assert.ok(got.stdout.equals(wantCore), `${engine} stdout differs for ${file}`);
-        assert.ok(got.stderr.equals(want.stderr), `${engine} stderr differs for ${file}`);
-      }
-    }
+    for (const file of FILES) await sameOnEveryEngine(["show", ...mode], file);
   });
 }
+
+test("show --format cca-*-claims: every CCA claims-set decodes (or is refused) alike on every engine", async () => {
+  const statuses = [];
+  for (const file of CCA_CLAIMS) {
+    for (const mode of [["--json"], []]) statuses.push((await sameOnEveryEngine(["show", ...mode, "--format", claimsFormat(file)], file)).status);
+  }
+  // 3 valid and 3 negative claims-sets (MANIFEST.md), each in two modes
+  assert.equal(statuses.sort(), [0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2]);
+});
 
 test("show reads standard input for -", async () => {
   const input = data("tdx/trustee-az-tdx-tdreport.dat");
