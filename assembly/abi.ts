@@ -5,7 +5,7 @@ import { decodeInput, lastFormat } from "./formats/decode";
 import { T } from "./formats/layout";
 import { Op, reserveInput, entries, count, names, inPtr } from "./formats/table";
 import { errCode, errOffset } from "./formats/error";
-import { outReset, outPtr, outLen, byte, hex, jsonString } from "./render/out";
+import { outReset, outPtr, outLen, byte, hex, dec, jsonString } from "./render/out";
 import { renderJson } from "./render/json";
 import { renderText } from "./render/text";
 import { renderErrorJson, renderErrorText } from "./render/error";
@@ -34,10 +34,12 @@ export function render(mode: i32, width: i32): usize {
 }
 
 /**
- * Writes the lowercase hex of every HEX and GUID field of the last result, in entry order and
- * back to back, to the output region: a host slices it field by field instead of hexing bytes.
+ * Writes the text of the last result's fields that a host would otherwise format itself, in entry
+ * order and back to back, to the output region: the lowercase hex of every HEX and GUID field, and
+ * every U64 field in decimal after one byte holding its digit count. A host slices it field by
+ * field instead of hexing bytes and printing 64-bit integers.
  */
-export function hex_fields(): usize {
+export function field_text(): usize {
   outReset();
   for (let i = 0; i < count; i++) {
     const k = i << 2;
@@ -46,6 +48,12 @@ export function hex_fields(): usize {
     const type = w >> 8;
     if (type == T.HEX) hex(inPtr + unchecked(entries[k + 2]), unchecked(entries[k + 3]));
     else if (type == T.GUID) hex(inPtr + unchecked(entries[k + 2]), 16);
+    else if (type == T.U64) {
+      const at = outLen;
+      byte(0);
+      dec(load<u64>(inPtr + unchecked(entries[k + 2])));
+      store<u8>(outPtr + at, <u8>(outLen - at - 1));
+    }
   }
   return outPtr;
 }

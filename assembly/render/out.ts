@@ -63,7 +63,52 @@ export function hex(ptr: usize, len: u32): void {
   outLen += len << 1;
 }
 
-export function dec(v: u64): void { ascii(v.toString()); }
+// "00" to "99", two bytes per pair: decimals are written two digits at a time.
+const PAIRS = memory.data<u8>([
+  48,48,48,49,48,50,48,51,48,52,48,53,48,54,48,55,48,56,48,57,49,48,49,49,49,50,49,51,49,52,49,53,49,54,49,55,
+  49,56,49,57,50,48,50,49,50,50,50,51,50,52,50,53,50,54,50,55,50,56,50,57,51,48,51,49,51,50,51,51,51,52,51,53,
+  51,54,51,55,51,56,51,57,52,48,52,49,52,50,52,51,52,52,52,53,52,54,52,55,52,56,52,57,53,48,53,49,53,50,53,51,
+  53,52,53,53,53,54,53,55,53,56,53,57,54,48,54,49,54,50,54,51,54,52,54,53,54,54,54,55,54,56,54,57,55,48,55,49,
+  55,50,55,51,55,52,55,53,55,54,55,55,55,56,55,57,56,48,56,49,56,50,56,51,56,52,56,53,56,54,56,55,56,56,56,57,
+  57,48,57,49,57,50,57,51,57,52,57,53,57,54,57,55,57,56,57,57,
+]);
+const DIGITS = memory.data(20); // scratch: a u64 has at most 20 decimal digits
+
+/** Writes the decimal digits of v ending just before `end`; returns where they start. */
+function digitsBefore(end: usize, v: u32): usize {
+  while (v >= 100) {
+    const r = v % 100;
+    v /= 100;
+    end -= 2;
+    store<u16>(end, load<u16>(PAIRS + (<usize>r << 1)));
+  }
+  if (v >= 10) {
+    end -= 2;
+    store<u16>(end, load<u16>(PAIRS + (<usize>v << 1)));
+  } else {
+    end -= 1;
+    store<u8>(end, <u8>(0x30 + v));
+  }
+  return end;
+}
+
+/** v in decimal, written without allocating (decode's hot path renders every u64 field). */
+export function dec(v: u64): void {
+  let end = DIGITS + 20;
+  // Eight digits per 64-bit division while v needs them; the rest in 32-bit arithmetic.
+  while (v > <u64>u32.MAX_VALUE) {
+    const q = v / 100000000;
+    const start = digitsBefore(end, <u32>(v - q * 100000000));
+    for (let p = end - 8; p < start; p++) store<u8>(p, 0x30); // the block's leading zeros
+    end -= 8;
+    v = q;
+  }
+  const start = digitsBefore(end, <u32>v);
+  const n = <u32>(DIGITS + 20 - start);
+  ensure(n);
+  memory.copy(outPtr + outLen, start, n);
+  outLen += n;
+}
 
 const MAX_SAFE: u64 = 0x1fffffffffffff; // 2^53 - 1, the largest integer a JS number holds exactly
 

@@ -82,9 +82,12 @@ export function output() {
   return ascii(heap8, ptr, ptr + len);
 }
 
-/** The hex of the last result's HEX and GUID fields, back to back in entry order (core.hex_fields). */
-export function fieldsHex() {
-  const ptr = core.hex_fields(), len = core.output_len();
+/**
+ * The last result's field text (core.field_text): the hex of its HEX and GUID fields and the
+ * length-prefixed decimal of its U64 fields, back to back in entry order.
+ */
+export function fieldText() {
+  const ptr = core.field_text(), len = core.output_len();
   views();
   return ascii(heap8, ptr, ptr + len);
 }

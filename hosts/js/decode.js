@@ -1,8 +1,9 @@
 // The decode API: bytes in, the stable JSON form out (as objects or text). The core renders the
 // JSON, so every host prints the same bytes; decode() builds the same value straight from the
 // core's result table (what JSON.parse of that JSON would give, without printing and parsing it).
-import { core, load, output, entries, fieldsHex, ascii, exactLatin1 } from "./core.js";
+import { core, load, output, entries, fieldText, ascii, exactLatin1 } from "./core.js";
 import { FORMATS, PROVIDER_FORMATS } from "./formats.js";
+import { shapeOf, compileFunction } from "./shape.js";
 
 export const RENDER = Object.freeze({ json: 0, pretty: 1, text: 2 });
 
@@ -61,9 +62,16 @@ export function decode(bytes, opts) {
   if (run(b, opts) !== 0) throw errorFromCore();
   syncNames();
   // Before the view of the table: writing the hex may grow the core's memory (see syncNames).
-  const hex = fieldsHex();
+  const hex = fieldText();
+  const n = core.entries_count();
   const { words, base } = entries();
-  return build(b, words, base, base + 4 * core.entries_count(), hex);
+  const shape = shapeOf(words, base, n);
+  // A shape seen once is walked; from its second call on, its compiled builder is used.
+  if (shape.seen > 1) {
+    if (shape.build === undefined) shape.build = compileBuild(shape.sig, n);
+    if (shape.build) return shape.build(b, words, base, hex, nameCache);
+  }
+  return build(b, words, base, base + 4 * n, hex);
 }
 
 // ---- building the value from the result table (entry layout: assembly/formats/table.ts) ------
@@ -114,10 +122,14 @@ export function setKey(o, name, v) {
   else o[name] = v;
 }
 
-/** `hex`: every HEX/GUID field's hex, back to back in entry order (fieldsHex); `h` takes the next. */
+/**
+ * `hex`: the field text (fieldText), every HEX/GUID field's hex and U64 field's decimal in entry
+ * order; `h` takes the next hex, `dec` the next decimal.
+ */
 function build(b, e, first, end, hex) {
   let at = 0;
   const h = (len) => hex.slice(at, (at += 2 * len));
+  const dec = () => hex.slice(at + 1, (at += 1 + hex.charCodeAt(at)));
 
   // The tree: `stack` holds the open containers; arrays take members without keys.
   const root = {};
@@ -140,15 +152,15 @@ function build(b, e, first, end, hex) {
         case T_U8: v = b[a]; break;
         case T_U16: v = u16(b, a); break;
         case T_U32: v = u32(b, a); break;
-        case T_U64: v = u64(b, a); break;
+        case T_U64: v = dec(); break;
         case T_HEX: v = h(len); break;
         case T_TEXT: v = text(b, a, len); break;
         case T_BOOL: v = a !== 0; break;
         case T_UINT: v = a; break;
         case T_NAME: v = nameOf(a); break;
-        case T_GUID: v = `${h(4)}-${h(2)}-${h(2)}-${h(2)}-${h(6)}`; break;
-        case T_U16BE: v = (b[a] << 8) | b[a + 1]; break;
-        case T_U32BE: v = ((b[a] << 24) | (b[a + 1] << 16) | (b[a + 2] << 8) | b[a + 3]) >>> 0; break;
+        case T_GUID: v = guid(h(16)); break;
+        case T_U16BE: v = u16be(b, a); break;
+        case T_U32BE: v = u32be(b, a); break;
         case T_CBOR_INT: v = cborInt(b, a, len); break;
         default: v = null; // T_NULL
       }
@@ -162,6 +174,57 @@ function build(b, e, first, end, hex) {
     }
   }
   return root;
+}
+
+const guid = (h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+const u16be = (b, a) => (b[a] << 8) | b[a + 1];
+const u32be = (b, a) => ((b[a] << 24) | (b[a + 1] << 16) | (b[a + 2] << 8) | b[a + 3]) >>> 0;
+
+/**
+ * build() for one table shape as a single object literal: the same value, keys in the same order
+ * (a literal keeps a repeated key at its first position with its last value, as assignment does),
+ * hex taken from `h` in entry order. Returns (b, words, base, h, names) => value, or null where
+ * the host cannot compile.
+ */
+function compileBuild(sig, n) {
+  let k = 0;
+  const at = (j, d) => `w[o + ${4 * j + d}]`;
+  function field(j, type) {
+    const a = at(j, 2), len = at(j, 3);
+    switch (type) {
+      case T_U8: return `b[${a}]`;
+      case T_U16: return `u16(b, ${a})`;
+      case T_U32: return `u32(b, ${a})`;
+      case T_U64: return "h.slice(p + 1, p += 1 + h.charCodeAt(p))";
+      case T_HEX: return `h.slice(p, p += 2 * ${len})`;
+      case T_TEXT: return `text(b, ${a}, ${len})`;
+      case T_BOOL: return `${a} !== 0`;
+      case T_UINT: return a;
+      case T_NAME: return `nm[${a}]`;
+      case T_GUID: return "guid(h.slice(p, p += 32))";
+      case T_U16BE: return `u16be(b, ${a})`;
+      case T_U32BE: return `u32be(b, ${a})`;
+      case T_CBOR_INT: return `cborInt(b, ${a}, ${len})`;
+      default: return "null"; // T_NULL
+    }
+  }
+  // The members from entry k up to the CLOSE that ends them, as a literal.
+  function members(isArray) {
+    const parts = [];
+    while (k < n) {
+      const j = k++, w = sig[2 * j], op = w & 0xff;
+      if (op === OP_CLOSE) break;
+      const v = op === OP_OPEN ? members(false) : op === OP_ARRAY ? members(true) : field(j, w >> 8);
+      if (isArray) { parts.push(v); continue; }
+      const key = nameOf(sig[2 * j + 1]);
+      // A quoted __proto__ key in a literal would set the prototype; a computed one makes a property.
+      parts.push(`${key === "__proto__" ? '["__proto__"]' : JSON.stringify(key)}: ${v}`);
+    }
+    return isArray ? `[${parts.join(", ")}]` : `{${parts.join(", ")}}`;
+  }
+  const body = `"use strict";\nreturn (b, w, o, h, nm) => { let p = 0; return ${members(false)}; };`;
+  const make = compileFunction(["u16", "u32", "text", "cborInt", "guid", "u16be", "u32be"], body);
+  return make && make(u16, u32, text, cborInt, guid, u16be, u32be);
 }
 
 /**

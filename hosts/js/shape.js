@@ -1,0 +1,52 @@
+// Table shapes: the sequence of (op, type, name) of a result table (assembly/formats/table.ts).
+// Evidence of one kind gives one shape again and again, so decode() and view() compile a builder
+// per shape once and reuse it; recognising a shape is one pass over the table's first two words.
+
+// Bounded, since inputs (certificate tables, PEM chains, CBOR maps) can make any number of shapes;
+// past the bound a shape is described afresh for its one call and never compiled.
+const MAX_SHAPES = 256;
+const shapes = new Map(); // entry count -> shape records with that count
+let shapeCount = 0;
+
+/**
+ * The shape record of the table at words[base..base + 4n): { sig, n, seen, ... } where `sig`
+ * holds each entry's [op | type << 8, name id] and `seen` counts the calls that gave it (callers
+ * keep their compiled builders on the record).
+ */
+export function shapeOf(words, base, n) {
+  const list = shapes.get(n);
+  if (list) {
+    next: for (const s of list) {
+      const sig = s.sig;
+      for (let i = 0, p = base; i < 2 * n; i += 2, p += 4) {
+        if (sig[i] !== words[p] || sig[i + 1] !== words[p + 1]) continue next;
+      }
+      s.seen++;
+      return s;
+    }
+  }
+  const sig = new Uint32Array(2 * n);
+  for (let i = 0, p = base; i < n; i++, p += 4) { sig[2 * i] = words[p]; sig[2 * i + 1] = words[p + 1]; }
+  const s = { sig, n, seen: 1 };
+  if (shapeCount < MAX_SHAPES) {
+    shapeCount++;
+    if (list) list.push(s);
+    else shapes.set(n, [s]);
+  }
+  return s;
+}
+
+// Whether this host may compile code from text (a page's Content-Security-Policy can forbid it);
+// without it, callers keep their table-walking builders.
+let canCompile = true;
+
+/** `new Function(...params, body)`, or null where the host forbids it. */
+export function compileFunction(params, body) {
+  if (!canCompile) return null;
+  try {
+    return new Function(...params, body);
+  } catch (e) {
+    if (e instanceof EvalError) { canCompile = false; return null; }
+    throw e;
+  }
+}
