@@ -29,6 +29,7 @@ export function createProvider(name, opts = {}) {
   let faultsLeft = fault === undefined ? 0 : times;
   return {
     name,
+    measurements: impl.measurements, // tdx_guest's tsm-mr registers (undefined for the others)
     async reportNew(request) {
       if (latencyMs > 0) await sleep(latencyMs);
       if (faultsLeft > 0) {

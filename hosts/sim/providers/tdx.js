@@ -3,8 +3,13 @@
 // ECDSA P-256 signature by the attestation key, and certification data type 6 (the QE report
 // signed by the PCK key, binding the attestation key through SHA-256(key || QE auth data), then
 // nested type 5: the PEM chain PCK leaf, PCK Platform CA, root). All under the TEST PKI.
+// The TD's measurement registers are a tsm-mr group (../measurements.js): RTMR0-2 start as the
+// boot event log (../ccel.js) replays them, and every quote carries the registers' values then.
+import { createHash } from "node:crypto";
 import { concat, encode, uint } from "../encode.js";
 import { INTEL_PLATFORM, pem, sha, sharedPki } from "../pki.js";
+import { Measurements, TDX_REGISTERS } from "../measurements.js";
+import { buildCcel } from "../ccel.js";
 
 const subtle = globalThis.crypto.subtle;
 const ES256 = { name: "ECDSA", hash: "SHA-256" };
@@ -16,7 +21,7 @@ const ATT_KEY_ECDSA_P256 = 2;
 const CERT_PCK_CHAIN = 5;
 const CERT_QE_REPORT = 6;
 
-/** Fixed, plausible TD measurements; opts.body overrides any field of the core's tdReport10. */
+/** Fixed, plausible TD fields; opts.body overrides any field of the core's tdReport10. */
 async function defaultBody() {
   const m = (label) => sha("SHA-384", `tsmkit TEST ${label}`);
   return {
@@ -26,11 +31,18 @@ async function defaultBody() {
     seamAttributes: "0000000000000000",
     tdAttributes: "0000001000000000", // SEPT_VE_DISABLE, not DEBUG
     xfam: "e702060000000000",
-    mrTd: await m("TD image"),
-    rtmr0: await m("RTMR0 firmware"),
-    rtmr1: await m("RTMR1 kernel"),
-    rtmr2: await m("RTMR2 command line"),
   };
+}
+
+/**
+ * The TD's register group: boot RTMR0-3 from the CCEL's replay, then what opts.body sets for a
+ * register field (mrTd, rtmr3, ...). MRTD defaults to a fixed TEST value (README's SIM_MR_TD).
+ */
+function registers(opts) {
+  const [rtmr0, rtmr1, rtmr2, rtmr3] = buildCcel().rtmrs;
+  const set = Object.fromEntries(TDX_REGISTERS.map(([, , , f]) => f).filter((f) => opts.body?.[f] !== undefined).map((f) => [f, opts.body[f]]));
+  const mrTd = createHash("sha384").update("tsmkit TEST TD image").digest();
+  return new Measurements({ rtmr0, rtmr1, rtmr2, rtmr3, mrTd, ...set });
 }
 
 /** Certification data type 6 for a PKI: fixed per attestation key, so built once. */
@@ -60,9 +72,12 @@ async function certificationData(pki, attestationKey) {
 
 /**
  * opts: pki (default sharedPki()), header / body: field overrides by the core's layout names
- * (quoteHeader, tdReport10), e.g. { body: { mrTd, rtmr3, tdAttributes, teeTcbSvn } }.
+ * (quoteHeader, tdReport10), e.g. { body: { mrTd, rtmr3, tdAttributes, teeTcbSvn } } (register
+ * fields set the registers' boot values), measurements: a Measurements group to use instead.
+ * The provider's `measurements` is its tsm-mr group: extends show in every later quote.
  */
 export function create(opts = {}) {
+  const measurements = opts.measurements ?? registers(opts);
   let ready;
   const setup = async () => {
     const pki = opts.pki ?? await sharedPki();
@@ -82,9 +97,11 @@ export function create(opts = {}) {
   };
   return {
     name: "tdx_guest",
+    measurements,
     async generate({ inblob }) {
       const s = await (ready ??= setup());
-      const signed = concat(encode("quoteHeader", s.header), encode("tdReport10", { ...s.body, reportData: inblob }));
+      const body = { ...s.body, ...measurements.reportFields(), reportData: inblob };
+      const signed = concat(encode("quoteHeader", s.header), encode("tdReport10", body));
       const quoteSignature = new Uint8Array(await subtle.sign(ES256, s.key.privateKey, signed));
       const sigData = concat(encode("ecdsaSignatureData", { quoteSignature, attestationKey: s.attestationKey }), s.certData);
       return { outblob: concat(signed, uint(sigData.length, 4), sigData) };
