@@ -2,3 +2,4 @@
 export * from "./abi";
 export * from "./tsm/request_abi";
 export * from "./tsm/kernel_abi";
+export * from "./formats/eventlog_abi";

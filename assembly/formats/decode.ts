@@ -12,6 +12,7 @@ import { decodeCcaToken, decodeCcaClaims } from "./cca";
 export const enum Format {
   AUTO = 0, QUOTE = 1, TDREPORT = 2, SNP_REPORT = 3, SNP_CERTS = 4,
   CCA_TOKEN = 5, CCA_PLATFORM_CLAIMS = 6, CCA_REALM_CLAIMS = 7,
+  EVENTLOG = 8, // decoded through eventlog_abi.ts (a log and its table), never detected
 }
 
 export function formatName(f: i32): string {
@@ -23,11 +24,13 @@ export function formatName(f: i32): string {
     case Format.CCA_TOKEN: return "cca-token";
     case Format.CCA_PLATFORM_CLAIMS: return "cca-platform-claims";
     case Format.CCA_REALM_CLAIMS: return "cca-realm-claims";
+    case Format.EVENTLOG: return "eventlog";
   }
   return "unknown";
 }
 
 export let lastFormat: i32 = Format.AUTO;
+export function setLastFormat(f: i32): void { lastFormat = f; }
 
 /** A CCA token collection's head: CBOR tag 907 (CMW) or 399 (legacy), d9 038b or d9 018f. */
 function looksLikeCca(len: u32): bool {
