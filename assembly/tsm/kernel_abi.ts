@@ -1,4 +1,4 @@
-// Flat exports of the configfs-tsm kernel model for JS hosts (hosts/sim/tsm.js). Same boundary
+// Flat exports of the configfs-tsm kernel model for JS hosts (hosts/kernel/model.js). Same boundary
 // style as abi.ts: the host copies names and write data to the shared input region
 // (input_reserve), results land in an output view (tsm_out_ptr/tsm_out_len). No allocator
 // crosses the boundary. Several simulated kernels can live in one instance: `k` is a handle.

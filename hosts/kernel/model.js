@@ -1,9 +1,11 @@
-// SimTsm: an in-process simulated /sys/kernel/config/tsm/report, served by the core's kernel
-// model (assembly/tsm/{item,configfs}.ts). This file only moves bytes and runs the provider's
-// evidence generator when the core asks for it; every rule and errno comes from the core.
+// KernelModel: the JS adapter of the core's configfs-tsm kernel model (assembly/tsm/{item,
+// configfs}.ts): /sys/kernel/config/tsm/report as the kernel serves it, in-process. This file
+// only moves bytes and runs the provider's report generator when the core asks for it; every rule
+// and errno comes from the core. Production code (the ioctl backend, with the device as provider)
+// and the simulator (the sim backend, the FUSE mount, with signing test providers) both build on it.
 //
-// API (stable; the FUSE mount and the `sim` backend build on it):
-//   new SimTsm({ provider, providerName, kernel, privlevelFloor, svsm })
+// API:
+//   new KernelModel({ provider, providerName, kernel, privlevelFloor, svsm })
 //     provider       generator { name, async reportNew(req) } or null (no provider registered)
 //     providerName   "tdx_guest" | "sev_guest" | "arm_cca_guest" (default: provider.name)
 //     kernel         "6.7" | "6.11" | "6.16" | "7.0" (default "7.0"): the kernel profile
@@ -29,6 +31,7 @@
 //   { outblob, auxblob?, manifestblob? } or throws an Error whose .code is an errno name
 //   (anything else counts as EIO).
 import { core } from "../js/core.js";
+import { errnoByName, kernelError } from "./errno.js";
 
 const utf8 = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
@@ -36,6 +39,7 @@ const WAIT = core.tsm_status_wait();
 const GENERATE = core.tsm_status_generate();
 const OOPS = core.tsm_status_oops();
 const U32_MAX = 0xffffffff;
+const [EPERM, ENOENT, EIO, EEXIST] = ["EPERM", "ENOENT", "EIO", "EEXIST"].map(errnoByName);
 
 function outBytes(n) {
   return new Uint8Array(core.memory.buffer, core.tsm_out_ptr(), n).slice();
@@ -50,24 +54,6 @@ function input(bytes) {
 const text = (s) => input(utf8.encode(s));
 
 const ATTRS = Array.from({ length: core.tsm_attr_count() }, (_, a) => outText(core.tsm_attr_name(a)));
-const ERRNO = new Map();
-for (let i = 0; i < core.tsm_errno_count(); i++) {
-  const n = core.tsm_errno_at(i);
-  ERRNO.set(n, outText(core.tsm_errno_name(n)));
-}
-
-/** The Error SimTsm throws for errno `n` (a positive Linux number). */
-export function errnoError(n, what) {
-  const code = ERRNO.get(n) ?? `E${n}`;
-  const e = new Error(`${code}: ${what}`);
-  e.code = code;
-  e.errno = n;
-  return e;
-}
-/** Linux number for an errno name, or 0. */
-export function errnoNumber(name) {
-  return typeof name === "string" ? core.tsm_errno_number(text(name)) : 0;
-}
 
 function check(r, what) {
   if (r === OOPS) {
@@ -75,16 +61,16 @@ function check(r, what) {
     e.code = "KERNEL_OOPS";
     throw e;
   }
-  if (r < 0) throw errnoError(-r, what);
+  if (r < 0) throw kernelError(-r, what);
   return r;
 }
 
-// A dropped SimTsm frees its kernel (items and cached blobs) inside the shared core instance.
+// A dropped KernelModel frees its kernel (items and cached blobs) inside the shared core instance.
 const kernels = new FinalizationRegistry((k) => core.tsm_kernel_free(k));
 
 const clamp = (n) => Math.min(Math.max(0, Math.floor(n)), U32_MAX);
 
-export class SimTsm {
+export class KernelModel {
   /** @param {{provider?: object|null, providerName?: string, kernel?: string, privlevelFloor?: number, svsm?: boolean}} opts */
   constructor({ provider = null, providerName, kernel = "7.0", privlevelFloor = 0, svsm = false } = {}) {
     const profile = core.tsm_profile_by_name(text(kernel));
@@ -139,11 +125,11 @@ export class SimTsm {
   /** mkdir report/<name>; "item/x" inside an item is EEXIST for a file, else EPERM (1.1). */
   async mkdir(path) {
     const [name, sub] = String(path).split(/\/(.*)/s);
-    if (name === "") throw errnoError(17, `mkdir ${path}`); // report/ itself
+    if (name === "") throw kernelError(EEXIST, `mkdir ${path}`); // report/ itself
     if (sub !== undefined) {
       const mask = this.#mask(name, `mkdir ${path}`);
       const a = ATTRS.indexOf(sub);
-      throw errnoError(a >= 0 && (mask & (1 << a)) ? 17 : 1, `mkdir ${path}`);
+      throw kernelError(a >= 0 && (mask & (1 << a)) ? EEXIST : EPERM, `mkdir ${path}`);
     }
     check(await this.#locked(() => core.tsm_mkdir(this.k, text(name))), `mkdir ${name}`);
   }
@@ -167,7 +153,7 @@ export class SimTsm {
     const mask = this.#mask(name, `stat ${name}`);
     if (attr === undefined) return { kind: "dir", mode: 0o755 };
     const a = ATTRS.indexOf(attr);
-    if (a < 0 || !(mask & (1 << a))) throw errnoError(2, `stat ${name}/${attr}`);
+    if (a < 0 || !(mask & (1 << a))) throw kernelError(ENOENT, `stat ${name}/${attr}`);
     return { kind: "file", mode: core.tsm_attr_mode(a), binary: core.tsm_attr_binary(a) === 1 };
   }
 
@@ -178,7 +164,7 @@ export class SimTsm {
     const a = ATTRS.indexOf(attr);
     if (a < 0) {
       this.#mask(name, `open ${name}/${attr}`);
-      throw errnoError(2, `open ${name}/${attr}`);
+      throw kernelError(ENOENT, `open ${name}/${attr}`);
     }
     return check(core.tsm_open(this.k, text(name), a, f), `open ${name}/${attr}`);
   }
@@ -258,7 +244,7 @@ export class SimTsm {
     try {
       blobs = await this.gen.reportNew(req);
     } catch (e) {
-      err = errnoNumber(e?.code) || 5; // EIO
+      err = errnoByName(e?.code) || EIO;
     }
     if (!err) {
       for (const [a, key] of [[1, "outblob"], [2, "auxblob"], [3, "manifestblob"]]) {

@@ -33,7 +33,7 @@ export interface ReportOptions {
   /** Fresh-item retries after a generation conflict, EBUSY, EAGAIN or EINTR (default 3). */
   retries?: number;
   signal?: AbortSignal;
-  /** The SimTsm to use with backend "sim" (default: a fresh tdx_guest one). */
+  /** The KernelModel to use with backend "sim" (default: a fresh tdx_guest one). */
   sim?: unknown;
   /** ioctl backend: the device to use (default: whichever of sev_guest / tdx_guest opens). */
   provider?: "sev_guest" | "tdx_guest";

@@ -15,11 +15,10 @@
 // addresses from its own registry and resolves them the way the kernel's copy_from_user does.
 // Either way ioctl.js writes the same raw request bytes, pointers included.
 import koffi from "koffi";
-import { constants } from "node:os";
+import { linuxErrnoName } from "./errno.js";
 
 const O_RDWR = 2;
 const O_CLOEXEC = 0o2000000; // a child process must not inherit the guest device
-const errnoName = new Map(Object.entries(constants.errno).map(([k, v]) => [v, k]));
 
 let libc;
 function calls() {
@@ -38,7 +37,7 @@ function calls() {
 function check(r, syscall, what) {
   if (r >= 0) return r;
   const n = koffi.errno(); // read at once: the next call through koffi may change it
-  const code = errnoName.get(n) ?? `E${n}`;
+  const code = linuxErrnoName(n);
   throw Object.assign(new Error(`${syscall} ${what}: ${code}`), { code, errno: n, syscall });
 }
 

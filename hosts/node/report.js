@@ -2,11 +2,12 @@
 // (assembly/tsm/request.ts) and executed here against a backend. Everything the kernel's ABI
 // demands (order of operations, provider rules, the generation check, retries on a fresh item,
 // rmdir on every path, errno advice) is decided in the core; this file only does the I/O.
-import { constants as os } from "node:os";
 import { access } from "node:fs/promises";
 import { core, load, output } from "../js/core.js";
 import { OptionError } from "../js/verify/options.js";
 import { TsmError } from "./errors.js";
+import { linuxErrno } from "./errno.js";
+import { DEVICES } from "../kernel/ioctl-abi.js";
 import { configfsBackend, DEFAULT_ROOT } from "./configfs.js";
 
 /**
@@ -16,12 +17,6 @@ import { configfsBackend, DEFAULT_ROOT } from "./configfs.js";
 const KINDS = [/** @type {never} */ (undefined), "mkdir", "read", "write", "rmdir", "sleep", "done", "failed"];
 const BLOB = { outblob: 0, auxblob: 1, manifestblob: 2 };
 const utf8 = new TextEncoder();
-
-/** Linux errno number for an errno name (configfs-tsm exists only on Linux, so Node's are Linux's). */
-export function errnoNumber(code) {
-  const n = os.errno[code];
-  return typeof n === "number" ? n : undefined;
-}
 
 /**
  * The core's report machine behind a JS face: `op()` says what to do next, `feed()` takes its
@@ -68,7 +63,7 @@ export class ReportMachine {
 
   /** The outcome of the current op: 0 or an errno (number or name), and the bytes read. */
   feed(errno = 0, data) {
-    const n = typeof errno === "string" ? errnoNumber(errno) : errno;
+    const n = typeof errno === "string" ? linuxErrno(errno) : errno;
     if (n === undefined) throw new TypeError(`unknown errno name ${errno}`);
     load(n === 0 && data ? data : new Uint8Array(0));
     core.tsm_request_feed(this.handle, n, n === 0 && data ? data.length : 0);
@@ -119,7 +114,7 @@ export class ReportMachine {
  *   /dev/tdx_guest which gives a TDREPORT, not a quote; see ioctl.js for its options) | object
  *   with mkdir/rmdir/read/write(path[, bytes]),
  *   root? (configfs; default /sys/kernel/config/tsm/report), retries? (default 3), signal?,
- *   sim? (a SimTsm for the sim backend) }
+ *   sim? (a KernelModel for the sim backend) }
  * Resolves to { provider, outblob, auxblob?, manifestblob?, generation (a number), attempts };
  * rejects with TsmError.
  * @param {import("./index.js").ReportRequest} request
@@ -144,10 +139,10 @@ export async function getReport(request, options = {}) {
         const data = await backend[op.kind](op.path, op.data);
         m.feed(0, op.kind === "read" ? data : undefined);
       } catch (e) {
-        const n = errnoNumber(e?.code);
+        const n = linuxErrno(e?.code);
         if (n !== undefined) { m.feed(n); continue; }
         thrown ??= e;
-        if (op.kind === "rmdir") m.feed(errnoNumber("EIO"));
+        if (op.kind === "rmdir") m.feed(linuxErrno("EIO"));
         else m.abort();
       }
     }
@@ -170,7 +165,6 @@ export async function getReport(request, options = {}) {
  */
 export async function chooseBackend(options, exists = pathExists) {
   if (await exists(options.root ?? DEFAULT_ROOT)) return "configfs";
-  const { DEVICES } = await import("./ioctl.js");
   for (const dev of Object.values(DEVICES)) if (await exists(dev)) return "ioctl";
   return "configfs";
 }

@@ -1,18 +1,10 @@
-// The sim backend: executes the report machine's operations on an in-process SimTsm
-// (hosts/sim/tsm.js), which serves the kernel's file semantics without a mount. Its readFile and
-// writeFile are exactly the configfs backend's I/O (one open/write/close; open/read-to-EOF/close).
-import { SimTsm } from "../sim/tsm.js";
+// The sim backend: getReport's operations on an in-process KernelModel whose provider is the
+// simulator's (test keys). The one entry through which the Node library reaches hosts/sim.
+import { KernelModel } from "../kernel/model.js";
+import { modelBackend } from "../kernel/backend.js";
 import { createProvider } from "../sim/providers/index.js";
 
-const split = (path) => path.split("/");
-
-/** @param {SimTsm} [tsm] the simulator to use; default a fresh tdx_guest one */
-export function simBackend(tsm = new SimTsm({ provider: createProvider("tdx_guest") })) {
-  return {
-    tsm,
-    mkdir: (path) => tsm.mkdir(path),
-    rmdir: (path) => tsm.rmdir(path),
-    read: (path) => tsm.readFile(...split(path)),
-    write: async (path, bytes) => { await tsm.writeFile(...split(path), bytes); },
-  };
+/** @param {KernelModel} [tsm] the kernel model to use; default a fresh one with the simulated tdx_guest */
+export function simBackend(tsm = new KernelModel({ provider: createProvider("tdx_guest") })) {
+  return modelBackend(tsm);
 }

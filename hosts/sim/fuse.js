@@ -1,8 +1,8 @@
-// FUSE callbacks (@cocalc/fuse-native, libfuse2 high-level API) mapped onto a SimTsm. The mount
+// FUSE callbacks (@cocalc/fuse-native, libfuse2 high-level API) mapped onto a KernelModel. The mount
 // shows what /sys/kernel/config/tsm shows: a root with the default group report/, whose items
-// and attributes are the SimTsm's. This file only translates (paths, flags, offsets in; bytes,
+// and attributes are the KernelModel's. This file only translates (paths, flags, offsets in; bytes,
 // stats, errnos out): every configfs rule (visibility, direction, EFBIG, generations, snapshots)
-// is the SimTsm's.
+// is the KernelModel's.
 import { constants } from "node:os";
 
 const S_IFDIR = 0o040000;
@@ -11,7 +11,7 @@ const ACCESS = ["r", "w", "rw"]; // O_RDONLY, O_WRONLY, O_RDWR
 const O_ACCMODE = 3;
 const BOOT = new Date();
 
-/** A SimTsm error (Error with .code = errno name) as FUSE's negative errno; anything else is EIO. */
+/** A KernelModel error (Error with .code = errno name) as FUSE's negative errno; anything else is EIO. */
 export function errnoOf(err) {
   const n = typeof err?.code === "string" ? constants.errno[err.code] : undefined;
   return -(n ?? constants.errno.EIO);
@@ -50,7 +50,7 @@ function toStat({ kind, mode, binary }) {
     : { ...base, mode: S_IFREG | mode, nlink: 1, size: binary ? 0 : 4096 };
 }
 
-/** The fuse-native ops object over `tsm`. FUSE file handles are the SimTsm's descriptors. */
+/** The fuse-native ops object over `tsm`. FUSE file handles are the KernelModel's descriptors. */
 export function fuseOps(tsm) {
   const stat = (path) => {
     const p = parse(path);
@@ -96,7 +96,7 @@ export function fuseOps(tsm) {
     write: (path, fd, buf, len, pos, cb) => answer(cb, () => tsm.write(fd, buf.subarray(0, len), pos), (n) => [n]),
     // Commit here, not in release: close() waits for flush, while release arrives after close()
     // has returned, so a read right after close would see the old inblob. Flush also runs at the
-    // close of each duplicate of a descriptor: the SimTsm commits only a write since the last.
+    // close of each duplicate of a descriptor: the KernelModel commits only a write since the last.
     flush: (path, fd, cb) => answer(cb, () => tsm.flush(fd)),
     release: (path, fd, cb) => answer(cb, () => tsm.close(fd)),
 

@@ -1,6 +1,7 @@
 // A simulated /dev/sev-guest or /dev/tdx_guest: the kernel side of the legacy ioctls
 // (spec/configfs-tsm.md section 4) over the simulator's evidence generators, behind the device
-// interface of hosts/node/ioctl-device.js (open, ioctl, close, alloc).
+// interface of hosts/node/ioctl-device.js (open, ioctl, close, alloc), on the shared ABI of
+// hosts/kernel/ioctl-abi.js.
 //
 // Memory: alloc() hands out addresses from a registry of page-aligned regions with a guard gap;
 // ioctl() receives the raw request bytes exactly as libc would pass them and resolves every user
@@ -15,20 +16,16 @@
 //   hostError  { code, fwError, vmmError }: the guest request fails with that errno and exitinfo2
 // The device records what it was asked in `calls` ({ syscall, path | request }); peek(address,
 // len) copies user memory, so tests can see what a request carried.
-import { constants } from "node:os";
 import { createProvider } from "./providers/index.js";
 import { encode, sizeOf } from "./encode.js";
 import { sha, INTEL_PLATFORM } from "./pki.js";
 import { decodeQuote } from "../js/decode.js";
-import { DEVICES, IOCTL, LAYOUTS, PAGE_SIZE, CERTS_MAX, VMM_ERR, FW_STATUS, getField, setFields } from "../node/ioctl.js";
+import { errnoError } from "../kernel/errno.js";
+import { DEVICES, IOCTL, LAYOUTS, PAGE_SIZE, CERTS_MAX, VMM_ERR, FW_STATUS, getField, setFields } from "../kernel/ioctl-abi.js";
 
 const NO_FW_CALL = 0xffffffffffffffffn; // SEV_RET_NO_FW_CALL as exitinfo2
 const GUARD = PAGE_SIZE; // unmapped gap after every region
 const TDX_REPORT_TYPE = 0x81;
-
-function errnoError(code, what) {
-  return Object.assign(new Error(`${what}: ${code}`), { code, errno: constants.errno[code] });
-}
 
 /** The registry of user memory: address -> bytes. */
 function userMemory() {

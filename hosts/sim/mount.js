@@ -1,12 +1,12 @@
 // The simulated configfs-tsm as a real mounted filesystem: DIR shows what
-// /sys/kernel/config/tsm shows (DIR/report/<item>/...), served by a SimTsm through FUSE, so any
+// /sys/kernel/config/tsm shows (DIR/report/<item>/...), served by a KernelModel through FUSE, so any
 // process (shell, Python, Node, a WASI guest) sees the kernel's file semantics.
 //
 // The process that serves a mount must never make a synchronous fs call on it (it would wait on
 // itself in uninterruptible sleep); use async calls, or another process (./mount-process.js).
 import { createRequire } from "node:module";
 import { execFile } from "node:child_process";
-import { SimTsm } from "./tsm.js";
+import { KernelModel } from "../kernel/model.js";
 import { createProvider } from "./providers/index.js";
 import { fuseOps } from "./fuse.js";
 
@@ -33,14 +33,14 @@ export function forceUnmount(dir) {
 /**
  * Mounts a simulated configfs-tsm at `dir` (created if missing; a stale mount there is replaced).
  * Options: provider (name, default "tdx_guest"), providerOptions (createProvider's: latencyMs,
- * fault, ...), kernel, privlevelFloor and svsm (SimTsm's), or tsm (an existing SimTsm instead);
+ * fault, ...), kernel, privlevelFloor and svsm (KernelModel's), or tsm (an existing KernelModel instead);
  * timeout (ms a FUSE request may take before the caller sees ETIMEDOUT; default 60 s, above
  * TDX's 30 s GetQuote limit).
  * Resolves to { dir, tsm, unmount() } once the kernel routes requests to it.
  */
 export async function mountSim(dir, opts = {}) {
   const { provider = "tdx_guest", providerOptions, kernel, privlevelFloor, svsm, timeout = 60_000 } = opts;
-  const tsm = opts.tsm ?? new SimTsm({ provider: createProvider(provider, providerOptions), kernel, privlevelFloor, svsm });
+  const tsm = opts.tsm ?? new KernelModel({ provider: createProvider(provider, providerOptions), kernel, privlevelFloor, svsm });
   const Fuse = directIoFuse();
   const fuse = new Fuse(dir, fuseOps(tsm), { force: true, mkdir: true, timeout });
   await new Promise((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));

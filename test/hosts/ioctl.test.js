@@ -11,10 +11,10 @@ import { join } from "node:path";
 import { getReport } from "../../hosts/node/report.js";
 import { TsmError } from "../../hosts/node/errors.js";
 import { libcDevice } from "../../hosts/node/ioctl-device.js";
+import { ioctlBackend, snpGetReport, snpGetExtReport, tdxGetReport0 } from "../../hosts/node/ioctl.js";
 import {
-  ioctlBackend, IOCTL, LAYOUTS, getField, setFields, snpGetReport, snpGetExtReport, tdxGetReport0,
-  trimCertificates, splitExitinfo2, reportFromResponse,
-} from "../../hosts/node/ioctl.js";
+  IOCTL, LAYOUTS, getField, setFields, trimCertificates, splitExitinfo2, reportFromResponse,
+} from "../../hosts/kernel/ioctl-abi.js";
 import { createIoctlDevice } from "../../hosts/sim/ioctl-device.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
 import { decode, decodeQuote, decodeSnpReport, decodeSnpCerts, DecodeError } from "../../hosts/js/decode.js";

@@ -1,5 +1,5 @@
 // getReport end to end on the sim backend: the core's client machine against the core's kernel
-// model (SimTsm) and the simulated providers. Every test also checks that no item is left behind.
+// model (KernelModel) and the simulated providers. Every test also checks that no item is left behind.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -7,14 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getReport, TsmError, OptionError, decode } from "../../hosts/node/index.js";
 import { simBackend } from "../../hosts/node/sim-backend.js";
-import { SimTsm } from "../../hosts/sim/tsm.js";
+import { KernelModel } from "../../hosts/kernel/model.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
 import { NULL_GUID } from "../../hosts/sim/providers/sev.js";
 
 const nonce = (n, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
 const hex = (b) => Buffer.from(b).toString("hex");
 const sim = (provider, opts = {}, simOpts = {}) =>
-  new SimTsm({ provider: provider ? createProvider(provider, opts) : null, ...simOpts });
+  new KernelModel({ provider: provider ? createProvider(provider, opts) : null, ...simOpts });
 
 /** The TsmError a request fails with (fails the test if it succeeds or throws anything else). */
 async function failure(request, options) {

@@ -1,9 +1,9 @@
 // The kernel model against spec sections 1-3 (configfs-tsm.md), row by row, for every kernel
-// profile. Driven through SimTsm with a tiny deterministic generator: kernel semantics need no
+// profile. Driven through KernelModel with a tiny deterministic generator: kernel semantics need no
 // signed evidence, only bytes that show which request produced them.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { SimTsm } from "../../hosts/sim/tsm.js";
+import { KernelModel } from "../../hosts/kernel/model.js";
 
 const KERNELS = ["6.7", "6.11", "6.16", "7.0"];
 const FIXED = { "6.7": false, "6.11": false, "6.16": true, "7.0": true }; // fba4ceaa242d
@@ -35,7 +35,7 @@ function fakeGen(name, { size, aux = true, manifest = true, fail } = {}) {
 
 function sim(kernel, name = "sev_guest", opts = {}) {
   const provider = fakeGen(name, opts);
-  const t = new SimTsm({ provider, kernel, privlevelFloor: opts.floor ?? 0, svsm: opts.svsm ?? false });
+  const t = new KernelModel({ provider, kernel, privlevelFloor: opts.floor ?? 0, svsm: opts.svsm ?? false });
   return { t, g: provider };
 }
 
@@ -54,7 +54,7 @@ const gen = async (t, item) => Number(await text(t, item, "generation"));
 // ---- 1.1 tree -----------------------------------------------------------------------------
 for (const k of KERNELS) {
   test(`${k} 1.1: mkdir ENXIO with no provider, EEXIST twice, EPERM inside an item`, async () => {
-    const t = new SimTsm({ kernel: k });
+    const t = new KernelModel({ kernel: k });
     await fails(t.mkdir("a"), "ENXIO");
     const { t: u } = sim(k);
     await u.mkdir("a");
@@ -124,7 +124,7 @@ for (const [k, p, svsm, shown] of VISIBLE) {
 
 for (const k of ["6.7", "6.11"]) {
   test(`${k} 2.5: arm_cca_guest does not exist before v6.13`, () => {
-    assert.throws(() => new SimTsm({ provider: fakeGen("arm_cca_guest"), kernel: k }), (e) => e.code === "ENODEV");
+    assert.throws(() => new KernelModel({ provider: fakeGen("arm_cca_guest"), kernel: k }), (e) => e.code === "ENODEV");
   });
 }
 

@@ -1,8 +1,9 @@
-// SimTsm as a host: the global lock (2.4), the generator contract, paths, flush, isolation
+// KernelModel as a host: the global lock (2.4), the generator contract, paths, flush, isolation
 // between instances, and the real evidence providers behind the kernel model.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { SimTsm, errnoNumber } from "../../hosts/sim/tsm.js";
+import { KernelModel } from "../../hosts/kernel/model.js";
+import { errnoByName } from "../../hosts/kernel/errno.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
 
 const td = new TextDecoder();
@@ -28,7 +29,7 @@ async function fails(p, code) {
 
 test("2.4: while report_new runs, every locked access on every item waits", async () => {
   const g = gatedGen();
-  const t = new SimTsm({ provider: g, kernel: "7.0" });
+  const t = new KernelModel({ provider: g, kernel: "7.0" });
   await t.mkdir("a");
   await t.mkdir("b");
   await t.mkdir("d");
@@ -61,7 +62,7 @@ test("2.4: while report_new runs, every locked access on every item waits", asyn
 
 test("2.3: concurrent readers of one item share one provider call", async () => {
   const g = gatedGen();
-  const t = new SimTsm({ provider: g });
+  const t = new KernelModel({ provider: g });
   await t.mkdir("a");
   await t.writeFile("a", "inblob", NONCE);
   const reads = [t.readFile("a", "outblob"), t.readFile("a", "outblob"), t.readFile("a", "auxblob")];
@@ -76,35 +77,35 @@ test("2.3: concurrent readers of one item share one provider call", async () => 
 
 test("generator contract: errno codes pass through, anything else is EIO, no outblob is EIO", async () => {
   for (const [thrown, code] of [[{ code: "EINTR" }, "EINTR"], [{ code: "EBUSY" }, "EBUSY"], [new TypeError("bug"), "EIO"], [{ code: "NOPE" }, "EIO"]]) {
-    const t = new SimTsm({ provider: { name: "tdx_guest", async reportNew() { throw thrown; } } });
+    const t = new KernelModel({ provider: { name: "tdx_guest", async reportNew() { throw thrown; } } });
     await t.mkdir("a");
     await t.writeFile("a", "inblob", NONCE);
     const e = await fails(t.readFile("a", "outblob"), code);
-    assert.is(e.errno, errnoNumber(code));
+    assert.is(e.errno, errnoByName(code));
   }
-  const t = new SimTsm({ provider: { name: "tdx_guest", async reportNew() { return {}; } } });
+  const t = new KernelModel({ provider: { name: "tdx_guest", async reportNew() { return {}; } } });
   await t.mkdir("a");
   await t.writeFile("a", "inblob", NONCE);
   await fails(t.readFile("a", "outblob"), "EIO");
 });
 
 test("errors carry Linux names and numbers", async () => {
-  const t = new SimTsm({ provider: createProvider("tdx_guest") });
+  const t = new KernelModel({ provider: createProvider("tdx_guest") });
   const e = await fails(t.rmdir("missing"), "ENOENT");
   assert.is(e.errno, 2);
-  assert.is(errnoNumber("EFBIG"), 27);
-  assert.is(errnoNumber("ETXTBSY"), 26);
-  assert.is(errnoNumber("EWOULDBLOCK"), 11);
+  assert.is(errnoByName("EFBIG"), 27);
+  assert.is(errnoByName("ETXTBSY"), 26);
+  assert.is(errnoByName("EWOULDBLOCK"), 11);
   await fails(t.close(99), "EBADF");
   await t.mkdir("a");
   const fd = t.open("a", "inblob", "w");
   await fails(t.read(fd), "EBADF");
-  assert.throws(() => new SimTsm({ kernel: "5.15" }), RangeError);
-  assert.throws(() => new SimTsm({ provider: { name: "nope" } }), RangeError);
+  assert.throws(() => new KernelModel({ kernel: "5.15" }), RangeError);
+  assert.throws(() => new KernelModel({ provider: { name: "nope" } }), RangeError);
 });
 
 test("mkdir/readdir/stat/open around items; flush applies inblob before close", async () => {
-  const t = new SimTsm({ provider: createProvider("tdx_guest"), kernel: "6.16" });
+  const t = new KernelModel({ provider: createProvider("tdx_guest"), kernel: "6.16" });
   await t.mkdir("x");
   assert.equal(t.readdir(), ["x"]);
   assert.equal(t.readdir("x"), ["inblob", "outblob", "generation", "provider"]);
@@ -134,8 +135,8 @@ test("mkdir/readdir/stat/open around items; flush applies inblob before close", 
 });
 
 test("instances are independent kernels", async () => {
-  const a = new SimTsm({ provider: createProvider("tdx_guest"), kernel: "6.7" });
-  const b = new SimTsm({ provider: createProvider("sev_guest"), kernel: "7.0" });
+  const a = new KernelModel({ provider: createProvider("tdx_guest"), kernel: "6.7" });
+  const b = new KernelModel({ provider: createProvider("sev_guest"), kernel: "7.0" });
   await a.mkdir("x");
   await b.mkdir("x");
   await a.writeFile("x", "inblob", NONCE);
@@ -146,7 +147,7 @@ test("instances are independent kernels", async () => {
 
 for (const provider of ["tdx_guest", "sev_guest", "arm_cca_guest"]) {
   test(`${provider}: the real evidence generator behind the kernel model`, async () => {
-    const t = new SimTsm({ provider: createProvider(provider), kernel: "7.0" });
+    const t = new KernelModel({ provider: createProvider(provider), kernel: "7.0" });
     await t.mkdir("a");
     await t.writeFile("a", "inblob", NONCE);
     const aux = t.readdir("a").includes("auxblob") ? await t.readFile("a", "auxblob") : null;
@@ -159,7 +160,7 @@ for (const provider of ["tdx_guest", "sev_guest", "arm_cca_guest"]) {
 }
 
 test("provider fault injection surfaces as the read's errno and is retried", async () => {
-  const t = new SimTsm({ provider: createProvider("tdx_guest", { fault: "ETIMEDOUT", times: 1 }) });
+  const t = new KernelModel({ provider: createProvider("tdx_guest", { fault: "ETIMEDOUT", times: 1 }) });
   await t.mkdir("a");
   await t.writeFile("a", "inblob", NONCE);
   await fails(t.readFile("a", "outblob"), "ETIMEDOUT");

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../data.js";
 import { getReport } from "../../hosts/node/report.js";
-import { SimTsm } from "../../hosts/sim/tsm.js";
+import { KernelModel } from "../../hosts/kernel/model.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
 import { createPki, verifierOptions } from "../../hosts/sim/pki.js";
 import { verify } from "../../hosts/js/verify/index.js";
@@ -26,7 +26,7 @@ const trust = verifierOptions(pki);
 
 /** One report through the core's client machine and the simulated kernel, as an application gets it. */
 async function simReport(provider, inblob) {
-  const sim = new SimTsm({ provider: createProvider(provider, { pki }) });
+  const sim = new KernelModel({ provider: createProvider(provider, { pki }) });
   return getReport({ inblob }, { backend: "sim", sim });
 }
 

@@ -39,10 +39,10 @@ async function inblobOf(values, stdin) {
 }
 
 async function simTsm(values) {
-  const [{ SimTsm }, { createProvider }] = await Promise.all([import("../../sim/tsm.js"), import("../../sim/providers/index.js")]);
+  const [{ KernelModel }, { createProvider }] = await Promise.all([import("../../kernel/model.js"), import("../../sim/providers/index.js")]);
   const name = values.provider ?? "tdx_guest";
   try {
-    return new SimTsm({ provider: createProvider(name), kernel: values.kernel ?? "7.0" });
+    return new KernelModel({ provider: createProvider(name), kernel: values.kernel ?? "7.0" });
   } catch (e) {
     throw new UsageError(e.message, { code: "BAD_VALUE", flag: values.kernel && /kernel/i.test(e.message) ? "--kernel" : "--provider" });
   }
