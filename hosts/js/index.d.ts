@@ -216,11 +216,15 @@ export type CheckName =
   // AMD SEV-SNP
   | "snp.signatureAlgo" | "snp.signingKey" | "snp.certificates" | "snp.product" | "snp.chain" | "snp.crl"
   | "snp.signature" | "snp.tcb" | "snp.hwId"
+  // Arm CCA
+  | "cca.platformSignature" | "cca.realmSignature" | "cca.binding"
   // the relying party's policy
   | "policy.tcbStatus" | "policy.tcbInfoAge" | "policy.qeIdentityAge" | "policy.crlAge" | "policy.tcbEvaluationDataNumber"
   | "policy.debug" | "policy.migrationAgent" | "policy.smt" | "policy.singleSocket" | "policy.vmpl" | "policy.signingKey"
   | "policy.minTcb" | "policy.minTeeTcbSvn" | "policy.minGuestSvn" | "policy.reportData"
-  | `policy.${MeasurementField}`;
+  | `policy.${MeasurementField}`
+  | "policy.cca.profile" | "policy.cca.lifecycle" | "policy.cca.rim" | "policy.cca.rems"
+  | "policy.cca.personalizationValue" | "policy.cca.swComponents";
 
 /** The rule a failed certificate-path, CRL or collateral-age check broke (the runtime's RULES). */
 export type CheckRule =
@@ -295,7 +299,25 @@ export interface Policy {
   maxQeIdentityAge?: number | null;
   maxCrlAge?: number | null;
   minTcbEvaluationDataNumber?: number | null;
+  /** Arm CCA tokens: realm reference values, platform software components, lifecycle, profiles. */
+  cca?: CcaPolicy;
 }
+/** policy.cca: hex values compare with the decoded claims; null means no requirement. */
+export interface CcaPolicy {
+  /** Realm initial measurement: one hex value or a list of acceptable ones. */
+  rim?: Hex | Hex[] | null;
+  /** The 4 realm extensible measurements, each hex, a list, or null for any. */
+  rems?: [Hex | Hex[] | null, Hex | Hex[] | null, Hex | Hex[] | null, Hex | Hex[] | null] | null;
+  personalizationValue?: Hex | Hex[] | null;
+  /** Reference values: every platform software component must match one (by measurement, and each other field given). */
+  swComponents?: { measurement: Hex; type?: string; signerId?: Hex; version?: string }[] | null;
+  /** Accept a platform lifecycle other than "secured" (the check is marked waived). */
+  allowNonSecuredLifecycle?: boolean;
+  /** Accepted profiles of the platform and realm tokens; null in the list is a realm token without one (RMM 1.0). */
+  profiles?: (string | null)[] | null;
+}
+/** A CCA platform key (CPAK/IAK): PEM public key or certificate, DER SPKI or certificate, a JWK (object or JSON text). */
+export type CcaKeyInput = CertificateInput | JsonWebKey | { keys: JsonWebKey[] };
 /** A policy with every key set, as makePolicy() returns it (frozen). */
 export type CompletePolicy = Readonly<{ [K in keyof Policy]-?: Exclude<Policy[K], undefined> }>;
 
@@ -379,6 +401,8 @@ export interface VerifyOptions extends DecodeOptions {
   roots?: {
     intel?: CertificateInput | CertificateInput[];
     amd?: CertificateInput | CertificateInput[] | { [P in AmdProduct]?: CertificateInput | CertificateInput[] };
+    /** Trusted CCA platform keys: one, a list, or by platform instance ID (hex of claim 256). Without them the platform check fails. */
+    cca?: CcaKeyInput | CcaKeyInput[] | { [platformInstanceIdHex: string]: CcaKeyInput | CcaKeyInput[] };
   };
   /** Intel collateral; without it, `fetcher` gets it from Intel PCS (or `pcs.baseUrl`). */
   collateral?: Collateral;

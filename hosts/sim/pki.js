@@ -1,6 +1,7 @@
 // The simulator's TEST PKI: an Intel-like SGX/TDX DCAP hierarchy (root CA, PCK Platform CA, PCK
-// leaf with the SGX extensions, TCB signing cert, CRLs, signed TCB Info and QE Identity) and an
-// AMD-like SEV-SNP hierarchy (ARK -> ASK -> VCEK with the KDS extensions). Common names are the
+// leaf with the SGX extensions, TCB signing cert, CRLs, signed TCB Info and QE Identity), an
+// AMD-like SEV-SNP hierarchy (ARK -> ASK -> VCEK with the KDS extensions) and an Arm CCA
+// platform attestation key (CPAK, P-384; CCA platforms are endorsed by a bare public key). Common names are the
 // vendors' exact ones, because verifiers (Intel's QVL among them) tell certificate roles apart by
 // CN; every certificate says TEST in its O and OU instead, and its keys are the simulator's own,
 // so nothing issued here chains to a vendor's production root.
@@ -221,12 +222,12 @@ const gen = (alg) => subtle.generateKey(alg, true, ["sign", "verify"]);
  *   (e.g. { fmspc }, { issueDate, nextUpdate } as Date or PCS time text); still correctly signed
  */
 export async function createPki(opts = {}) {
-  const [rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK] = await Promise.all([
-    gen(EC_P256), gen(EC_P256), gen(EC_P256), gen(EC_P256), gen(EC_P256), gen(RSA_PSS), gen(RSA_PSS), gen(EC_P384),
+  const [rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK, cpakK] = await Promise.all([
+    gen(EC_P256), gen(EC_P256), gen(EC_P256), gen(EC_P256), gen(EC_P256), gen(RSA_PSS), gen(RSA_PSS), gen(EC_P384), gen(EC_P384),
   ]);
   const random = (n) => crypto.getRandomValues(new Uint8Array(n));
   return build({
-    keys: { rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK },
+    keys: { rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK, cpakK },
     ppid: random(16), platformInstanceId: random(16), chipId: random(64), qeAuthData: random(32),
   }, opts);
 }
@@ -244,7 +245,7 @@ async function build(state, opts) {
   // A misspelt name would silently leave the PKI unchanged; refuse it.
   for (const n of Object.keys(opts.validity ?? {})) if (!CERT_NAMES.includes(n)) throw new TypeError(`validity: unknown certificate "${n}" (known: ${CERT_NAMES.join(", ")})`);
   for (const n of opts.revoked ?? []) if (!REVOCABLE.includes(n)) throw new TypeError(`revoked: cannot revoke "${n}" (revocable: ${REVOCABLE.join(", ")})`);
-  const { rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK } = state.keys;
+  const { rootK, platK, pckK, tcbK, attK, arkK, askK, vcekK, cpakK } = state.keys;
   // A restored PKI keeps its certificates byte for byte, so anchors written earlier still match.
   const saved = state.certs ?? {};
   const validity = opts.validity ?? {};
@@ -277,11 +278,28 @@ async function build(state, opts) {
     extensions: vcekExtensions(a, state.chipId),
   });
   amd.crl = await crl(amd.ark, now, PS384, opts.revoked?.includes("ask") ? [amd.ask.cert] : []);
+  const cca = await ccaPlatform(cpakK);
   state.certs = {
     sgxRoot: intel.root.cert.rawData, pckPlatformCa: intel.platformCa.cert.rawData, pck: intel.pck.cert.rawData,
     tcbSigning: intel.tcbSigning.cert.rawData, ark: amd.ark.cert.rawData, ask: amd.ask.cert.rawData, vcek: amd.vcek.cert.rawData,
   };
-  return { intel, amd, state, now };
+  return { intel, amd, cca, state, now };
+}
+
+/**
+ * The CCA platform: its CPAK, the CPAK's public key as PEM SPKI (what `tsmkit sim roots` writes)
+ * and the platform instance ID, 0x01 (a random-type UEID) then SHA-256 of the CPAK's public point,
+ * as CCA platforms derive it from their attestation key.
+ */
+async function ccaPlatform(cpak) {
+  const spki = new Uint8Array(await subtle.exportKey("spki", cpak.publicKey));
+  const point = new Uint8Array(await subtle.exportKey("raw", cpak.publicKey));
+  const b64 = Buffer.from(spki).toString("base64").replace(/.{1,64}/g, "$&\n");
+  return {
+    cpak,
+    cpakPem: `-----BEGIN PUBLIC KEY-----\n${b64}-----END PUBLIC KEY-----\n`,
+    instanceId: Uint8Array.of(0x01, ...await sha("SHA-256", point)),
+  };
 }
 
 /** Serialises a PKI's keys and platform secrets (JWK + hex), to restore the same anchors later. */
@@ -306,6 +324,7 @@ export async function importPki(text, opts = {}) {
   const s = JSON.parse(text);
   const keys = {};
   for (const [name, jwk] of Object.entries(s.keys)) keys[name] = await importPair(jwk);
+  if (!keys.cpakK) throw new TypeError("this saved simulator PKI has no CCA platform key (written before tsmkit simulated CCA): delete the file to create a new one");
   const certs = Object.fromEntries(Object.entries(s.certs).map(([k, v]) => [k, unhex(v)]));
   return build({
     keys, certs, ppid: unhex(s.ppid), platformInstanceId: unhex(s.platformInstanceId), chipId: unhex(s.chipId), qeAuthData: unhex(s.qeAuthData),
@@ -338,13 +357,13 @@ export const pem = (cert) => `${cert.toString("pem")}\n`;
 
 /**
  * What a relying party needs to verify this PKI's evidence, in verify()'s option shapes: roots
- * ({ intel, amd }), collateral (TCB info, QE identity, their signing chain, root and PCK CRLs) and
+ * ({ intel, amd, cca }), collateral (TCB info, QE identity, their signing chain, root and PCK CRLs) and
  * crl (the AMD CRL, for SNP).
  */
 export function verifierOptions(pki) {
   const i = pki.intel;
   return {
-    roots: { intel: [i.root.cert], amd: [pki.amd.ark.cert] },
+    roots: { intel: [i.root.cert], amd: [pki.amd.ark.cert], cca: pki.cca.cpakPem },
     collateral: {
       tcbInfo: i.tcbInfo, qeIdentity: i.qeIdentity, tcbSigningChain: pem(i.tcbSigning.cert) + pem(i.root.cert),
       rootCaCrl: new Uint8Array(i.rootCrl.rawData), pckCrl: new Uint8Array(i.pckCrl.rawData),

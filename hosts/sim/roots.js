@@ -31,14 +31,17 @@ export function collateral(pki) {
   };
 }
 
+/** File name -> PEM public key of the simulator's CCA platform key (CPAK), for `tsmkit verify --roots`. */
+export const ccaKey = (pki) => ({ "cca-cpak.pem": pki.cca.cpakPem });
+
 /**
- * Writes the anchors, and the collateral a DCAP verifier needs for simulator quotes, into dir
+ * Writes the anchors (the CCA platform key among them), and the collateral a DCAP verifier needs for simulator quotes, into dir
  * (created if missing); returns the paths written.
  */
 export async function writeRoots(dir, { pki } = {}) {
   const p = pki ?? await sharedPki();
   await mkdir(dir, { recursive: true });
-  const files = { ...Object.fromEntries(Object.entries(anchors(p)).map(([n, c]) => [n, pem(c)])), ...collateral(p), ...amdCrl(p) };
+  const files = { ...Object.fromEntries(Object.entries(anchors(p)).map(([n, c]) => [n, pem(c)])), ...ccaKey(p), ...collateral(p), ...amdCrl(p) };
   const written = [];
   for (const [name, bytes] of Object.entries(files)) {
     const path = join(dir, name);

@@ -253,16 +253,6 @@ test("SNP SVSM: manifestblob, report data = SHA-512(nonce || manifest), VMPL0 wh
   await expectCode(sev.reportNew({ inblob, serviceProvider: "vtpm" }), "EINVAL");
 });
 
-// ---- CCA ------------------------------------------------------------------------------------
-
-test("CCA: placeholder token collection (CBOR tag 399) carrying the challenge zero-padded to 64", async () => {
-  const inblob = nonce(9).subarray(0, 40);
-  const { outblob } = await createProvider("arm_cca_guest").reportNew({ inblob });
-  assert.equal([...outblob.subarray(0, 4)], [0xd9, 0x01, 0x8f, 0xa2]); // tag(399), map(2)
-  const padded = hex(inblob) + "00".repeat(24);
-  assert.ok(hex(outblob).endsWith(`0a5840${padded}`)); // 10: bstr(64)
-});
-
 // ---- faults, PKI persistence, roots ---------------------------------------------------------
 
 test("faults: errno-coded errors for the first n calls, then evidence again", async () => {
@@ -312,7 +302,7 @@ test("roots: writeRoots writes the SGX root and the ARK as PEM, the PKI's Intel 
     const paths = await writeRoots(dir, { pki });
     const read = (name) => readFile(join(dir, name));
     assert.equal(paths.map((p) => p.slice(dir.length + 1)).sort(), [
-      "amd-ark-milan.pem", "amd-crl-milan.der", "pck-crl.der", "qeidentity.json", "root-ca-crl.der", "sgx-root-ca.pem", "tcb-signing-chain.pem", "tcbinfo.json",
+      "amd-ark-milan.pem", "amd-crl-milan.der", "cca-cpak.pem", "pck-crl.der", "qeidentity.json", "root-ca-crl.der", "sgx-root-ca.pem", "tcb-signing-chain.pem", "tcbinfo.json",
     ]);
     const root = new x509.X509Certificate((await read("sgx-root-ca.pem")).toString("utf8"));
     const ark = new x509.X509Certificate((await read("amd-ark-milan.pem")).toString("utf8"));

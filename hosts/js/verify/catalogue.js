@@ -38,6 +38,10 @@ export const CHECKS = Object.freeze([
   ["snp.crl", "the ARK's CRL is current and revokes neither the ASK/ASVK nor the leaf"],
   ["snp.tcb", "the report's reported TCB equals the TCB the VCEK/VLEK was issued for"],
   ["snp.hwId", "a VCEK was issued for this chip"],
+  // Arm CCA
+  ["cca.platformSignature", "a CCA platform key the caller trusts (roots.cca: CPAK or IAK) signed the platform token"],
+  ["cca.realmSignature", "the RAK the realm token carries signed it (ES256, ES384 or ES512, matching the key's curve)"],
+  ["cca.binding", "the platform challenge is the hash of that RAK (the realm's RAK hash algorithm): one platform vouches for this realm"],
   // the relying party's policy
   ["policy.tcbStatus", "the Intel TCB status is one the policy accepts"],
   ["policy.tcbInfoAge", "the TCB info is not older than policy.maxTcbInfoAge"],
@@ -55,6 +59,12 @@ export const CHECKS = Object.freeze([
   ["policy.minGuestSvn", "the SNP guest SVN reaches policy.minGuestSvn"],
   ["policy.reportData", "the report data is the expected nonce/binding"],
   ...[...new Set(Object.values(MEASUREMENT_FIELDS).flat())].map((f) => [`policy.${f}`, `${f} is one of the pinned values`]),
+  ["policy.cca.profile", "both CCA tokens have a profile in cca.profiles (default: one tsmkit has claim rules for)"],
+  ["policy.cca.lifecycle", "the CCA platform lifecycle is secured (unless cca.allowNonSecuredLifecycle)"],
+  ["policy.cca.rim", "the realm initial measurement is one of cca.rim"],
+  ["policy.cca.rems", "each pinned realm extensible measurement matches cca.rems"],
+  ["policy.cca.personalizationValue", "the realm personalization value is one of cca.personalizationValue"],
+  ["policy.cca.swComponents", "every platform software component matches a reference value in cca.swComponents"],
 ].map(([name, proves]) => Object.freeze({ name, proves })));
 
 const NAMES = new Set(CHECKS.map((c) => c.name));

@@ -28,6 +28,24 @@ export const MEASUREMENT_FIELDS = Object.freeze({
 
 const SNP_TCB_PARTS = ["bootloader", "tee", "snp", "microcode", "fmc"];
 
+// Arm CCA (verify/cca): expected realm values (hex, or lists of acceptable hex), the platform's
+// software-component reference values, and two switches. null means no requirement, except that
+// the lifecycle must be "secured" unless allowNonSecuredLifecycle, and that without `profiles`
+// each token's profile must be one tsmkit has claim rules for.
+export const CCA_DEFAULTS = Object.freeze({
+  /** Realm initial measurement (RIM). */
+  rim: null,
+  /** The 4 realm extensible measurements (REMs), each hex, a list, or null for any. */
+  rems: null,
+  personalizationValue: null,
+  /** Every platform software component must match one: { measurement, type?, signerId?, version? }. */
+  swComponents: null,
+  allowNonSecuredLifecycle: false,
+  /** Accepted profiles of both tokens (null in the list: a realm token without one, RMM 1.0). */
+  profiles: null,
+});
+const SW_COMPONENT_KEYS = ["measurement", "type", "signerId", "version"];
+
 export const DEFAULT_POLICY = Object.freeze({
   allowDebug: false,
   allowOutOfDate: false,
@@ -60,6 +78,8 @@ export const DEFAULT_POLICY = Object.freeze({
   maxCrlAge: null,
   /** Minimum TCB evaluation data number of the TCB info and QE identity. */
   minTcbEvaluationDataNumber: null,
+  /** Arm CCA tokens (CCA_DEFAULTS). */
+  cca: CCA_DEFAULTS,
 });
 
 const isHex = (s, max) => typeof s === "string" && /^([0-9a-f]{2})*$/.test(s) && s.length <= max * 2;
@@ -73,6 +93,59 @@ function hexList(field, v, max) {
 }
 
 const KNOWN_MEASUREMENTS = new Set(Object.values(MEASUREMENT_FIELDS).flat());
+
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** One software-component reference value: { measurement, type?, signerId?, version? }. */
+function swComponent(field, v) {
+  if (!isObject(v)) throw new PolicyError(field, "expected { measurement, type?, signerId?, version? }");
+  for (const k of Object.keys(v)) if (!SW_COMPONENT_KEYS.includes(k)) throw new PolicyError(`${field}.${k}`, `unknown key (known: ${SW_COMPONENT_KEYS.join(", ")})`);
+  if (v.measurement === undefined) throw new PolicyError(`${field}.measurement`, "missing: a reference value is matched by its measurement");
+  const out = { measurement: hexList(`${field}.measurement`, v.measurement, 64)[0] };
+  for (const k of ["type", "version"]) {
+    if (v[k] === undefined) continue;
+    if (typeof v[k] !== "string") throw new PolicyError(`${field}.${k}`, "expected text");
+    out[k] = v[k];
+  }
+  if (v.signerId !== undefined) out.signerId = hexList(`${field}.signerId`, v.signerId, 64)[0];
+  return Object.freeze(out);
+}
+
+/** The cca section: CCA_DEFAULTS with the given keys checked and set. */
+function ccaPolicy(v) {
+  if (!isObject(v)) throw new PolicyError("cca", "expected an object");
+  /** @type {Record<string, any>} */
+  const p = { ...CCA_DEFAULTS };
+  for (const [k, x] of Object.entries(v)) {
+    const f = `cca.${k}`;
+    if (!(k in CCA_DEFAULTS)) throw new PolicyError(f, `unknown policy key (known: ${Object.keys(CCA_DEFAULTS).join(", ")})`);
+    if (x === undefined || x === null) continue;
+    switch (k) {
+      case "rim": case "personalizationValue":
+        p[k] = hexList(f, x, 64);
+        break;
+      case "rems":
+        if (!Array.isArray(x) || x.length !== 4) throw new PolicyError(f, "expected a list of 4 (hex, a list of hex, or null for any)");
+        p[k] = Object.freeze(x.map((r, i) => (r === null ? null : hexList(`${f}.${i}`, r, 64))));
+        break;
+      case "swComponents":
+        if (!Array.isArray(x) || !x.length) throw new PolicyError(f, "expected a non-empty list of { measurement, type?, signerId?, version? }");
+        p[k] = Object.freeze(x.map((c, i) => swComponent(`${f}.${i}`, c)));
+        break;
+      case "allowNonSecuredLifecycle":
+        if (typeof x !== "boolean") throw new PolicyError(f, "expected true or false");
+        p[k] = x;
+        break;
+      case "profiles":
+        if (!Array.isArray(x) || !x.length || !x.every((s) => s === null || typeof s === "string")) {
+          throw new PolicyError(f, "expected a non-empty list of profile texts (null: a realm token without a profile)");
+        }
+        p[k] = Object.freeze([...x]);
+        break;
+    }
+  }
+  return Object.freeze(p);
+}
 
 /**
  * A complete, frozen policy from partial options; unknown keys and wrong types throw PolicyError
@@ -134,6 +207,9 @@ export function makePolicy(opts = {}) {
       case "allowedVmpls":
         if (!Array.isArray(v) || !v.every((n) => Number.isInteger(n) && n >= 0 && n <= 3)) throw new PolicyError(k, "expected a list of 0-3");
         p[k] = Object.freeze([...v]);
+        break;
+      case "cca":
+        p[k] = ccaPolicy(v);
         break;
       case "allowedSigningKeys":
         if (!Array.isArray(v) || !v.every((s) => s === "VCEK" || s === "VLEK")) throw new PolicyError(k, 'expected a list of "VCEK"/"VLEK"');

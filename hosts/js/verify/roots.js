@@ -1,6 +1,7 @@
 // Embedded trust anchors (PEM), so verification needs no file or network access. Fingerprints are
 // SHA-256 of the DER. Callers may replace them with opts.roots (see resolveRoots).
 import { parseCertificates } from "./x509.js";
+import { ccaRoots } from "./cca/roots.js";
 
 // Intel SGX Root CA (production; signs the PCK and TCB signing chains).
 // 44a0196b2b99f889b8e149e95b807a350e7424964399e885a7cbb8ccfab674d3
@@ -149,7 +150,8 @@ function certs(input) {
 }
 
 /**
- * The trust anchors to use, as X509Certificate lists: { intel: [...], amd: { Milan, Genoa, Turin } }.
+ * The trust anchors to use, as X509Certificate lists: { intel: [...], amd: { Milan, Genoa, Turin } },
+ * and the CCA platform keys (cca/roots.js; null when none: Arm has no root to embed).
  * `override` (opts.roots) may replace either vendor: `intel` as PEM/DER/certificates, `amd` as an
  * object by product or as one list used for every product. Anything not overridden stays embedded.
  */
@@ -162,5 +164,5 @@ export function resolveRoots(override = {}) {
     const src = amdIn === undefined ? AMD_ARK[p] : perProduct ? (amdIn[p] ?? AMD_ARK[p]) : amdIn;
     amd[p] = certs(src);
   }
-  return { intel: certs(override.intel ?? INTEL_SGX_ROOT_CA), amd };
+  return { intel: certs(override.intel ?? INTEL_SGX_ROOT_CA), amd, cca: ccaRoots(override.cca) };
 }

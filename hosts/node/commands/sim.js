@@ -4,11 +4,14 @@
 import { parse, integer, UsageError } from "./args.js";
 
 const HELP = `usage: npx tsmkit sim mount DIR [--provider tdx_guest|sev_guest|arm_cca_guest] [--kernel 6.7|6.11|6.16|7.0]
-                      [--privlevel-floor N] [--svsm] [--latency MS] [--fault EBUSY|EINTR|ETIMEDOUT|EIO|empty]
+                      [--privlevel-floor N] [--svsm] [--cca-legacy] [--latency MS]
+                      [--fault EBUSY|EINTR|ETIMEDOUT|EIO|empty]
        npx tsmkit sim roots DIR
   The mount shows what /sys/kernel/config/tsm shows: point clients at DIR/report.
-  \`sim roots\` writes the trust anchors (for verify --roots), the Intel collateral (--collateral DIR)
-  and the AMD CRL (--crl).
+  --cca-legacy  arm_cca_guest emits the legacy token shape (tag 399, a realm without a profile)
+                instead of TF-RMM's current one (tag 907, realm#2.0.0, cca_platform#2.0.0).
+  \`sim roots\` writes the trust anchors (for verify --roots; cca-cpak.pem is the CCA platform key),
+  the Intel collateral (--collateral DIR) and the AMD CRL (--crl).
   SIGUSR2 to the mount process unregisters the provider (as unloading its module does).
   Set TSMKIT_SIM_PKI=FILE so \`sim mount\` and \`sim roots\` (separate processes) share one test PKI.`;
 
@@ -24,14 +27,17 @@ export async function run(argv, io) {
   if (sub === "mount") {
     const { values, positionals } = parse(rest, {
       provider: { type: "string" }, kernel: { type: "string" }, "privlevel-floor": { type: "string" },
-      svsm: { type: "boolean" }, latency: { type: "string" }, fault: { type: "string" },
+      svsm: { type: "boolean" }, "cca-legacy": { type: "boolean" }, latency: { type: "string" }, fault: { type: "string" },
     }, { positionals: [1, 1], help: HELP });
     if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
+    if (values["cca-legacy"] && values.provider !== "arm_cca_guest") {
+      throw new UsageError("--cca-legacy shapes arm_cca_guest tokens; it needs --provider arm_cca_guest", { code: "NOT_APPLICABLE", flag: "--cca-legacy" });
+    }
     const { runMount } = await import("../../sim/mount.js");
     try {
       return await runMount(positionals[0], {
         provider: values.provider, kernel: values.kernel, privlevelFloor: integer(values["privlevel-floor"], "--privlevel-floor"),
-        svsm: values.svsm, providerOptions: { latencyMs: integer(values.latency, "--latency"), fault: values.fault },
+        svsm: values.svsm, providerOptions: { latencyMs: integer(values.latency, "--latency"), fault: values.fault, legacy: values["cca-legacy"] },
         stdout: io.stdout,
       });
     } catch (e) {
