@@ -264,7 +264,7 @@ test("faults: errno-coded errors for the first n calls, then evidence again", as
   }
   const always = createProvider("sev_guest", { pki, fault: "EIO" });
   for (let i = 0; i < 3; i++) await expectCode(always.reportNew({ inblob: nonce(11) }), "EIO");
-  const empty = createProvider("arm_cca_guest", { fault: "empty", times: 1 });
+  const empty = createProvider("arm_cca_guest", { pki, fault: "empty", times: 1 });
   assert.is((await empty.reportNew({ inblob: nonce(12) })).outblob.length, 0);
   assert.ok((await empty.reportNew({ inblob: nonce(12) })).outblob.length > 0);
   assert.throws(() => createProvider("tdx_guest", { fault: "ENOSPC" }), /unknown fault/);

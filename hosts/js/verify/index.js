@@ -15,6 +15,7 @@ import { toBytes } from "./x509.js";
 export { makePolicy, policyFromJson, DEFAULT_POLICY, PolicyError } from "./policy.js";
 export { createFetcher, MemoryCache, FetchError } from "./fetch.js";
 export { OptionError } from "./options.js";
+export { replayMatches } from "./rtmr/index.js";
 export { CHECKS } from "./catalogue.js";
 export { RULES } from "./path.js";
 export { verifySnpReport };

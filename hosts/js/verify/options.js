@@ -28,6 +28,9 @@ const KNOWN = Object.freeze({
   collateral: "Intel DCAP collateral",
   pcs: "Intel PCS/PCCS addresses ({ baseUrl, rootCaCrlUrl })",
   pckCertChain: "PCK certificate chain for quotes that do not embed one",
+  ccel: "TDX CC event log (CCEL log area) to replay against the quote's RTMRs",
+  ccelTable: "the ACPI CCEL table the log is checked against",
+  runtimeLog: "tsmkit runtime event log (runtime-log.js), extending RTMRs after the CCEL",
 });
 
 /** The evaluation time from `now` (default: the current time); OptionError if it is not a time. */

@@ -15,6 +15,8 @@ export class PolicyError extends Error {
 
 // Intel TCB statuses that pass without options; OutOfDate* need allowOutOfDate, Revoked needs
 // allowRevoked, and any status not named here fails.
+import { readEventLogPolicy } from "./rtmr/policy.js";
+
 const SAFE_TCB_STATUSES = ["UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded"];
 const OUT_OF_DATE_STATUSES = ["OutOfDate", "OutOfDateConfigurationNeeded"];
 

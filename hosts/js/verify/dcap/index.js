@@ -292,4 +292,5 @@ function policyPhase(checks, quote, { policy, now }, status, col) {
   } else checkFreshness(checks, policy, now, {});
   if (quote.format === "tdx-quote") checkTdxBody(checks, quote.body, policy);
   else checkSgxBody(checks, quote.body, policy);
+  checkEventLogPolicy(checks, logs, policy);
 }
