@@ -1,8 +1,11 @@
 // FUSE callbacks (@cocalc/fuse-native, libfuse2 high-level API) mapped onto a KernelModel. The mount
 // shows what /sys/kernel/config/tsm shows: a root with the default group report/, whose items
-// and attributes are the KernelModel's. This file only translates (paths, flags, offsets in; bytes,
-// stats, errnos out): every configfs rule (visibility, direction, EFBIG, generations, snapshots)
-// is the KernelModel's.
+// and attributes are the KernelModel's. Beside it, while a provider with tsm-mr registers
+// (tdx_guest) is registered on a 6.16+ kernel, measurements/ shows what
+// /sys/class/misc/tdx_guest/measurements shows (hosts/sim/measurements.js). This file only
+// translates (paths, flags, offsets in; bytes, stats, errnos out): every configfs rule
+// (visibility, direction, EFBIG, generations, snapshots) is the KernelModel's, every tsm-mr rule
+// the register group's.
 import { constants } from "node:os";
 
 const S_IFDIR = 0o040000;
@@ -26,13 +29,21 @@ function answer(cb, fn, ok = () => [0]) {
 
 /**
  * "/" is the tsm root, "/report" the report group, "/report/x" an item, "/report/x/a" an
- * attribute: { depth, name?, attr? } with depth 0..3 (deeper paths cannot exist).
+ * attribute: { depth, name?, attr? } with depth 0..3 (deeper paths cannot exist). Under
+ * "/measurements" (when there are registers): { mr: true, depth 1..2, file? }.
  */
-function parse(path) {
+function parse(path, registers) {
   const parts = path.split("/").filter(Boolean);
+  if (parts[0] === "measurements" && registers && parts.length <= 2) return { mr: true, depth: parts.length, file: parts[1] };
   if (parts.length && parts[0] !== "report") throw errno("ENOENT");
   if (parts.length > 3) throw errno("ENOENT");
   return { depth: parts.length, name: parts[1], attr: parts[2] };
+}
+
+/** tsm-mr came with Linux 6.16: older kernel profiles show no measurements/. */
+function hasTsmMr(kernel = "7.0") {
+  const [major, minor] = String(kernel).split(".").map(Number);
+  return major > 6 || (major === 6 && minor >= 16);
 }
 
 /**
@@ -43,17 +54,24 @@ function parse(path) {
  * until "fuse: use copy_splice_read() for FOPEN_DIRECT_IO") splices through the page cache,
  * which stops at st_size: Python's shutil.copyfile copies 0 bytes of a binary attribute here.
  */
-function toStat({ kind, mode, binary }) {
+function toStat({ kind, mode, binary, size }) {
   const base = { uid: 0, gid: 0, atime: BOOT, mtime: BOOT, ctime: BOOT, blksize: 4096 };
   return kind === "dir"
     ? { ...base, mode: S_IFDIR | mode, nlink: 2, size: 0 }
-    : { ...base, mode: S_IFREG | mode, nlink: 1, size: binary ? 0 : 4096 };
+    : { ...base, mode: S_IFREG | mode, nlink: 1, size: size ?? (binary ? 0 : 4096) }; // sysfs sizes a register file by the register
 }
 
-/** The fuse-native ops object over `tsm`. FUSE file handles are the KernelModel's descriptors. */
+/**
+ * The fuse-native ops object over `tsm`. FUSE file handles are the KernelModel's descriptors;
+ * register files are stateless (sysfs keeps nothing per descriptor for them): their handle is 0.
+ */
 export function fuseOps(tsm) {
+  // The provider's register group, looked up at each call: unregistering the provider removes it.
+  const registers = () => (hasTsmMr(tsm.kernel) ? tsm.gen?.measurements : undefined);
+  const at = (path) => parse(path, registers());
   const stat = (path) => {
-    const p = parse(path);
+    const p = at(path);
+    if (p.mr) return p.depth === 1 ? { kind: "dir", mode: 0o755 } : { kind: "file", ...registers().stat(p.file) };
     return p.depth === 0 ? { kind: "dir", mode: 0o755 } : tsm.stat(p.name, p.attr);
   };
   // For operations configfs accepts without effect, after the path has been checked.
@@ -63,19 +81,22 @@ export function fuseOps(tsm) {
   return {
     getattr: (path, cb) => answer(cb, () => toStat(stat(path)), (s) => [0, s]),
     readdir: (path, cb) => answer(cb, () => {
-      const p = parse(path);
-      if (p.depth === 0) return ["report"];
+      const p = at(path);
+      if (p.mr) { if (p.depth === 2) { stat(path); throw errno("ENOTDIR"); } return registers().readdir(); }
+      if (p.depth === 0) return registers() ? ["report", "measurements"] : ["report"];
       if (p.depth === 3) throw errno("ENOTDIR");
       return tsm.readdir(p.name);
     }, (names) => [0, names]),
     // The tsm root and report/ itself are default groups: nothing is made or removed there.
     mkdir: (path, mode, cb) => answer(cb, () => {
-      if (/^\/[^/]+$/.test(path)) throw errno(path === "/report" ? "EEXIST" : "EPERM");
-      const p = parse(path);
+      if (/^\/[^/]+$/.test(path)) throw errno(path === "/report" || (path === "/measurements" && registers()) ? "EEXIST" : "EPERM");
+      const p = at(path);
+      if (p.mr) throw errno("EPERM"); // sysfs makes no directories
       return tsm.mkdir(p.attr === undefined ? p.name : `${p.name}/${p.attr}`);
     }),
     rmdir: (path, cb) => answer(cb, () => {
-      const p = parse(path);
+      const p = at(path);
+      if (p.mr) { stat(path); throw errno(p.depth === 2 ? "ENOTDIR" : "EPERM"); }
       if (p.depth < 2) throw errno(p.depth === 1 ? "EPERM" : "EBUSY");
       if (p.depth === 3) { stat(path); throw errno("ENOTDIR"); }
       return tsm.rmdir(p.name);
@@ -83,22 +104,31 @@ export function fuseOps(tsm) {
 
     // The descriptor (>= 1) is the FUSE file handle, so no table is kept here.
     open: (path, flags, cb) => answer(cb, () => {
-      const p = parse(path);
+      const p = at(path);
+      if (p.mr) {
+        if (p.depth < 2) throw errno("EISDIR");
+        registers().open(p.file, ACCESS[flags & O_ACCMODE]);
+        return 0;
+      }
       if (p.depth < 3) throw errno("EISDIR");
       return tsm.open(p.name, p.attr, ACCESS[flags & O_ACCMODE]);
     }, (fd) => [0, fd]),
     // Offsets are honoured both ways: pread/pwrite callers (wasmtime) give them explicitly.
     read: (path, fd, buf, len, pos, cb) => answer(cb, async () => {
-      const bytes = await tsm.read(fd, pos, len);
+      const p = at(path);
+      const bytes = p.mr ? registers().read(p.file, pos, len) : await tsm.read(fd, pos, len);
       buf.set(bytes);
       return bytes.length;
     }, (n) => [n]),
-    write: (path, fd, buf, len, pos, cb) => answer(cb, () => tsm.write(fd, buf.subarray(0, len), pos), (n) => [n]),
+    write: (path, fd, buf, len, pos, cb) => answer(cb, () => {
+      const p = at(path);
+      return p.mr ? registers().write(p.file, buf.subarray(0, len), pos) : tsm.write(fd, buf.subarray(0, len), pos);
+    }, (n) => [n]),
     // Commit here, not in release: close() waits for flush, while release arrives after close()
     // has returned, so a read right after close would see the old inblob. Flush also runs at the
     // close of each duplicate of a descriptor: the KernelModel commits only a write since the last.
-    flush: (path, fd, cb) => answer(cb, () => tsm.flush(fd)),
-    release: (path, fd, cb) => answer(cb, () => tsm.close(fd)),
+    flush: (path, fd, cb) => answer(cb, () => (at(path).mr ? undefined : tsm.flush(fd))),
+    release: (path, fd, cb) => answer(cb, () => (at(path).mr ? undefined : tsm.close(fd))),
 
     // `>` truncates before writing: configfs accepts a size change and ignores it, and FUSE
     // must not count it as a write.

@@ -38,6 +38,8 @@ export const CHECKS = Object.freeze([
   ["snp.crl", "the ARK's CRL is current and revokes neither the ASK/ASVK nor the leaf"],
   ["snp.tcb", "the report's reported TCB equals the TCB the VCEK/VLEK was issued for"],
   ["snp.hwId", "a VCEK was issued for this chip"],
+  // TDX RTMRs
+  ["rtmr.replay", "the CCEL (and runtime log) replay to the TD's RTMR0-3 exactly; a register that differs names where its extend chain departs"],
   // Arm CCA
   ["cca.platformSignature", "a CCA platform key the caller trusts (roots.cca: CPAK or IAK) signed the platform token"],
   ["cca.realmSignature", "the RAK the realm token carries signed it (ES256, ES384 or ES512, matching the key's curve)"],
@@ -59,6 +61,8 @@ export const CHECKS = Object.freeze([
   ["policy.minGuestSvn", "the SNP guest SVN reaches policy.minGuestSvn"],
   ["policy.reportData", "the report data is the expected nonce/binding"],
   ...[...new Set(Object.values(MEASUREMENT_FIELDS).flat())].map((f) => [`policy.${f}`, `${f} is one of the pinned values`]),
+  ["policy.eventLog", "every eventLog.events rule picks at least one CCEL event, and each one it picks carries one of its SHA-384 digests"],
+  ["policy.runtimeEvents", "every eventLog.runtime rule picks at least one runtime-log event, and each one it picks carries one of its digests"],
   ["policy.eventLog", "every eventLog.events rule picks at least one CCEL event, and each one it picks carries one of its SHA-384 digests"],
   ["policy.runtimeEvents", "every eventLog.runtime rule picks at least one runtime-log event, and each one it picks carries one of its digests"],
   ["policy.cca.profile", "both CCA tokens have a profile in cca.profiles (default: one tsmkit has claim rules for)"],

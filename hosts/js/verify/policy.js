@@ -17,6 +17,8 @@ export class PolicyError extends Error {
 // allowRevoked, and any status not named here fails.
 import { readEventLogPolicy } from "./rtmr/policy.js";
 
+import { readEventLogPolicy } from "./rtmr/policy.js";
+
 const SAFE_TCB_STATUSES = ["UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded"];
 const OUT_OF_DATE_STATUSES = ["OutOfDate", "OutOfDateConfigurationNeeded"];
 
@@ -80,6 +82,8 @@ export const DEFAULT_POLICY = Object.freeze({
   maxCrlAge: null,
   /** Minimum TCB evaluation data number of the TCB info and QE identity. */
   minTcbEvaluationDataNumber: null,
+  /** Expected digests of CCEL and runtime-log events (rtmr/policy.js readEventLogPolicy). */
+  eventLog: null,
   /** Arm CCA tokens (CCA_DEFAULTS). */
   cca: CCA_DEFAULTS,
 });
@@ -173,6 +177,9 @@ export function makePolicy(opts = {}) {
       case "minTeeTcbSvn":
         p[k] = v === null ? null : hexList(k, v, 16)[0];
         if (v !== null && p[k].length !== 32) throw new PolicyError(k, "expected 16 bytes of hex");
+        break;
+      case "eventLog":
+        p[k] = readEventLogPolicy(v, (field, message) => { throw new PolicyError(field ? `${k}.${field}` : k, message); });
         break;
       case "measurements": {
         if (v === null || typeof v !== "object" || Array.isArray(v)) throw new PolicyError(k, "expected an object");

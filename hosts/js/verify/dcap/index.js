@@ -18,6 +18,8 @@ import { fetchCollateral } from "./pcs.js";
 import { pckChainParts, pckExtensions } from "./pck.js";
 import { checkQeReportData, checkQeReportSignature, checkQuoteSignature } from "./quote.js";
 import { behindUpToDate, checkTdxModule, combineStatus, matchQeIdentity, matchTcbLevels, qeTcbLevel, svnBytes } from "./tcb.js";
+import { checkReplay } from "../rtmr/index.js";
+import { checkEventLogPolicy } from "../rtmr/policy.js";
 
 export { loadCollateral } from "./collateral.js";
 export { pckExtensions } from "./pck.js";
@@ -85,7 +87,8 @@ async function verifyQuote(bytes, opts, decodedAlready) {
       ? `platform ${tcb.platformLevel.status}${tcb.module ? `, TDX module ${tcb.module.status}` : ""}, QE ${tcb.qeLevel.status} -> ${status}${status === "UpToDate" ? "" : behind.length ? `; behind UpToDate: ${behind.join("; ")}` : "; no version is behind UpToDate (the status comes from configuration or advisories)"}`
       : `unrecognized TCB status ${JSON.stringify(c.status)}`);
   }
-  policyPhase(checks, ev.quote, opts, status, col);
+  const logs = ev.isTdx ? checkReplay(checks, ev.quote.body, opts) : null;
+  policyPhase(checks, ev.quote, opts, status, col, logs);
   return done({ status, advisoryIds, evidence: ev.quote });
 }
 
@@ -285,7 +288,7 @@ function tcbPhase(checks, ev, pck, { collateral, trusted }) {
 
 // ---- phase 5: the policy -------------------------------------------------------------------------
 
-function policyPhase(checks, quote, { policy, now }, status, col) {
+function policyPhase(checks, quote, { policy, now }, status, col, logs) {
   if (status !== undefined) checkTcbStatus(checks, status, policy);
   if (col) {
     checkFreshness(checks, policy, now, { tcbInfo: col.collateral.tcbInfo.info, qeIdentity: col.collateral.qeIdentity.identity, crls: col.crls });
