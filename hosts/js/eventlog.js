@@ -63,6 +63,7 @@ export function extendChains(log, runtimeEvents = []) {
   });
   for (const e of runtimeEvents) {
     if (!chains[e.register]) throw new RangeError(`runtime event ${e.recnum} extends ${e.register}, not an RTMR`);
+    if (e.hashAlg !== "sha384") throw new RangeError(`runtime event ${e.recnum} has a ${e.hashAlg} digest; RTMRs extend SHA-384`);
     push(e.register, { source: "runtime", event: e.recnum, digest: e.digest });
   }
   return chains;
