@@ -63,8 +63,6 @@ export const CHECKS = Object.freeze([
   ...[...new Set(Object.values(MEASUREMENT_FIELDS).flat())].map((f) => [`policy.${f}`, `${f} is one of the pinned values`]),
   ["policy.eventLog", "every eventLog.events rule picks at least one CCEL event, and each one it picks carries one of its SHA-384 digests"],
   ["policy.runtimeEvents", "every eventLog.runtime rule picks at least one runtime-log event, and each one it picks carries one of its digests"],
-  ["policy.eventLog", "every eventLog.events rule picks at least one CCEL event, and each one it picks carries one of its SHA-384 digests"],
-  ["policy.runtimeEvents", "every eventLog.runtime rule picks at least one runtime-log event, and each one it picks carries one of its digests"],
   ["policy.cca.profile", "both CCA tokens have a profile in cca.profiles (default: one tsmkit has claim rules for)"],
   ["policy.cca.lifecycle", "the CCA platform lifecycle is secured (unless cca.allowNonSecuredLifecycle)"],
   ["policy.cca.rim", "the realm initial measurement is one of cca.rim"],

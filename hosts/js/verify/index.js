@@ -16,7 +16,6 @@ export { makePolicy, policyFromJson, DEFAULT_POLICY, PolicyError } from "./polic
 export { createFetcher, MemoryCache, FetchError } from "./fetch.js";
 export { OptionError } from "./options.js";
 export { replayMatches } from "./rtmr/index.js";
-export { replayMatches } from "./rtmr/index.js";
 export { CHECKS } from "./catalogue.js";
 export { RULES } from "./path.js";
 export { verifySnpReport };

@@ -31,9 +31,6 @@ const KNOWN = Object.freeze({
   ccel: "TDX CC event log (CCEL log area) to replay against the quote's RTMRs",
   ccelTable: "the ACPI CCEL table the log is checked against",
   runtimeLog: "tsmkit runtime event log (runtime-log.js), extending RTMRs after the CCEL",
-  ccel: "TDX CC event log (CCEL log area) to replay against the quote's RTMRs",
-  ccelTable: "the ACPI CCEL table the log is checked against",
-  runtimeLog: "tsmkit runtime event log (runtime-log.js), extending RTMRs after the CCEL",
 });
 
 /** The evaluation time from `now` (default: the current time); OptionError if it is not a time. */

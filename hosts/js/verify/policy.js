@@ -2,6 +2,7 @@
 // Safe by default: debug TDs/guests, OutOfDate and Revoked TCB status, VMPLs other than 0, the
 // SNP migration agent and unknown policy keys are all rejected; every weaker setting is an
 // explicit option. Values are compared against the decoded JSON form (hex strings for bytes).
+import { readEventLogPolicy } from "./rtmr/policy.js";
 
 /** A policy that is malformed (unknown key, wrong type); `field` is the offending key. */
 export class PolicyError extends Error {
@@ -15,10 +16,6 @@ export class PolicyError extends Error {
 
 // Intel TCB statuses that pass without options; OutOfDate* need allowOutOfDate, Revoked needs
 // allowRevoked, and any status not named here fails.
-import { readEventLogPolicy } from "./rtmr/policy.js";
-
-import { readEventLogPolicy } from "./rtmr/policy.js";
-
 const SAFE_TCB_STATUSES = ["UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded"];
 const OUT_OF_DATE_STATUSES = ["OutOfDate", "OutOfDateConfigurationNeeded"];
 
