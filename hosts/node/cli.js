@@ -10,7 +10,7 @@ const COMMANDS = {
   report: "acquire evidence through configfs-tsm (or the built-in simulator) and decode it",
   verify: "verify evidence: signatures, certificate chains, CRLs, TCB status, policy",
   mr: "tsm-mr measurement registers: `mr list`, `mr read R`, `mr extend R` (logged in the runtime event log)",
-  sim: "the software TSM: `sim mount DIR`, `sim roots DIR`",
+  sim: "the software TSM: `sim mount DIR`, `sim roots DIR`, `sim ccel DIR`",
   doctor: "what this machine offers for attestation, and the command that fixes each missing part",
 };
 

@@ -93,6 +93,11 @@ test("quotes carry the registers: MRTD and the rest as read, RTMR0-2 as the simu
   const log = decodeEventLog(data, { table });
   for (const r of ["rtmr0", "rtmr1", "rtmr2"]) assert.is(log.replay[r], body[r], `${r}: CCEL replay (core decoder) = quote`);
   assert.ok(log.events.some((e) => e.register === "rtmr2"), "the log has kernel command-line events");
+  const out = join(TMP, "ccel");
+  const r = spawnSync(process.execPath, [CLI, "sim", "ccel", out], { encoding: "utf8" });
+  assert.is(r.stdout, `${join(out, "CCEL")}\n${join(out, "data", "CCEL")}\n`, r.stderr);
+  assert.equal(new Uint8Array(readFileSync(join(out, "CCEL"))), table, "tsmkit sim ccel writes the same table");
+  assert.equal(new Uint8Array(readFileSync(join(out, "data", "CCEL"))), data, "and log");
 });
 
 test("8 processes extend RTMR3 at once: 8 distinct records, and log replay = register = quote", async () => {

@@ -1,13 +1,18 @@
 // `tsmkit sim mount DIR [--provider P] [--kernel V] [...]`: serve the software TSM as a real
 // filesystem (FUSE) in the foreground until SIGINT/SIGTERM.
 // `tsmkit sim roots DIR`: write the simulator's trust anchors, Intel collateral and AMD CRL for verifiers.
+// `tsmkit sim ccel DIR`: write the simulated TD's CCEL (DIR/CCEL, DIR/data/CCEL).
 import { parse, integer, UsageError } from "./args.js";
 
 const HELP = `usage: npx tsmkit sim mount DIR [--provider tdx_guest|sev_guest|arm_cca_guest] [--kernel 6.7|6.11|6.16|7.0]
                       [--privlevel-floor N] [--svsm] [--cca-legacy] [--latency MS]
                       [--fault EBUSY|EINTR|ETIMEDOUT|EIO|empty]
        npx tsmkit sim roots DIR
-  The mount shows what /sys/kernel/config/tsm shows: point clients at DIR/report.
+       npx tsmkit sim ccel DIR
+  The mount shows what /sys/kernel/config/tsm shows: point clients at DIR/report. With tdx_guest
+  (kernel 6.16+), DIR/measurements is /sys/class/misc/tdx_guest/measurements (tsm-mr registers).
+  \`sim ccel\` writes the TD's CCEL as /sys/firmware/acpi/tables lays it out: DIR/CCEL (the ACPI
+  table) and DIR/data/CCEL (the event log; it replays to the mount's boot RTMR0-2).
   --cca-legacy  arm_cca_guest emits the legacy token shape (tag 399, a realm without a profile)
                 instead of TF-RMM's current one (tag 907, realm#2.0.0, cca_platform#2.0.0).
   \`sim roots\` writes the trust anchors (for verify --roots; cca-cpak.pem is the CCA platform key),
@@ -17,6 +22,13 @@ const HELP = `usage: npx tsmkit sim mount DIR [--provider tdx_guest|sev_guest|ar
 
 export async function run(argv, io) {
   const [sub, ...rest] = argv;
+  if (sub === "ccel") {
+    const { values, positionals } = parse(rest, {}, { positionals: [1, 1], help: HELP });
+    if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
+    const { writeCcel } = await import("../../sim/ccel.js");
+    for (const path of await writeCcel(positionals[0])) io.stdout.write(`${path}\n`);
+    return 0;
+  }
   if (sub === "roots") {
     const { values, positionals } = parse(rest, {}, { positionals: [1, 1], help: HELP });
     if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
@@ -46,5 +58,5 @@ export async function run(argv, io) {
     }
   }
   if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") { io.stdout.write(HELP + "\n"); return sub ? 0 : 2; }
-  throw new UsageError(`unknown sim command "${sub}" (sim mount, sim roots)`, { help: HELP });
+  throw new UsageError(`unknown sim command "${sub}" (sim mount, sim roots, sim ccel)`, { help: HELP });
 }
