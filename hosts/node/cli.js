@@ -9,6 +9,7 @@ const COMMANDS = {
   show: "decode evidence (quote, TDREPORT, SNP report, SNP certificate table)",
   report: "acquire evidence through configfs-tsm (or the built-in simulator) and decode it",
   verify: "verify evidence: signatures, certificate chains, CRLs, TCB status, policy",
+  eventlog: "a CC event log (CCEL): `eventlog show FILE [--table F]`, its events and replayed RTMRs",
   mr: "tsm-mr measurement registers: `mr list`, `mr read R`, `mr extend R` (logged in the runtime event log)",
   sim: "the software TSM: `sim mount DIR`, `sim roots DIR`, `sim ccel DIR`",
   doctor: "what this machine offers for attestation, and the command that fixes each missing part",
