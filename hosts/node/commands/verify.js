@@ -6,6 +6,7 @@ import { decode, DecodeError } from "../../js/decode.js";
 import { verify, policyFromJson, createFetcher } from "../../js/verify/index.js";
 import { parseCertificates, commonName } from "../../js/verify/x509.js";
 import { AMD_PRODUCTS } from "../../js/verify/roots.js";
+import { keysOf } from "../../js/verify/cca/keys.js";
 import { COLLATERAL_PIECES } from "../../js/verify/dcap/collateral-files.js";
 import { readCollateral } from "../collateral.js";
 
@@ -19,7 +20,8 @@ const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... 
   --collateral  TDX/SGX: a dcap-qvl bundle (JSON), or a directory of Intel collateral under any
                 file names: TCB info, QE identity, TCB signing chain, Root CA and PCK CA CRLs
                 (PEM, DER or hex), each recognised by its content and listed on stderr
-  --roots       trust anchors replacing the embedded Intel/AMD roots (PEM/DER), repeatable
+  --roots       trust anchors replacing the embedded Intel/AMD roots (PEM/DER), repeatable;
+                Arm CCA: the platform's CPAK/IAK (PEM public key, certificate or JWK)
   --now         judge certificates and collateral at this time instead of now: ISO 8601
                 (2025-07-19T10:00:34Z; a time without a zone is UTC) or Unix seconds
   --policy      JSON policy (expected measurements, nonce, minimum TCB, allowed VMPLs, ...)
@@ -36,6 +38,7 @@ const OPTIONS = {
 const FLAG_OF = {
   auxblob: "--aux", certs: "--certs", crl: "--crl", collateral: "--collateral", roots: "--roots",
   now: "--now", policy: "--policy", fetcher: "--offline", pckCertChain: "--collateral", product: "--product",
+  "roots.cca": "--roots",
 };
 
 // Flags that feed one vendor's verifier, and what goes where instead.
@@ -59,20 +62,34 @@ function supplyText(keys, offline) {
   return [...new Set(keys.map(say).filter(Boolean))].join(" or ");
 }
 
-/** Anchors by vendor: AMD roots are the ARKs (CN ARK-*), every other certificate is Intel's. */
-async function rootsFrom(paths) {
-  const intel = [], amd = [];
+/**
+ * Anchors by vendor: AMD roots are the ARKs (CN ARK-*), Intel's the Intel SGX certificates. A
+ * CCA token has no vendor root: its platform key (CPAK/IAK) is what the caller trusts, so for
+ * one every other certificate, PEM public key or JWK is a CCA platform key; for other evidence
+ * every other certificate is an Intel anchor and a bare key is refused (it anchors nothing there).
+ */
+async function rootsFrom(paths, format) {
+  const intel = [], amd = [], cca = [];
+  const ccaEvidence = format === "cca-token";
   for (const p of paths) {
+    const input = await readInput(p, undefined, "--roots");
     let certs;
     try {
-      certs = parseCertificates(await readInput(p, undefined, "--roots"));
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`--roots ${p}: ${e.message}`, { code: "BAD_VALUE", flag: "--roots" });
+      certs = parseCertificates(input);
+    } catch (certError) {
+      let keyError;
+      try { keysOf(input, p); } catch (e) { keyError = e; }
+      if (keyError) throw new UsageError(`--roots ${p}: neither certificates (${certError.message}) nor a public key (${keyError.message})`, { code: "BAD_VALUE", flag: "--roots" });
+      if (!ccaEvidence) throw new UsageError(`--roots ${p}: a public key is a CCA platform key (CPAK/IAK); this evidence is a ${format}, whose anchors are certificates`, { code: "NOT_APPLICABLE", flag: "--roots" });
+      cca.push(input);
+      continue;
     }
-    for (const c of certs) (/^ARK-/.test(commonName(c)) ? amd : intel).push(c);
+    for (const c of certs) {
+      const cn = commonName(c);
+      (/^ARK-/.test(cn) ? amd : ccaEvidence && !/^Intel SGX /.test(cn) ? cca : intel).push(c);
+    }
   }
-  return { ...(intel.length && { intel }), ...(amd.length && { amd }) };
+  return { ...(intel.length && { intel }), ...(amd.length && { amd }), ...(cca.length && { cca }) };
 }
 
 /** --collateral FILE|DIR, classified by content; the listing goes to stderr (or into --json). */
@@ -117,7 +134,7 @@ export async function run(argv, io) {
       throw new UsageError(`--${flag} is for ${what}; this evidence is a ${format}`, { code: "NOT_APPLICABLE", flag: `--${flag}` });
     }
   }
-  const { opts, collateral } = await optionsFrom(values, now, io);
+  const { opts, collateral } = await optionsFrom(values, now, io, format);
   let result;
   try {
     result = await verify(bytes, opts);
@@ -135,7 +152,7 @@ export async function run(argv, io) {
 }
 
 /** verify()'s options from the flags (files read, collateral classified and listed on stderr). */
-async function optionsFrom(values, now, io) {
+async function optionsFrom(values, now, io, format) {
   const opts = { now, fetcher: createFetcher({ offline: Boolean(values.offline) }) };
   if (values.product) {
     if (!AMD_PRODUCTS.includes(values.product)) throw new UsageError(`--product: unknown product "${values.product}" (known: ${AMD_PRODUCTS.join(", ")})`, { code: "BAD_VALUE", flag: "--product" });
@@ -154,7 +171,7 @@ async function optionsFrom(values, now, io) {
     const bundleFile = collateral.files.length === 1 && collateral.files[0].role === "bundle";
     if (!values.json && !bundleFile) io.stderr.write(listing(collateral, values.collateral, values.offline));
   }
-  if (values.roots) opts.roots = await rootsFrom(values.roots);
+  if (values.roots) opts.roots = await rootsFrom(values.roots, format);
   if (values.policy) {
     const text = new TextDecoder().decode(await readInput(values.policy, undefined, "--policy"));
     try {
@@ -182,8 +199,9 @@ function jsonOutput(result, evaluatedAt, collateral, offline) {
   return JSON.stringify(out, null, 2) + "\n";
 }
 
-/** The evidence's value of a policy-pinned field (TDX/SGX in the quote body, SNP at the top). */
-const fieldOf = (evidence, name) => (evidence?.body ?? evidence)?.[name];
+/** The evidence's value of a policy-pinned field (TDX/SGX in the quote body, SNP at the top, the CCA realm challenge). */
+const fieldOf = (evidence, name) => (evidence?.format === "cca-token" && name === "reportData" ? evidence.realm.claims.challenge
+  : (evidence?.body ?? evidence)?.[name]);
 
 /**
  * For failed policy checks on one expected hex value (reportData, a pinned measurement): the
