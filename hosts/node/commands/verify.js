@@ -12,6 +12,7 @@ import { readCollateral } from "../collateral.js";
 
 const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... [--crl F]... [--product P]
          [--collateral F|DIR] [--roots F]... [--now TIME] [--policy F.json] [--offline]
+         [--ccel F [--ccel-table F]] [--runtime-log F]
   FILE|-        the evidence: binary, or hex / base64 text (detected, and said on stderr)
   --aux         SEV-SNP: the certificate table (configfs auxblob)
   --certs       SEV-SNP: VCEK/VLEK/ASK/ASVK certificates (PEM or DER), repeatable
@@ -25,6 +26,9 @@ const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... 
   --now         judge certificates and collateral at this time instead of now: ISO 8601
                 (2025-07-19T10:00:34Z; a time without a zone is UTC) or Unix seconds
   --policy      JSON policy (expected measurements, nonce, minimum TCB, allowed VMPLs, ...)
+  --ccel        TDX: the CC event log (/sys/firmware/acpi/tables/data/CCEL), replayed to RTMR0-3
+  --ccel-table  TDX: its ACPI CCEL table (/sys/firmware/acpi/tables/CCEL)
+  --runtime-log TDX: tsmkit's runtime event log, extending RTMRs after the CCEL
   --offline     never fetch collateral from Intel PCS or AMD KDS
   --json        the verdict as JSON; any failure as {"error": {"code", ..., "message"}}`;
 
@@ -32,6 +36,7 @@ const OPTIONS = {
   json: { type: "boolean" }, aux: { type: "string" }, certs: { type: "string", multiple: true },
   crl: { type: "string", multiple: true }, collateral: { type: "string" }, roots: { type: "string", multiple: true },
   now: { type: "string" }, policy: { type: "string" }, offline: { type: "boolean" }, product: { type: "string" },
+  ccel: { type: "string" }, "ccel-table": { type: "string" }, "runtime-log": { type: "string" },
 };
 
 // verify() option -> the flag that gives it (for OptionError and checks' `supply`).
@@ -39,6 +44,7 @@ const FLAG_OF = {
   auxblob: "--aux", certs: "--certs", crl: "--crl", collateral: "--collateral", roots: "--roots",
   now: "--now", policy: "--policy", fetcher: "--offline", pckCertChain: "--collateral", product: "--product",
   "roots.cca": "--roots",
+  ccel: "--ccel", ccelTable: "--ccel-table", runtimeLog: "--runtime-log",
 };
 
 // Flags that feed one vendor's verifier, and what goes where instead.
@@ -48,6 +54,9 @@ const APPLIES = {
   crl: { to: ["snp-report"], what: "SEV-SNP revocation (the ARK's CRL; Intel CRLs go in --collateral)" },
   product: { to: ["snp-report"], what: "the SEV-SNP product line" },
   collateral: { to: ["tdx-quote", "sgx-quote"], what: "Intel collateral (SEV-SNP takes --aux, --certs and --crl)" },
+  ccel: { to: ["tdx-quote"], what: "a TDX event log (replayed to a TD quote's RTMRs)" },
+  "ccel-table": { to: ["tdx-quote"], what: "the ACPI CCEL table of a TDX event log" },
+  "runtime-log": { to: ["tdx-quote"], what: "a runtime event log (replayed to a TD quote's RTMRs)" },
 };
 
 /** "supply" option names as the flags (or action) that provide them. */
@@ -172,6 +181,10 @@ async function optionsFrom(values, now, io, format) {
     if (!values.json && !bundleFile) io.stderr.write(listing(collateral, values.collateral, values.offline));
   }
   if (values.roots) opts.roots = await rootsFrom(values.roots, format);
+  if (values["ccel-table"] && !values.ccel) throw new UsageError("--ccel-table needs --ccel (the log it describes)", { code: "USAGE", flag: "--ccel-table" });
+  if (values.ccel) opts.ccel = await readInput(values.ccel, undefined, "--ccel");
+  if (values["ccel-table"]) opts.ccelTable = await readInput(values["ccel-table"], undefined, "--ccel-table");
+  if (values["runtime-log"]) opts.runtimeLog = await readInput(values["runtime-log"], undefined, "--runtime-log");
   if (values.policy) {
     const text = new TextDecoder().decode(await readInput(values.policy, undefined, "--policy"));
     try {
