@@ -1,6 +1,6 @@
 // What each loaded file or paste is, by content (never by name): evidence, an SNP certificate
-// table, certificates, an AMD CRL, or Intel collateral (classifyCollateral's roles), and the
-// verify() options the whole set makes for the evidence in hand.
+// table, certificates, an AMD CRL, Intel collateral (classifyCollateral's roles) or a CCA
+// platform key, and the verify() options the whole set makes for the evidence in hand.
 import { decode, DecodeError } from "../js/decode.js";
 import { decodeTextInput } from "../js/text-input.js";
 import { identifyCollateralFile, classifyCollateral, COLLATERAL_PIECES } from "../js/verify/dcap/collateral-files.js";
@@ -34,6 +34,17 @@ function asEvidence(bytes, opts) {
     if (e.code !== "UNKNOWN_FORMAT") return { role: "evidence", what: `${e.format}, ${bytes.length} bytes, does not decode`, format: e.format, bytes, error: e };
     return undefined;
   }
+}
+
+/**
+ * A bare public key, PEM (SPKI) or JWK: what a CCA platform is endorsed by (its CPAK or IAK;
+ * `tsmkit sim roots` writes the simulator's as cca-cpak.pem). verify() parses it as roots.cca.
+ */
+function ccaKey(bytes, o) {
+  const pemKey = !o && /^-----BEGIN PUBLIC KEY-----\r?\n[\s\S]+\n-----END PUBLIC KEY-----\s*$/.test(new TextDecoder().decode(bytes).trim() + "\n");
+  const jwk = o && typeof o.kty === "string";
+  if (!pemKey && !jwk) return undefined;
+  return { role: "ccaKey", what: `public key (${pemKey ? "PEM" : "JWK"}): a CCA platform's CPAK or IAK, trusted to sign platform tokens`, bytes };
 }
 
 /** A systemd/`{provider, outblob, auxblob?}` envelope: its blobs as inputs. */
@@ -91,7 +102,7 @@ function issuedAt(role, bytes, o) {
 /**
  * Classifies one loaded file or paste into one or more inputs
  * { name, role, what, bytes?, format?, error?, piece?, issued? }. Roles: evidence, certTable, certs, crl,
- * collateral (piece = which piece of the collateral, as messages name it), ignored (what says why).
+ * collateral (piece = which piece of the collateral, as messages name it), ccaKey, ignored (what says why).
  */
 export function classify(name, bytes) {
   const o = jsonObject(bytes);
@@ -103,6 +114,8 @@ export function classify(name, bytes) {
     const direct = asEvidence(text.bytes);
     if (direct) return [{ name, ...direct, ...(text.encoding !== "binary" && { what: `${direct.what} (read as ${text.encoding} text)` }) }];
   }
+  const key = ccaKey(bytes, o);
+  if (key) return [{ name, ...key }];
   const found = identifyCollateralFile(bytes);
   if (found.role !== "ignored") {
     const piece = COLLATERAL_PIECES[found.role] ?? found.what.split(",")[0];
@@ -122,6 +135,7 @@ const USED = {
   "sgx-quote": new Set(["evidence", "collateral"]),
   "snp-report": new Set(["evidence", "certTable", "certs", "crl"]),
   tdreport: new Set(["evidence"]),
+  "cca-token": new Set(["evidence", "ccaKey"]),
 };
 
 /**
@@ -141,6 +155,10 @@ export function optionsFor(inputs, format) {
     if (certs.length) opts.certs = certs;
     const crls = inputs.filter((i) => i.role === "crl").map((i) => i.bytes);
     if (crls.length) opts.crl = crls;
+  }
+  if (format === "cca-token") {
+    const keys = inputs.filter((i) => i.role === "ccaKey").map((i) => new TextDecoder().decode(i.bytes));
+    if (keys.length) opts.roots = { cca: keys };
   }
   if (format === "tdx-quote" || format === "sgx-quote") {
     const files = inputs.filter((i) => i.role === "collateral").map(({ name, bytes }) => ({ name, bytes }));

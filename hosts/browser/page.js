@@ -21,7 +21,7 @@ let work = Promise.resolve();
 
 const ROLE_NAMES = {
   evidence: "evidence", certTable: "SNP certificate table", certs: "certificates", crl: "AMD CRL",
-  collateral: "Intel collateral", ignored: "not used",
+  collateral: "Intel collateral", ccaKey: "CCA platform key", ignored: "not used",
 };
 
 const map = createByteMap($("map"), $("mapstatus"), (path) => lightRow(path));

@@ -15,17 +15,20 @@ const ACTIONS = {
   fetcher: "or tick “fetch missing collateral”",
   product: "or choose the product line under Settings",
   roots: "use tsmkit verify --roots: this page trusts only the built-in Intel and AMD roots",
+  ccaRoots: "drop the CCA platform's public key here (its CPAK or IAK, PEM or JWK; tsmkit sim roots writes the simulator's as cca-cpak.pem)",
+  "policy.reportData": "set \"reportData\" (the nonce, hex) under Policy",
 };
 
-/** What to do for a failing check, or "" when nothing the page takes would help. */
-export function actionText(supply = []) {
-  const say = (k) => ACTIONS[k] ?? (k.startsWith("policy.") ? `or set "${k.slice(7)}": true under Policy` : k);
+/** What to do for a failing check of evidence in `format`, or "" when nothing the page takes would help. */
+export function actionText(supply = [], format = "") {
+  // No CCA platform key is built in: the page takes one as a file (Intel's and AMD's roots are built in).
+  const say = (k) => ACTIONS[k === "roots" && format === "cca-token" ? "ccaRoots" : k] ?? (k.startsWith("policy.") ? `or set "${k.slice(7)}": true under Policy` : k);
   return supply.map(say).join("; ");
 }
 
-function checkItem(c, deciding) {
+function checkItem(c, deciding, format) {
   const state = c.waived ? "waived" : c.ok ? "pass" : "fail";
-  const action = !c.ok && actionText(c.supply);
+  const action = !c.ok && actionText(c.supply, format);
   return h("li", { class: `check ${state}${deciding ? " deciding" : ""}`, "data-check": c.name },
     h("span", { class: "mark", "aria-label": state }, c.waived ? "!" : c.ok ? "✓" : "✗"),
     h("div", {},
@@ -57,6 +60,6 @@ export function renderVerdict(el, r, error) {
     h("p", { class: "meta" }, `Evaluated at ${r.evaluatedAt}`,
       r.advisoryIds?.length ? ` · advisories ${r.advisoryIds.join(", ")}` : "",
       waived ? ` · ${waived} check${waived > 1 ? "s" : ""} waived by policy` : ""),
-    h("ol", { class: "checks" }, deciding ? checkItem(deciding, true) : null, rest.map((c) => checkItem(c, false))));
+    h("ol", { class: "checks" }, deciding ? checkItem(deciding, true, r.evidence?.format) : null, rest.map((c) => checkItem(c, false, r.evidence?.format))));
   return headline;
 }

@@ -9,6 +9,8 @@ import { DATA, ROOT, data } from "../data.js";
 import { decode, locate } from "../../hosts/js/decode.js";
 import { PIECES, PROD_QUOTE, PROD_NOW } from "../collateral-names.js";
 import { startBrowser } from "./browser-server.js";
+import { createPki } from "../../hosts/sim/pki.js";
+import { createProvider } from "../../hosts/sim/providers/index.js";
 
 const SNP = {
   report: "snp/trustee-report-v2-milan.bin",
@@ -48,6 +50,16 @@ async function dropFiles(list) {
     for (const [path, name] of files) dt.items.add(new File([await (await fetch(`/data/${path}`)).arrayBuffer()], name));
     document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, list.map((f) => (Array.isArray(f) ? f : [f, f.split("/").pop()])));
+  await idle();
+}
+
+/** Drops bytes made here (not in the corpus) as files: [[name, bytes], ...]. */
+async function dropBytes(list) {
+  await page.evaluate((files) => {
+    const dt = new DataTransfer();
+    for (const [name, b64] of files) dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
+    document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, list.map(([name, bytes]) => [name, Buffer.from(bytes).toString("base64")]));
   await idle();
 }
 
@@ -140,6 +152,81 @@ test("a CCA token: its COSE signed parts are marked; a malformed one gets the ba
   await dropFiles([bad]);
   assert.match(await page.textContent("#banner"), new RegExp(`${err.code} in ${err.field} at byte ${err.offset} `));
   assert.equal(await page.$$eval("#map .hx .err", (s) => s.map((e) => Number(e.dataset.at))), [err.offset]);
+});
+
+/**
+ * Clicks an input's remove button. Focus leaves the policy box first: leaving it is a change
+ * that re-renders the inputs, and a click whose press and release land on different renderings
+ * of the button is no click.
+ */
+async function removeInput(name) {
+  await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
+  await idle();
+  await page.click(`#inputs button[aria-label="remove ${name}"]`);
+  await idle();
+}
+
+/** The rows a reader of a CCA token looks for: both profiles, the challenge, RIM, REMs, software components. */
+async function ccaRowsShown(t) {
+  const shown = await shownFields();
+  const want = expectedFields(t);
+  const rows = ["platform.claims.profile", "realm.claims.profile", "realm.claims.challenge", "realm.claims.initialMeasurement",
+    ...t.realm.claims.extensibleMeasurements.map((_, i) => `realm.claims.extensibleMeasurements.${i}`),
+    ...t.platform.claims.softwareComponents.flatMap((_, i) => [`platform.claims.softwareComponents.${i}.measurementType`, `platform.claims.softwareComponents.${i}.measurementValue`])];
+  for (const path of rows) {
+    assert.is(shown[path], want[path], path);
+    assert.ok(await page.isVisible(`#fields .row[data-path="${path}"]`), `${path} is visible`);
+  }
+  assert.equal(shown, want);
+}
+
+test("a real CCA token (TF-M tools, realm#2.0.0): claims readable as rows; verified once its CPAK and nonce are given", async () => {
+  await reset();
+  const file = "cca/tfm-tools-cca-example-token-realm2.cbor";
+  const t = decode(data(file));
+  await dropFiles([file]);
+  await ccaRowsShown(t);
+  assert.is(t.platform.claims.softwareComponents.length, 13);
+  assert.is(await headline(), "Not verified — cca.platformSignature failed");
+  assert.match(await page.textContent("#verdict .check.deciding"), /Missing: drop the CCA platform's public key here/);
+  await dropFiles(["cca/ccatoken-tf-rmm-cpak-pub.pem"]);
+  assert.equal(await roles(), ["evidence", "ccaKey"]);
+  assert.is(await headline(), "Not verified — policy.reportData failed");
+  assert.match(await page.textContent("#verdict .check.deciding"), /Missing: set "reportData" \(the nonce, hex\) under Policy/);
+  await setPolicy(JSON.stringify({ reportData: t.realm.claims.challenge }));
+  assert.is(await headline(), "Verified");
+  await shot("cca-tfm-verified");
+  // The veraison test IAK (P-256) is not this platform's key: the ES384 platform token cannot verify with it.
+  await removeInput("ccatoken-tf-rmm-cpak-pub.pem");
+  await dropFiles(["cca/ccatoken-test-iak-pub.pem"]);
+  assert.equal(await roles(), ["evidence", "ccaKey"]);
+  assert.is(await headline(), "Not verified — cca.platformSignature failed");
+  assert.equal(b.errors, []);
+});
+
+test("a simulator CCA token (TF-RMM's current shape) with the CPAK sim roots writes: rows shown, signed parts marked, verified", async () => {
+  await reset();
+  const pki = await createPki();
+  const inblob = crypto.getRandomValues(new Uint8Array(32));
+  const { outblob } = await createProvider("arm_cca_guest", { pki }).reportNew({ inblob });
+  const t = decode(outblob);
+  await dropBytes([["outblob", outblob]]);
+  await ccaRowsShown(t);
+  const shown = await shownFields();
+  assert.equal([shown["platform.claims.profile"], shown["realm.claims.profile"], shown["realm.claims.mecPolicy"], shown["realm.claims.mecPolicyForm"]],
+    ["tag:arm.com,2024:cca_platform#2.0.0", "tag:arm.com,2024:realm#2.0.0", "1", "integer"]);
+  const mapped = await page.$$eval("#map .hx [data-at]", (s) => s.reduce((n, e) => n + Number(e.dataset.end) - Number(e.dataset.at), 0));
+  assert.is(mapped, outblob.length);
+  assert.match(await page.textContent("#legend"), /platform token, signed by the CPAK.*realm token, signed by the RAK/);
+  await dropBytes([["cca-cpak.pem", new TextEncoder().encode(pki.cca.cpakPem)]]);
+  await setPolicy(JSON.stringify({ reportData: Buffer.from(inblob).toString("hex") + "00".repeat(32) }));
+  assert.is(await headline(), "Verified");
+  await shot("cca-sim-verified");
+  // Another simulator's CPAK does not verify this platform's token.
+  await removeInput("cca-cpak.pem");
+  await dropBytes([["other-cpak.pem", new TextEncoder().encode((await createPki()).cca.cpakPem)]]);
+  assert.is(await headline(), "Not verified — cca.platformSignature failed");
+  assert.equal(b.errors, []);
 });
 
 for (const [scheme, idx] of [["Intel's own names", 0], ["meaningless names", 2]]) {
