@@ -11,5 +11,6 @@ export const SUITES = [
   { name: "acquire", load: () => import("./acquire.js") },
   { name: "wasi", load: () => import("./wasi.js") },
   { name: "verify", load: () => import("./verify.js") },
+  { name: "cca", load: () => import("./cca.js") },
   { name: "payload", load: () => import("./payload.js") },
 ];
