@@ -299,6 +299,8 @@ export interface Policy {
   maxQeIdentityAge?: number | null;
   maxCrlAge?: number | null;
   minTcbEvaluationDataNumber?: number | null;
+  /** TDX: expected SHA-384 digests of CCEL events (picked by register/type/text) and runtime-log events (by name). */
+  eventLog?: EventLogPolicy | null;
   /** Arm CCA tokens: realm reference values, platform software components, lifecycle, profiles. */
   cca?: CcaPolicy;
 }
@@ -417,9 +419,46 @@ export interface VerifyOptions extends DecodeOptions {
   /** SEV-SNP: the product line, when neither the report (v2) nor a certificate names it. */
   product?: AmdProduct;
   fetcher?: Fetcher;
+  /** TDX: the CC event log (CCEL log area), its ACPI CCEL table, tsmkit's runtime log; replayed to RTMR0-3 (check rtmr.replay). */
+  ccel?: Bytes;
+  ccelTable?: Bytes;
+  runtimeLog?: Bytes | string;
 }
 /** Verifies evidence. Options it cannot use (an unknown key, a bad `now`) throw OptionError; a bad policy PolicyError. */
 export function verify(bytes: Bytes, opts?: VerifyOptions): Promise<Verdict>;
+
+export type Rtmr = "rtmr0" | "rtmr1" | "rtmr2" | "rtmr3";
+export interface EventLogRule { name?: string; register?: Rtmr; type?: string; text?: string; textPrefix?: string; digest: string | string[] }
+export interface RuntimeEventRule { name?: string; register?: Rtmr; digest: string | string[] }
+export interface EventLogPolicy { events?: EventLogRule[]; runtime?: RuntimeEventRule[] }
+/** One TCG_PCR_EVENT2 record of a CC event log. */
+export interface EventLogEvent {
+  offset: number; mrIndex: number; eventType: number; digestCount: number;
+  register: "mrtd" | Rtmr | "unknown"; type: string;
+  digests: { algorithmId: number; algorithm: string; digest: string }[];
+  eventSize: number; event: string; text?: string;
+}
+export interface EventLog {
+  format: "eventlog";
+  table?: Record<string, string | number>;
+  specIdEvent: Record<string, unknown> & { algorithms: { algorithmId: number; digestSize: number; algorithm: string }[] };
+  events: EventLogEvent[];
+  logEnd: number;
+  replay: Record<Rtmr, string>;
+  lastEvent: Record<Rtmr, number | null>;
+}
+/** Decodes a CC event log (the CCEL's log area), checked against its ACPI CCEL table when given. Throws DecodeError. */
+export function decodeEventLog(bytes: Bytes, opts?: { table?: Bytes }): EventLog;
+export function renderEventLog(bytes: Bytes, mode?: "text" | "pretty", opts?: { table?: Bytes; width?: number }): { ok: boolean; text: string };
+/** An RTMR's value after one extend: SHA-384(value || digest), both hex. */
+export function extendRegister(value: string, digest: string): string;
+export interface RegisterReplay {
+  ok: boolean; evidence: string; replay: string; extends: number;
+  last?: { source: "ccel" | "runtime"; event: number; type?: string; offset?: number; digest: string; value: string };
+  divergence?: { position: number; certain: boolean; step: RegisterReplay["last"] | null };
+}
+/** Replays a CCEL (and runtime log) against a TD quote or TDREPORT (bytes or decoded). */
+export function replayMatches(evidence: Bytes | Evidence, logs: { ccel?: Bytes; ccelTable?: Bytes; runtimeLog?: Bytes | string }): { ok: boolean; registers: Record<Rtmr, RegisterReplay>; detail: string; supply?: string[] };
 export function makePolicy(p?: Policy): CompletePolicy;
 export function policyFromJson(text: string): CompletePolicy;
 export const DEFAULT_POLICY: CompletePolicy;

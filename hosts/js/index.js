@@ -6,3 +6,4 @@ export { FORMATS, PROVIDER_FORMATS } from "./formats.js";
 export { verify, makePolicy, policyFromJson, DEFAULT_POLICY, PolicyError, OptionError, createFetcher, MemoryCache, FetchError } from "./verify/index.js";
 export { classifyCollateral } from "./verify/dcap/collateral-files.js";
 export { decodeEventLog, renderEventLog, extendRegister } from "./eventlog.js";
+export { replayMatches } from "./verify/index.js";
