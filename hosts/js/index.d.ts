@@ -216,6 +216,7 @@ export type CheckName =
   // AMD SEV-SNP
   | "snp.signatureAlgo" | "snp.signingKey" | "snp.certificates" | "snp.product" | "snp.chain" | "snp.crl"
   | "snp.signature" | "snp.tcb" | "snp.hwId"
+  | "rtmr.replay" | "policy.eventLog" | "policy.runtimeEvents"
   // Arm CCA
   | "cca.platformSignature" | "cca.realmSignature" | "cca.binding"
   // the relying party's policy
