@@ -16,15 +16,13 @@ import { KernelModel } from "../kernel/model.js";
 import { modelBackend } from "../kernel/backend.js";
 import { errnoError } from "../kernel/errno.js";
 import {
-  LAYOUTS, IOCTL, DEVICES, PAGE_SIZE, CERTS_MAX, VMM_ERR, getField, setFields, splitExitinfo2,
-  reportFromResponse, trimCertificates,
+  LAYOUTS, IOCTL, DEVICES, PAGE_SIZE, MSG_VERSION, getField, setFields, splitExitinfo2,
+  reportFromResponse, trimCertificates, certsRetry,
 } from "../kernel/ioctl-abi.js";
 import { linuxErrno } from "./errno.js";
 import { TsmError } from "./errors.js";
 import { libcDevice } from "./ioctl-device.js";
 
-const MSG_VERSION = 1; // what the kernel's configfs provider sends
-const REPORTDATA_LEN = 64;
 
 // ---- calls -----------------------------------------------------------------------------------
 
@@ -48,9 +46,11 @@ async function withDevice(device, path, fn) {
   }
 }
 
-function userData(bytes, field) {
-  if (!(bytes instanceof Uint8Array) || bytes.length !== REPORTDATA_LEN) {
-    throw errnoError("EINVAL", `${field} must be exactly ${REPORTDATA_LEN} bytes, got ${bytes?.length}`, { field, offset: 0 });
+/** The report data, checked against its field's size before any ioctl. */
+function userData(bytes, l, field) {
+  const size = l.fields.find(([n]) => n === field)[2];
+  if (!(bytes instanceof Uint8Array) || bytes.length !== size) {
+    throw errnoError("EINVAL", `${field} must be exactly ${size} bytes, got ${bytes?.length}`, { field, offset: 0 });
   }
   return bytes;
 }
@@ -80,7 +80,7 @@ async function guestRequest(device, fd, request, req, resp, msgVersion) {
 /** SNP_GET_REPORT: { outblob } (the report without its header). */
 export async function snpGetReport(device, fd, { userData: data, vmpl = 0, msgVersion = MSG_VERSION }) {
   const L = LAYOUTS.snp_report_req;
-  userData(data, "user_data");
+  userData(data, L, "user_data");
   return withMemory(device, [L.size, LAYOUTS.snp_report_resp.size], async (req, resp) => {
     setFields(req.bytes, L, { user_data: data, vmpl });
     await guestRequest(device, fd, IOCTL.SNP_GET_REPORT, req, resp, msgVersion);
@@ -94,7 +94,7 @@ export async function snpGetReport(device, fd, { userData: data, vmpl = 0, msgVe
  */
 export async function snpGetExtReport(device, fd, { userData: data, vmpl = 0, certsLen, msgVersion = MSG_VERSION }) {
   const L = LAYOUTS.snp_ext_report_req;
-  userData(data, "user_data");
+  userData(data, L, "user_data");
   const sizes = [L.size, LAYOUTS.snp_report_resp.size, ...(certsLen ? [certsLen] : [])];
   return withMemory(device, sizes, async (req, resp, certs) => {
     setFields(req.bytes, L, { user_data: data, vmpl, certs_address: certs?.address ?? 0n, certs_len: certsLen });
@@ -123,8 +123,7 @@ export async function sevReport(device, fd, { userData: data, vmpl = 0, extended
     return await snpGetExtReport(device, fd, { userData: data, vmpl, certsLen: PAGE_SIZE });
   } catch (e) {
     const n = e.certsLen;
-    const retry = e.code === "EIO" && e.vmmError === VMM_ERR.INVALID_LEN && n > PAGE_SIZE && n <= CERTS_MAX && n % PAGE_SIZE === 0;
-    if (!retry) throw e;
+    if (e.code !== "EIO" || !certsRetry(e.vmmError, n)) throw e;
     return snpGetExtReport(device, fd, { userData: data, vmpl, certsLen: n });
   }
 }
@@ -132,7 +131,7 @@ export async function sevReport(device, fd, { userData: data, vmpl = 0, extended
 /** TDX_CMD_GET_REPORT0: the TDREPORT (1024 bytes) for 64 bytes of report data. */
 export async function tdxGetReport0(device, fd, reportData) {
   const L = LAYOUTS.tdx_report_req;
-  userData(reportData, "reportdata");
+  userData(reportData, L, "reportdata");
   return withMemory(device, [L.size], async (req) => {
     setFields(req.bytes, L, { reportdata: reportData });
     await device.ioctl(fd, IOCTL.TDX_CMD_GET_REPORT0, req.address);

@@ -21,7 +21,7 @@ import { encode, sizeOf } from "./encode.js";
 import { sha, INTEL_PLATFORM } from "./pki.js";
 import { decodeQuote } from "../js/decode.js";
 import { errnoError } from "../kernel/errno.js";
-import { DEVICES, IOCTL, LAYOUTS, PAGE_SIZE, CERTS_MAX, VMM_ERR, FW_STATUS, getField, setFields } from "../kernel/ioctl-abi.js";
+import { DEVICES, IOCTL, LAYOUTS, PAGE_SIZE, VMM_ERR, FW_STATUS, getField, setFields, fieldOf, certsLenAccepted } from "../kernel/ioctl-abi.js";
 
 const NO_FW_CALL = 0xffffffffffffffffn; // SEV_RET_NO_FW_CALL as exitinfo2
 const GUARD = PAGE_SIZE; // unmapped gap after every region
@@ -106,7 +106,7 @@ export function createIoctlDevice(opts = {}) {
     const resp = mem.user(respAddr, L.size);
     resp.fill(0);
     setFields(resp, L, { status: st, report_size: report.length });
-    resp.set(report, 32);
+    resp.set(report, fieldOf(L, "report")[1]);
   }
 
   async function getReport(ctx, g) {
@@ -127,7 +127,7 @@ export function createIoctlDevice(opts = {}) {
     const certsAddr = getField(req, L, "certs_address");
     const certsLen = getField(req, L, "certs_len");
     const wantCerts = certsAddr !== 0n && certsLen !== 0;
-    if (wantCerts && (certsLen % PAGE_SIZE !== 0 || certsLen > CERTS_MAX)) throw errnoError("EINVAL", `certs_len ${certsLen}`);
+    if (wantCerts && !certsLenAccepted(certsLen)) throw errnoError("EINVAL", `certs_len ${certsLen}`);
     const fw = await firmware(ctx, req, L);
     if (wantCerts && fw.certs) {
       const need = Math.ceil(fw.certs.length / PAGE_SIZE) * PAGE_SIZE;

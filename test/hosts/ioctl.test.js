@@ -17,39 +17,17 @@ import {
 } from "../../hosts/kernel/ioctl-abi.js";
 import { createIoctlDevice } from "../../hosts/sim/ioctl-device.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
-import { decode, decodeQuote, decodeSnpReport, decodeSnpCerts, DecodeError } from "../../hosts/js/decode.js";
+import { decode, decodeQuote, decodeSnpReport, decodeSnpCerts } from "../../hosts/js/decode.js";
 
 const hex = (b) => Buffer.from(b).toString("hex");
 const inblob = (fill = 0x5a) => new Uint8Array(64).map((_, i) => (fill + i) & 0xff);
 const ioctls = (device) => device.calls.filter((c) => c.syscall === "ioctl").map((c) => c.request);
 
-// STOPGAP while assembly/formats/snp_report.ts and snp_certs.ts are placeholders ("not
-// implemented yet"): read the two fields by their AMD ABI offsets / walk the spec section 5
-// table. Once the decoders land, the decoders answer and this fallback is never taken.
-const pending = (e) => e instanceof DecodeError && e.detail === "not implemented yet";
-function snpFields(report) {
-  try {
-    const r = decodeSnpReport(report);
-    return { vmpl: r.vmpl, reportData: r.reportData };
-  } catch (e) {
-    if (!pending(e)) throw e;
-    const dv = new DataView(report.buffer, report.byteOffset);
-    return { vmpl: dv.getUint32(0x30, true), reportData: hex(report.subarray(0x50, 0x90)) };
-  }
-}
-function certGuids(table) {
-  try {
-    return decodeSnpCerts(table).entries.map((e) => e.guid);
-  } catch (e) {
-    if (!pending(e)) throw e;
-    const out = [];
-    for (let at = 0; table.subarray(at, at + 24).some((x) => x); at += 24) {
-      const h = hex(table.subarray(at, at + 16));
-      out.push(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
-    }
-    return out;
-  }
-}
+const snpFields = (report) => {
+  const r = decodeSnpReport(report);
+  return { vmpl: r.vmpl, reportData: r.reportData };
+};
+const certGuids = (table) => decodeSnpCerts(table).entries.map((e) => e.guid);
 
 async function rejects(promise, check) {
   try {
@@ -90,7 +68,7 @@ test("ioctl numbers and struct sizes are the spec's (section 4)", () => {
   const sizes = Object.fromEntries(Object.values(LAYOUTS).map((l) => [l.name, l.size]));
   assert.equal(sizes, {
     snp_guest_request_ioctl: 32, snp_report_req: 96, snp_ext_report_req: 112, snp_report_resp: 4000,
-    tdx_report_req: 1088, snp_cert_entry: 24,
+    tdx_report_req: 1088, snpCertEntry: 24,
   });
   for (const l of Object.values(LAYOUTS)) {
     for (const [name, off, size] of l.fields) assert.ok(off + size <= l.size, `${l.name}.${name} inside the struct`);
@@ -146,15 +124,15 @@ const TABLES = [
 for (const [what, entries, size, want] of TABLES) {
   test(`certificate table trimming: ${what}`, () => {
     const buf = new Uint8Array(size);
-    entries.forEach((e, i) => setFields(buf, LAYOUTS.snp_cert_entry, { guid: new Uint8Array(16).fill(i + 1), ...e }, i * 24));
+    entries.forEach((e, i) => setFields(buf, LAYOUTS.snpCertEntry, { guid: new Uint8Array(16).fill(i + 1), ...e }, i * 24));
     assert.is(trimCertificates(buf).length, want);
   });
 }
 
 test("certificate table without a terminating entry stops at the buffer's end", () => {
   const buf = new Uint8Array(48);
-  setFields(buf, LAYOUTS.snp_cert_entry, { guid: new Uint8Array(16).fill(1), offset: 0, length: 40 }, 0);
-  setFields(buf, LAYOUTS.snp_cert_entry, { guid: new Uint8Array(16).fill(2), offset: 0, length: 44 }, 24);
+  setFields(buf, LAYOUTS.snpCertEntry, { guid: new Uint8Array(16).fill(1), offset: 0, length: 40 }, 0);
+  setFields(buf, LAYOUTS.snpCertEntry, { guid: new Uint8Array(16).fill(2), offset: 0, length: 44 }, 24);
   assert.is(trimCertificates(buf).length, 44);
 });
 
