@@ -1,7 +1,7 @@
 // The decode boundary: flat exports over fixed regions. The host copies evidence to
 // input_reserve(len), calls decode(format, len) and reads a status; render() then writes JSON or
 // text to the output region (output_ptr/output_len). No allocator crosses the boundary.
-import { decodeInput, lastFormat } from "./formats/decode";
+import { decodeInput, lastFormat, formatName, Format } from "./formats/decode";
 import { T } from "./formats/layout";
 import { Op, reserveInput, entries, count, names, inPtr } from "./formats/table";
 import { errCode, errOffset } from "./formats/error";
@@ -10,6 +10,7 @@ import { renderJson } from "./render/json";
 import { renderText } from "./render/text";
 import { renderErrorJson, renderErrorText } from "./render/error";
 import { renderLayouts } from "./formats/layouts_json";
+import { begin, group, member, end } from "./render/enums";
 
 export function input_reserve(len: u32): usize { return reserveInput(len); }
 
@@ -20,16 +21,17 @@ export function decoded_format(): i32 { return lastFormat; }
 export function error_offset(): u32 { return errOffset; }
 
 /**
- * Renders the last result (or its error): 0 compact JSON, 1 pretty JSON, 2 text, whose hex wraps
+ * Renders the last result (or its error): compact JSON, pretty JSON or text, whose hex wraps
  * to `width` columns (0, or the argument left out by a host: 80).
  */
+export const enum Render { JSON = 0, PRETTY = 1, TEXT = 2 }
 export function render(mode: i32, width: i32): usize {
   outReset();
   if (errCode != 0) {
-    if (mode == 2) renderErrorText();
-    else renderErrorJson(mode == 1 ? 2 : 0);
-  } else if (mode == 2) renderText(width);
-  else renderJson(mode == 1 ? 2 : 0);
+    if (mode == Render.TEXT) renderErrorText();
+    else renderErrorJson(mode == Render.PRETTY ? 2 : 0);
+  } else if (mode == Render.TEXT) renderText(width);
+  else renderJson(mode == Render.PRETTY ? 2 : 0);
   return outPtr;
 }
 
@@ -83,4 +85,28 @@ export function names_json(): usize {
   }
   byte(0x5d);
   return outPtr;
+}
+
+/**
+ * The decode ABI's enums as JSON in the output region: {"types": T (formats/layout.ts), "ops": Op
+ * (result-table entry ops), "formats": name -> id of the formats decode() takes (formats/decode.ts),
+ * "render": render() modes}.
+ */
+export function abi_enums(): usize {
+  begin();
+  group("types");
+  member("U8", T.U8); member("U16", T.U16); member("U32", T.U32); member("U64", T.U64);
+  member("HEX", T.HEX); member("TEXT", T.TEXT); member("BOOL", T.BOOL); member("UINT", T.UINT);
+  member("NAME", T.NAME); member("GUID", T.GUID); member("U16BE", T.U16BE); member("U32BE", T.U32BE);
+  member("CBOR_INT", T.CBOR_INT); member("NULL", T.NULL);
+  group("ops");
+  member("FIELD", Op.FIELD); member("OPEN", Op.OPEN); member("CLOSE", Op.CLOSE); member("ARRAY", Op.ARRAY);
+  group("formats");
+  // What decode() takes (the event log has its own export, formats/eventlog_abi.ts).
+  const formats: i32[] = [Format.QUOTE, Format.TDREPORT, Format.SNP_REPORT, Format.SNP_CERTS,
+    Format.CCA_TOKEN, Format.CCA_PLATFORM_CLAIMS, Format.CCA_REALM_CLAIMS];
+  for (let i = 0; i < formats.length; i++) member(formatName(formats[i]), formats[i]);
+  group("render");
+  member("json", Render.JSON); member("pretty", Render.PRETTY); member("text", Render.TEXT);
+  return end();
 }

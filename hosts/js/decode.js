@@ -1,11 +1,11 @@
 // The decode API: bytes in, the stable JSON form out (as objects or text). The core renders the
 // JSON, so every host prints the same bytes; decode() builds the same value straight from the
 // core's result table (what JSON.parse of that JSON would give, without printing and parsing it).
-import { core, load, output, entries, fieldText, ascii, exactLatin1 } from "./core.js";
+import { core, decoder, load, output, entries, fieldText, ascii, exactLatin1, ENUMS } from "./core.js";
 import { FORMATS, PROVIDER_FORMATS } from "./formats.js";
 import { shapeOf, compileFunction } from "./shape.js";
 
-export const RENDER = Object.freeze({ json: 0, pretty: 1, text: 2 });
+export const RENDER = Object.freeze({ ...ENUMS.render });
 
 /** A decode failure: what (code), where (format, field path, byte offset), and why. */
 export class DecodeError extends Error {
@@ -47,9 +47,10 @@ export function run(bytes, opts) {
   return core.decode(id, len);
 }
 
-export function errorFromCore() {
-  core.render(RENDER.json);
-  return new DecodeError(JSON.parse(output()).error);
+/** The DecodeError of the last call into `c` (a Core holding the decode ABI: decode.wasm by default). */
+export function errorFromCore(c = decoder) {
+  c.exports.render(RENDER.json, 0);
+  return new DecodeError(JSON.parse(c.output()).error);
 }
 
 /**
@@ -75,10 +76,12 @@ export function decode(bytes, opts) {
 }
 
 // ---- building the value from the result table (entry layout: assembly/formats/table.ts) ------
-// Mirrors assembly/render/json.ts value(): the type numbers are assembly/formats/layout.ts T.
-export const T_U8 = 1, T_U16 = 2, T_U32 = 3, T_U64 = 4, T_HEX = 5, T_TEXT = 6, T_BOOL = 7, T_UINT = 8,
-  T_NAME = 9, T_GUID = 10, T_U16BE = 11, T_U32BE = 12, T_CBOR_INT = 13, T_NULL = 14;
-export const OP_FIELD = 1, OP_OPEN = 2, OP_CLOSE = 3, OP_ARRAY = 4;
+// Mirrors assembly/render/json.ts value(); the numbers of types and ops come from the core.
+export const {
+  U8: T_U8, U16: T_U16, U32: T_U32, U64: T_U64, HEX: T_HEX, TEXT: T_TEXT, BOOL: T_BOOL, UINT: T_UINT,
+  NAME: T_NAME, GUID: T_GUID, U16BE: T_U16BE, U32BE: T_U32BE, CBOR_INT: T_CBOR_INT, NULL: T_NULL,
+} = ENUMS.types;
+export const { FIELD: OP_FIELD, OPEN: OP_OPEN, CLOSE: OP_CLOSE, ARRAY: OP_ARRAY } = ENUMS.ops;
 
 // WHATWG decoders read "latin1" as windows-1252 (Node's Buffer reads ISO-8859-1); the core's JSON
 // maps every byte to U+00XX, so any character above U+00FF means the bytes need the exact map.
@@ -279,14 +282,14 @@ export function locate(bytes, opts) {
   const counters = [];
   for (let i = 0; i < n; i++) {
     const op = e[i * 4] & 0xff;
-    if (op === 3) { path.pop(); counters.pop(); continue; }
+    if (op === OP_CLOSE) { path.pop(); counters.pop(); continue; }
     const parentIsArray = counters.length > 0 && counters[counters.length - 1] !== null;
     const key = parentIsArray ? String(/** @type {number} */ (counters[counters.length - 1])++) : nameOf(e[i * 4 + 1]);
     const full = path.length ? `${path.join(".")}.${key}` : key;
     const type = e[i * 4] >> 8;
     // Byte-backed fields and groups with a known extent; computed values have no bytes.
-    if (op !== 1 || (type !== T_BOOL && type !== T_UINT && type !== T_NAME && type !== T_NULL)) map.set(full, [e[i * 4 + 2], e[i * 4 + 3]]);
-    if (op === 2 || op === 4) { path.push(key); counters.push(op === 4 ? 0 : null); }
+    if (op !== OP_FIELD || (type !== T_BOOL && type !== T_UINT && type !== T_NAME && type !== T_NULL)) map.set(full, [e[i * 4 + 2], e[i * 4 + 3]]);
+    if (op === OP_OPEN || op === OP_ARRAY) { path.push(key); counters.push(op === OP_ARRAY ? 0 : null); }
   }
   return map;
 }

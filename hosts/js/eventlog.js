@@ -4,7 +4,7 @@
 // further digests (tsmkit's runtime log extends RTMR3 after the CCEL's events).
 import { eventLogJson, runEventLog, sha384 } from "./eventlog-core.js";
 import { toBytes } from "./decode.js";
-import { core, output } from "./core.js";
+import { core, output } from "./tsm-core.js";
 
 export const RTMRS = Object.freeze(["rtmr0", "rtmr1", "rtmr2", "rtmr3"]);
 const ZERO = "0".repeat(96);

@@ -1,7 +1,7 @@
 // Linux errno names and numbers as the core's table has them (assembly/tsm/errno.ts), and the
 // two Error shapes built from them. Portable (no node:), so the kernel model runs anywhere the
 // core does. Node's full table (os.constants.errno) is hosts/node/errno.js.
-import { core } from "../js/core.js";
+import { core } from "../js/tsm-core.js";
 
 const latin1 = new TextDecoder("latin1");
 const outText = (n) => latin1.decode(new Uint8Array(core.memory.buffer, core.tsm_out_ptr(), n));

@@ -30,7 +30,7 @@
 //   char codes), serviceGuid: 36-char lowercase text, serviceManifestVersion }. It returns
 //   { outblob, auxblob?, manifestblob? } or throws an Error whose .code is an errno name
 //   (anything else counts as EIO).
-import { core } from "../js/core.js";
+import { core } from "../js/tsm-core.js";
 import { errnoByName, kernelError } from "./errno.js";
 
 const utf8 = new TextEncoder();

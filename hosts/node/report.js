@@ -3,7 +3,7 @@
 // demands (order of operations, provider rules, the generation check, retries on a fresh item,
 // rmdir on every path, errno advice) is decided in the core; this file only does the I/O.
 import { access } from "node:fs/promises";
-import { core, load, output } from "../js/core.js";
+import { core, load, output } from "../js/tsm-core.js";
 import { OptionError } from "../js/verify/options.js";
 import { TsmError } from "./errors.js";
 import { linuxErrno } from "./errno.js";

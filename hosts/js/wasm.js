@@ -1,0 +1,89 @@
+// One core instance and its typed context: instantiates embedded Wasm bytes (no fs, no fetch, so
+// Node, bundlers and browsers load the same module the same way) and gives the byte moves every
+// core ABI shares: copy into the input region, read the output region, views of memory that
+// follow its growth. Each ABI's context (core.js, tsm-core.js) owns its exports on top of this.
+
+function base64Bytes(b64) {
+  if (typeof Buffer !== "undefined") return Buffer.from(b64, "base64");
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Bytes to a string, one character per byte (ISO-8859-1 in Node, windows-1252 in browsers). */
+export const latin1 = new TextDecoder("latin1");
+
+// Node's Buffer makes a one-byte string from any Uint8Array range natively and exactly
+// (ISO-8859-1), several times faster than TextDecoder; other hosts use the decoder.
+const latin1Slice = typeof Buffer === "function" && typeof Buffer.prototype.latin1Slice === "function"
+  ? Buffer.prototype.latin1Slice : null;
+
+/** ASCII bytes u8[start, end) as a string (exact for any bytes in Node, for ASCII everywhere). */
+export function ascii(u8, start, end) {
+  return latin1Slice ? latin1Slice.call(u8, start, end) : latin1.decode(u8.subarray(start, end));
+}
+export const exactLatin1 = latin1Slice !== null;
+
+function abortMessage(memory, ptr) {
+  if (!ptr) return "";
+  const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0] >>> 1;
+  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
+}
+
+/**
+ * An instantiated core: `exports` (functions of numbers, see assembly/), and the byte moves.
+ * Views over memory are made again only after it grows (growth detaches the old buffer).
+ */
+export class Core {
+  /** @param {{ memory: WebAssembly.Memory, [name: string]: any }} exports */
+  constructor(exports) {
+    this.exports = exports;
+    this.memory = exports.memory;
+    this.heap8 = new Uint8Array(this.memory.buffer);
+    this.heap32 = new Uint32Array(this.memory.buffer);
+  }
+  views() {
+    if (this.heap8.buffer !== this.memory.buffer) {
+      this.heap8 = new Uint8Array(this.memory.buffer);
+      this.heap32 = new Uint32Array(this.memory.buffer);
+    }
+  }
+  /** Copies bytes into the core's input region; returns their length. */
+  load(bytes) {
+    const ptr = this.exports.input_reserve(bytes.length);
+    this.views();
+    this.heap8.set(bytes, ptr);
+    return bytes.length;
+  }
+  /** The output region as a string (the core writes ASCII only). */
+  output() {
+    const ptr = this.exports.output_ptr(), len = this.exports.output_len();
+    this.views();
+    return ascii(this.heap8, ptr, ptr + len);
+  }
+  /** A copy of len bytes at ptr. */
+  bytes(ptr, len) {
+    this.views();
+    return this.heap8.slice(ptr, ptr + len);
+  }
+  /** JSON the core writes to its output region by calling `exportName`. */
+  json(exportName) {
+    this.exports[exportName]();
+    return JSON.parse(this.output());
+  }
+}
+
+/** Instantiates base64 Wasm bytes as a Core. */
+export async function instantiate(base64) {
+  const { instance } = await WebAssembly.instantiate(base64Bytes(base64), {
+    env: {
+      // An abort is a bug in tsmkit (decoders report bad input as values, never by trapping).
+      abort(msg, file, line, col) {
+        const m = instance.exports.memory;
+        throw new Error(`tsmkit core aborted: ${abortMessage(m, msg)} at ${abortMessage(m, file)}:${line}:${col}`);
+      },
+    },
+  });
+  return new Core(/** @type {any} */ (instance.exports));
+}
