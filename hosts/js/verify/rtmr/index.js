@@ -73,6 +73,8 @@ export function rtmrsOf(evidence) {
 /**
  * Replays a CCEL (and runtime log) against a TD quote or TDREPORT (bytes or decoded):
  * { ok, registers, detail, supply? }. Bad logs throw (DecodeError, RuntimeLogError).
+ * @param {any} evidence
+ * @param {{ ccel?: Uint8Array, ccelTable?: Uint8Array, runtimeLog?: Uint8Array | string }} [logs]
  */
 export function replayMatches(evidence, { ccel, ccelTable, runtimeLog } = {}) {
   return replayRegisters(rtmrsOf(evidence), readLogs({ ccel, ccelTable, runtimeLog }));
