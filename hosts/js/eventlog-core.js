@@ -26,6 +26,13 @@ export function eventLogJson(log, table) {
   return JSON.parse(output());
 }
 
+/** The log rendered by the core: mode 1 pretty JSON, 2 text (hex wrapped to `width`); { ok, text }. */
+export function renderEventLogCore(log, table, mode, width) {
+  const ok = runEventLog(log, table) === 0;
+  core.render(mode, width);
+  return { ok, text: output() };
+}
+
 /** SHA-384 of `bytes` (the core's, so every host extends registers with the same code). */
 export function sha384(bytes) {
   const ptr = core.input_reserve(bytes.length);

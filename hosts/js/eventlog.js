@@ -2,9 +2,8 @@
 // digests and data as hex, strings decoded) and the RTMR values they replay to, as the core
 // decodes them (assembly/formats/eventlog.ts); extendRegister continues a register's chain with
 // further digests (tsmkit's runtime log extends RTMR3 after the CCEL's events).
-import { eventLogJson, runEventLog, sha384 } from "./eventlog-core.js";
+import { eventLogJson, renderEventLogCore, sha384 } from "./eventlog-core.js";
 import { toBytes } from "./decode.js";
-import { core, output } from "./tsm-core.js";
 
 export const RTMRS = Object.freeze(["rtmr0", "rtmr1", "rtmr2", "rtmr3"]);
 const ZERO = "0".repeat(96);
@@ -28,9 +27,7 @@ export function decodeEventLog(bytes, opts = {}) {
 
 /** Renders the log as "text" (for people, hex wrapped to opts.width) or "pretty" JSON; { ok, text }. */
 export function renderEventLog(bytes, mode = "text", opts = {}) {
-  const ok = runEventLog(toBytes(bytes), tableOf(opts)) === 0;
-  core.render(RENDER[mode] ?? RENDER.text, opts.width ?? 0);
-  return { ok, text: output() };
+  return renderEventLogCore(toBytes(bytes), tableOf(opts), RENDER[mode] ?? RENDER.text, opts.width ?? 0);
 }
 
 const fromHex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
