@@ -3,3 +3,4 @@
 // (core.wasm, the full core) re-exports this file and adds the kernel model's and the report
 // machine's.
 export * from "./abi";
+export * from "./formats/eventlog_abi";

@@ -5,4 +5,3 @@ export * from "./tsm/request_abi";
 export * from "./request_enums";
 export * from "./tsm/kernel_abi";
 export * from "./tsm/ioctl_abi";
-export * from "./formats/eventlog_abi"; // the event log decoder stays out of decode.wasm (its size)

@@ -1,6 +1,6 @@
 // The event log's one path into the core (assembly/formats/eventlog_abi.ts): copy a log and its
 // CCEL table in, decode, read the core's JSON back; and SHA-384 for extending registers further.
-import { core, output, full } from "./tsm-core.js"; // the event log decoder is in core.wasm only
+import { core, output } from "./core.js";
 import { errorFromCore } from "./decode.js";
 
 const RENDER_JSON = 0;
@@ -21,7 +21,7 @@ export function runEventLog(log, table) {
 
 /** The decoded log as the core renders it (its stable JSON); throws DecodeError on bad input. */
 export function eventLogJson(log, table) {
-  if (runEventLog(log, table) !== 0) throw errorFromCore(full);
+  if (runEventLog(log, table) !== 0) throw errorFromCore();
   core.render(RENDER_JSON, 0);
   return JSON.parse(output());
 }

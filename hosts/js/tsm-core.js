@@ -1,7 +1,7 @@
 // The full core, core.wasm (assembly/index.ts): the decode ABI plus the kernel model
-// (assembly/tsm/kernel_abi.ts) and the report machine (assembly/tsm/request_abi.ts), and the
-// event-log decoder. Node backends, the simulator and the event log reach it only through the
-// contexts here; browsers and `import { decode }` never load it (they take decode.wasm, core.js).
+// (assembly/tsm/kernel_abi.ts) and the report machine (assembly/tsm/request_abi.ts). Node
+// backends and the simulator reach it only through here; browsers, `import { decode }` and the
+// verifier never load it (they take decode.wasm, core.js).
 import wasmBase64 from "../../build/generated/core-wasm.js";
 import { instantiate } from "./wasm.js";
 
@@ -10,7 +10,7 @@ export const full = await instantiate(wasmBase64);
 
 /**
  * Its exports, untyped here (their signatures live in AssemblyScript): the kernel model's
- * tsm_* functions, the report machine's tsm_request_* functions, eventlog_*, and the decode ABI.
+ * tsm_* functions, the report machine's tsm_request_* functions, and the decode ABI.
  * @type {{ memory: WebAssembly.Memory, [name: string]: any }}
  */
 export const core = full.exports;
