@@ -3,9 +3,11 @@
 // tokens and claims-sets included (claims-sets are never detected: also shown with their --format).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATA, data } from "../data.js";
+import { prng } from "../prng.js";
 import { main as cli } from "../../hosts/node/cli.js";
 import { wasmtime, nodeWasi } from "./wasi-engines.js";
 
@@ -29,14 +31,18 @@ test("the corpus is there to compare", () => {
   assert.is(CCA_CLAIMS.length, 6);
 });
 
-/** Runs `args` (whose last item is a corpus path) on the Node CLI and both WASI engines; all must agree byte for byte. */
-async function sameOnEveryEngine(args, file) {
-  const want = await nodeCli([...args, join(DATA, file)]);
+/**
+ * Runs `args` (whose last item is a path under `host`, the guest's /data) on the Node CLI and both
+ * WASI engines; all must agree byte for byte.
+ */
+async function sameOnEveryEngine(args, file, host = DATA) {
+  const mapped = [{ host, guest: "/data" }];
+  const want = await nodeCli([...args, join(host, file)]);
   // Node's text ends with a certificate summary (X.509 is parsed in JS, not in the core).
   const cut = want.stdout.indexOf("\ncertificates\n");
   const wantCore = cut < 0 ? want.stdout : want.stdout.subarray(0, cut + 1);
-  for (const [engine, got] of [["wasmtime", wasmtime([...args, `/data/${file}`], { dirs })],
-    ["node:wasi", await nodeWasi([...args, `/data/${file}`], { dirs })]]) {
+  for (const [engine, got] of [["wasmtime", wasmtime([...args, `/data/${file}`], { dirs: mapped })],
+    ["node:wasi", await nodeWasi([...args, `/data/${file}`], { dirs: mapped })]]) {
     assert.is(got.status, want.status, `${engine} exit status for ${args.join(" ")} ${file}`);
     assert.ok(got.stdout.equals(wantCore), `${engine} stdout differs for ${args.join(" ")} ${file}`);
     assert.ok(got.stderr.equals(want.stderr), `${engine} stderr differs for ${args.join(" ")} ${file}`);
@@ -57,6 +63,29 @@ test("show --format cca-*-claims: every CCA claims-set decodes (or is refused) a
   }
   // 3 valid and 3 negative claims-sets (MANIFEST.md), each in two modes
   assert.equal(statuses.sort(), [0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2]);
+});
+
+test("a CCA token cut short or corrupted (seeded) is the Node CLI's typed error on both engines, never a trap", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), "tsmkit-wasi-cca-"));
+  try {
+    const full = data("cca/tfm-tools-cca-example-token-realm2.cbor");
+    const rand = prng(0x907);
+    const variants = [];
+    for (let i = 0; i < 6; i++) variants.push(full.subarray(0, Math.floor(rand() * full.length)));
+    for (let i = 0; i < 6; i++) {
+      const b = Uint8Array.from(full);
+      b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+      variants.push(b);
+    }
+    let failed = 0;
+    for (const [i, bytes] of variants.entries()) {
+      writeFileSync(join(tmp, `v${i}.cbor`), bytes);
+      if ((await sameOnEveryEngine(["show", "--json"], `v${i}.cbor`, tmp)).status === 2) failed++;
+    }
+    assert.ok(failed >= 6, `${failed} of ${variants.length} refused`); // every cut one at least
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test("show reads standard input for -", async () => {
