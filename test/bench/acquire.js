@@ -9,15 +9,16 @@ import { constants } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMount } from "../../hosts/sim/mount-process.js";
+import { LATENCY_PROFILES } from "../../hosts/sim/providers/index.js";
 import { getReport } from "../../hosts/node/report.js";
 import { configfsBackend } from "../../hosts/node/configfs.js";
 import { decode } from "../../hosts/js/decode.js";
 
 export const name = "acquire";
-export const title = "one TDX report through configfs-tsm on the FUSE simulator (tdx_guest, provider latency 0)";
+export const title = "one report through configfs-tsm on the FUSE simulator (provider latency 0, then the hardware latency profile)";
 
 const HAND = "hand-written fs/promises";
-const CHECKED = "hand-written + generation check";
+const CHECKED = "hand-written + provider, generation";
 const inblob = Uint8Array.from({ length: 64 }, (_, i) => (i * 13 + 5) & 0xff);
 const hex = (b) => Buffer.from(b).toString("hex");
 
@@ -32,14 +33,20 @@ export function missing() {
 }
 
 /** The least a client can do: one item, inblob written in one write(), outblob read to EOF
- * (configfs's st_size is not the content's length). With `checked`,
- * it also re-reads generation as the ABI's contract asks (start 0 + one write), which is what
- * tells a racing writer apart from your own evidence. */
+ * (configfs's st_size is not the content's length). With `checked`, the operations getReport
+ * runs: it also reads provider first (naming the evidence) and re-reads generation as the ABI's
+ * contract asks (start 0 + one write), which tells a racing writer apart from your own evidence. */
 function handWritten(root, { checked = false } = {}) {
   let n = 0;
   return async () => {
     const item = join(root, `hand-${process.pid}-${n++}`);
     await mkdir(item);
+    if (checked) {
+      const p = await open(join(item, "provider"), constants.O_RDONLY);
+      const text = (await p.read(Buffer.alloc(64), 0, 64, null)).buffer.toString("latin1");
+      await p.close();
+      if (!text.startsWith("tdx_guest") && !text.startsWith("sev_guest")) throw new Error(`provider ${text}`);
+    }
     const w = await open(join(item, "inblob"), constants.O_WRONLY);
     await w.write(inblob, 0, inblob.length, null);
     await w.close();
@@ -94,7 +101,28 @@ async function trace(root) {
   return { ops, replay };
 }
 
+/**
+ * getReport against the simulator's "hardware" latency profile (hosts/sim/providers/index.js
+ * LATENCY_PROFILES): what acquisition costs on real machines, and how little of it is ours.
+ */
+async function hardware(ctx, provider) {
+  const dir = mkdtempSync(join(tmpdir(), "tsmkit-bench-acquire-"));
+  const mount = await startMount(join(dir, "mnt"), { provider, providerOptions: { latency: "hardware" } });
+  try {
+    const root = join(mount.dir, "report");
+    const t = await ctx.compareAsync({
+      ours: async () => (await getReport({ inblob }, { backend: "configfs", root })).outblob,
+      [CHECKED]: handWritten(root, { checked: true }),
+    }, { rounds: ctx.quick ? 1 : 3, calls: 1, warmupMs: 0 });
+    return { label: `getReport ${provider}, hardware latency`, ours: t.ours, core: null, peerName: CHECKED, peer: t[CHECKED], within: 1.1 };
+  } finally {
+    await mount.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(ctx) {
+  const profiled = [await hardware(ctx, "tdx_guest"), await hardware(ctx, "sev_guest")];
   const dir = mkdtempSync(join(tmpdir(), "tsmkit-bench-acquire-"));
   const mount = await startMount(join(dir, "mnt"), { provider: "tdx_guest", providerOptions: { latencyMs: 0 } });
   try {
@@ -117,14 +145,17 @@ export async function run(ctx) {
     const seq = ops.map((o) => `${o.kind}${o.attr ? ` ${o.attr}` : ""}${o.code ? ` (${o.code})` : ""}`).join(", ");
     return {
       rows: [
-        { label: "getReport tdx_guest", ours: t.ours, core: t.core, peerName: HAND, peer: t[HAND], within: 1.1 },
+        { label: "getReport tdx_guest", ours: t.ours, core: t.core, peerName: HAND, peer: t[HAND] },
         { label: "getReport tdx_guest", ours: t.ours, core: t.core, peerName: CHECKED, peer: t[CHECKED], within: 1.1 },
+        ...profiled,
       ],
       notes: [
         `getReport runs: ${seq}; the hand-written client: mkdir, write inblob, read outblob, rmdir` +
-          ` (+ read generation when checked). getReport's one further read, provider, lets it refuse a` +
+          ` (+ read provider and generation when checked: the same operations as getReport, the target's peer). getReport's one further read, provider, lets it refuse a` +
           ` request the provider would reject before the expensive outblob read, and names the evidence.`,
         "core-only = getReport on a backend replaying recorded answers (the report machine and report.js, no file I/O).",
+        `"hardware latency" rows: the simulator's hardware profile (${Object.entries(LATENCY_PROFILES.hardware).map(([p, ms]) => `${p} ${ms} ms`).join(", ")}` +
+          " before each answer; TDX from the kernel's once-a-second poll, SEV-SNP one PSP round trip, CCA an assumption), one call per round.",
         "ratio = peer ns / ours ns (below 1: getReport is slower). Both read to EOF; both clients are awaited call by call.",
       ],
     };
