@@ -2,9 +2,9 @@
 // nothing up front. It keeps private copies of the caller's bytes and of the result table (the
 // core reuses its regions on the next call) and returns an object whose groups and fields are
 // read from those copies on first access and then kept. Accessors live on classes made once per
-// table shape (the sequence of entry ops, types and names), so a repeated shape costs one pass
-// over the table to recognise it.
+// table shape (shape.js), so a repeated shape costs one pass over the table to recognise it.
 import { core, entries } from "./core.js";
+import { shapeOf } from "./shape.js";
 import {
   run, errorFromCore, syncNames, nameOf, toBytes, text, u16, u32, u64, cborInt, setKey,
   T_U8, T_U16, T_U32, T_U64, T_HEX, T_TEXT, T_BOOL, T_UINT, T_NAME, T_GUID, T_U16BE, T_U32BE, T_CBOR_INT,
@@ -131,34 +131,6 @@ function compile(sig, n) {
   return groupClass(keys, makers);
 }
 
-// Shapes seen so far, by entry count; bounded, since inputs (certificate tables, PEM chains)
-// can make any number of shapes. Past the bound a shape is compiled for its one call.
-const MAX_SHAPES = 256;
-const shapes = new Map();
-let shapeCount = 0;
-
-function shapeOf(words, base, n) {
-  const list = shapes.get(n);
-  if (list) {
-    next: for (const s of list) {
-      const sig = s.sig;
-      for (let i = 0, p = base; i < n; i++, p += 4) {
-        if (sig[2 * i] !== words[p] || sig[2 * i + 1] !== words[p + 1]) continue next;
-      }
-      return s.Root;
-    }
-  }
-  const sig = new Uint32Array(2 * n);
-  for (let i = 0, p = base; i < n; i++, p += 4) { sig[2 * i] = words[p]; sig[2 * i + 1] = words[p + 1]; }
-  const Root = compile(sig, n);
-  if (shapeCount < MAX_SHAPES) {
-    shapeCount++;
-    if (list) list.push({ sig, Root });
-    else shapes.set(n, [{ sig, Root }]);
-  }
-  return Root;
-}
-
 // The copies live in slabs: one ArrayBuffer costs about as much to allocate as a whole decode,
 // so views share 64 KB ones (a live view keeps its slab alive); larger inputs get their own.
 const SLAB = 64 * 1024;
@@ -201,7 +173,8 @@ export function view(bytes, opts) {
   syncNames();
   const n = core.entries_count();
   const { words, base } = entries();
-  const Root = shapeOf(words, base, n);
+  const shape = shapeOf(words, base, n);
+  const Root = shape.Root ?? (shape.Root = compile(shape.sig, n));
   const s = copy(words, base, n, b);
   return new Root(s, at8, at32);
 }
