@@ -36,35 +36,36 @@ export const enum Errno {
   ETIMEDOUT = 110,
 }
 
-// One table, so name -> number and number -> name cannot disagree.
-const NUMBERS: i32[] = [
-  Errno.EPERM, Errno.ENOENT, Errno.EINTR, Errno.EIO, Errno.ENXIO, Errno.E2BIG, Errno.EBADF,
-  Errno.EAGAIN, Errno.ENOMEM, Errno.EACCES, Errno.EFAULT, Errno.EBUSY, Errno.EEXIST, Errno.ENODEV,
-  Errno.ENOTDIR, Errno.EISDIR, Errno.EINVAL, Errno.ENOTTY, Errno.ETXTBSY, Errno.EFBIG, Errno.ENOSPC,
-  Errno.EROFS, Errno.ERANGE, Errno.ENAMETOOLONG, Errno.ENOSYS, Errno.ENOTEMPTY, Errno.ENOSR,
-  Errno.EBADMSG, Errno.EOVERFLOW, Errno.EOPNOTSUPP, Errno.ETIMEDOUT,
-];
-const NAMES: string[] = [
-  "EPERM", "ENOENT", "EINTR", "EIO", "ENXIO", "E2BIG", "EBADF",
-  "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "EBUSY", "EEXIST", "ENODEV",
-  "ENOTDIR", "EISDIR", "EINVAL", "ENOTTY", "ETXTBSY", "EFBIG", "ENOSPC",
-  "EROFS", "ERANGE", "ENAMETOOLONG", "ENOSYS", "ENOTEMPTY", "ENOSR",
-  "EBADMSG", "EOVERFLOW", "EOPNOTSUPP", "ETIMEDOUT",
+/** One errno: its number beside its name, so the two cannot drift apart. */
+class ErrnoName {
+  constructor(public errno: i32, public name: string) {}
+}
+const row = (errno: i32, name: string): ErrnoName => new ErrnoName(errno, name);
+
+const TABLE: ErrnoName[] = [
+  row(Errno.EPERM, "EPERM"), row(Errno.ENOENT, "ENOENT"), row(Errno.EINTR, "EINTR"), row(Errno.EIO, "EIO"),
+  row(Errno.ENXIO, "ENXIO"), row(Errno.E2BIG, "E2BIG"), row(Errno.EBADF, "EBADF"), row(Errno.EAGAIN, "EAGAIN"),
+  row(Errno.ENOMEM, "ENOMEM"), row(Errno.EACCES, "EACCES"), row(Errno.EFAULT, "EFAULT"), row(Errno.EBUSY, "EBUSY"),
+  row(Errno.EEXIST, "EEXIST"), row(Errno.ENODEV, "ENODEV"), row(Errno.ENOTDIR, "ENOTDIR"), row(Errno.EISDIR, "EISDIR"),
+  row(Errno.EINVAL, "EINVAL"), row(Errno.ENOTTY, "ENOTTY"), row(Errno.ETXTBSY, "ETXTBSY"), row(Errno.EFBIG, "EFBIG"),
+  row(Errno.ENOSPC, "ENOSPC"), row(Errno.EROFS, "EROFS"), row(Errno.ERANGE, "ERANGE"), row(Errno.ENAMETOOLONG, "ENAMETOOLONG"),
+  row(Errno.ENOSYS, "ENOSYS"), row(Errno.ENOTEMPTY, "ENOTEMPTY"), row(Errno.ENOSR, "ENOSR"), row(Errno.EBADMSG, "EBADMSG"),
+  row(Errno.EOVERFLOW, "EOVERFLOW"), row(Errno.EOPNOTSUPP, "EOPNOTSUPP"), row(Errno.ETIMEDOUT, "ETIMEDOUT"),
 ];
 
 /** The Linux name of errno `e` ("EINVAL"); "E<n>" for a number not in the table. */
 export function errnoName(e: i32): string {
-  for (let i = 0; i < NUMBERS.length; i++) if (NUMBERS[i] == e) return NAMES[i];
+  for (let i = 0; i < TABLE.length; i++) if (TABLE[i].errno == e) return TABLE[i].name;
   return "E" + e.toString();
 }
 
 /** The Linux number for `name` ("EWOULDBLOCK" is EAGAIN), or 0 if unknown. */
 export function errnoNumber(name: string): i32 {
   if (name == "EWOULDBLOCK") return Errno.EAGAIN;
-  for (let i = 0; i < NAMES.length; i++) if (NAMES[i] == name) return NUMBERS[i];
+  for (let i = 0; i < TABLE.length; i++) if (TABLE[i].name == name) return TABLE[i].errno;
   return 0;
 }
 
 /** Number of known errnos; hosts enumerate them with errnoAt(i). */
-export function errnoCount(): i32 { return NUMBERS.length; }
-export function errnoAt(i: i32): i32 { return i >= 0 && i < NUMBERS.length ? NUMBERS[i] : 0; }
+export function errnoCount(): i32 { return TABLE.length; }
+export function errnoAt(i: i32): i32 { return i >= 0 && i < TABLE.length ? TABLE[i].errno : 0; }

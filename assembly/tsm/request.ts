@@ -8,12 +8,12 @@
 //   read provider                    cheap (no report generation), so provider rules are checked
 //                                    before anything is written; a provider cannot change while
 //                                    our item exists (re-registration is EBUSY until rmdir, §2.5)
-//   read generation                  the start value E
 //   read privlevel_floor             when a privlevel was asked for, and for sev_guest's default
 //                                    path, which asks the firmware for VMPL privlevel (0 unless
 //                                    written) and fails below the floor (§3.2 step 3)
 //   write inblob, privlevel, service_provider, service_guid, service_manifest_version
-//                                    each successful write adds 1 to E
+//                                    E counts them: a fresh item starts at generation 0 (§2.1),
+//                                    so there is no start value to read
 //   read auxblob (if wanted), outblob, manifestblob (if service_provider was set)
 //                                    auxblob first: one report_new() makes all three (§2.3)
 //   read generation                  must equal E, or another writer touched our item
@@ -26,7 +26,7 @@
 
 import { Errno, errnoName } from "./errno";
 import { INBLOB_MAX, PRIVLEVEL_MAX, Provider, providerByName, inblobLengthErrno, privlevelInRange,
-  reportNewErrno, providerBlobs, sevUsesSvsm, Attr } from "./providers";
+  reportNewErrno, providerBlobs, sevUsesSvsm, Attr, attrName } from "./providers";
 
 // Kernel errnos, as this file names them.
 const EPERM = Errno.EPERM, ENOENT = Errno.ENOENT, EINTR = Errno.EINTR, EIO = Errno.EIO,
@@ -37,8 +37,8 @@ const EPERM = Errno.EPERM, ENOENT = Errno.ENOENT, EINTR = Errno.EINTR, EIO = Err
 export const ENODATA: i32 = 61; // an empty outblob
 export const ECANCELED: i32 = 125; // the caller aborted
 
-/** The Linux name of an errno, including the client-only ones. */
-export function codeName(e: i32): string {
+/** The Linux name of a request's outcome: an errno, or one of the client-only ones. */
+export function outcomeName(e: i32): string {
   return e == ENODATA ? "ENODATA" : e == ECANCELED ? "ECANCELED" : errnoName(e);
 }
 
@@ -66,26 +66,37 @@ export class ReportError {
     public message: string,
     public advice: string,
   ) {}
-  get code(): string { return codeName(this.errno); }
+  get code(): string { return outcomeName(this.errno); }
 }
 
 // The steps of one attempt, in order. nextStep() skips the ones a request does not need.
 const enum Step {
-  MKDIR, PROVIDER, GENERATION, PRIVLEVEL_FLOOR,
+  MKDIR, PROVIDER, PRIVLEVEL_FLOOR,
   INBLOB, PRIVLEVEL, SERVICE_PROVIDER, SERVICE_GUID, SERVICE_MANIFEST_VERSION,
-  AUXBLOB, OUTBLOB, MANIFESTBLOB, GENERATION_END,
+  AUXBLOB, OUTBLOB, MANIFESTBLOB, GENERATION,
   RMDIR, SLEEP, DONE, FAILED,
 }
 
 // What happens after the rmdir.
 const enum After { DONE, RETRY, FAIL }
 
-const ATTR_NAMES: string[] = [
-  "", "provider", "generation", "privlevel_floor",
-  "inblob", "privlevel", "service_provider", "service_guid", "service_manifest_version",
-  "auxblob", "outblob", "manifestblob", "generation",
-  "", "", "", "",
-];
+/** The attribute a step reads or writes ("" for mkdir, rmdir, sleep and the end states). */
+function stepAttr(s: Step): string {
+  switch (s) {
+    case Step.PROVIDER: return attrName(Attr.provider);
+    case Step.PRIVLEVEL_FLOOR: return attrName(Attr.privlevel_floor);
+    case Step.INBLOB: return attrName(Attr.inblob);
+    case Step.PRIVLEVEL: return attrName(Attr.privlevel);
+    case Step.SERVICE_PROVIDER: return attrName(Attr.service_provider);
+    case Step.SERVICE_GUID: return attrName(Attr.service_guid);
+    case Step.SERVICE_MANIFEST_VERSION: return attrName(Attr.service_manifest_version);
+    case Step.AUXBLOB: return attrName(Attr.auxblob);
+    case Step.OUTBLOB: return attrName(Attr.outblob);
+    case Step.MANIFESTBLOB: return attrName(Attr.manifestblob);
+    case Step.GENERATION: return attrName(Attr.generation);
+  }
+  return "";
+}
 
 const MAX_NAME_TRIES = 16; // EEXIST on mkdir: someone else owns that name; try the next
 const NO_ROOT_ADVICE = "configfs-tsm not present: kernel < 6.7 or CONFIG_TSM_REPORTS off; " +
@@ -147,14 +158,11 @@ export class ReportMachine {
       this.providerId = providerByName(this.provider);
       const bad = checkProvider(this.req, this.provider, this.providerId);
       if (bad) { this.fail(bad); return; }
-    } else if (s == Step.GENERATION || s == Step.GENERATION_END) {
+    } else if (s == Step.GENERATION) {
       const g = parseU64(data);
       if (!parsedOk) { this.fail(new ReportError(EBADMSG, "generation", "generation is not a decimal number", "")); return; }
-      if (s == Step.GENERATION) this.expected = g;
-      else {
-        this.generation = g;
-        if (g != this.expected) { this.conflict(g); return; }
-      }
+      this.generation = g;
+      if (g != this.expected) { this.conflict(g); return; }
     } else if (s == Step.PRIVLEVEL_FLOOR) {
       const f = parseU64(data);
       if (!parsedOk || f > <u64>PRIVLEVEL_MAX) {
@@ -203,6 +211,8 @@ export class ReportMachine {
 
   private startAttempt(): void {
     this.attempts++;
+    // A fresh item starts at generation 0 (§2.1); anyone else's write, before or after ours,
+    // shows in the final read.
     this.expected = 0;
     this.outblob = null;
     this.auxblob = null;
@@ -291,9 +301,6 @@ export class ReportMachine {
       else if (s == Step.SERVICE_GUID) { if (r.serviceGuid === null) continue; }
       else if (s == Step.SERVICE_MANIFEST_VERSION) { if (r.serviceManifestVersion < 0) continue; }
       else if (s == Step.AUXBLOB) { if (!r.auxblob || !this.mayHaveAuxblob()) continue; }
-      // A fresh item starts at generation 0 (spec 2.1): no need to read it. A write by anyone
-      // else, before or after ours, still shows in the final read.
-      else if (s == Step.GENERATION) continue;
       return s;
     }
     // Every step done: the item still has to go.
@@ -309,7 +316,7 @@ export class ReportMachine {
 
   private enter(s: Step): void {
     this.step = s;
-    this.attr = ATTR_NAMES[s];
+    this.attr = stepAttr(s);
     this.data = new Uint8Array(0);
     if (s == Step.MKDIR) this.kind = OpKind.MKDIR;
     else if (s == Step.RMDIR) this.kind = OpKind.RMDIR;
@@ -398,10 +405,10 @@ const OPTION_ADVICE = "service_* need kernel 6.11+ and sev_guest under an SVSM (
 
 /** The typed error for an errno at a step: the message names the attribute; advice says what to do. */
 function explain(errno: i32, s: Step, m: ReportMachine): ReportError {
-  const attr = ATTR_NAMES[s];
+  const attr = stepAttr(s);
   const provider = m.provider, item = m.item;
   const what = s == Step.MKDIR ? "mkdir " + item : (s >= Step.INBLOB && s <= Step.SERVICE_MANIFEST_VERSION ? "write " : "read ") + attr;
-  const msg = what + ": " + codeName(errno);
+  const msg = what + ": " + outcomeName(errno);
   let advice = "";
   if (errno == ENOENT) {
     if (s == Step.MKDIR) advice = NO_ROOT_ADVICE;

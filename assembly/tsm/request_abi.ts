@@ -3,7 +3,7 @@
 // (input_reserve) and come out as (ptr, len) views or JSON in the output region; the host copies
 // them before its next call into the core.
 import { renderReportError } from "../render/report_error";
-import { ReportRequest, ReportMachine, OpKind, codeName } from "./request";
+import { ReportRequest, ReportMachine, OpKind, outcomeName } from "./request";
 import { inPtr } from "../formats/table";
 import { outReset, outPtr, ascii, byte, dec, jsonString } from "../render/out";
 
@@ -103,7 +103,7 @@ export function tsm_request_result_json(h: i32): usize {
     ascii(",\"generation\":\""); dec(m.generation);
     ascii("\",\"attempts\":"); dec(<u64>m.attempts);
     ascii(",\"item\":"); jsonString(m.item);
-    ascii(",\"cleanup\":"); jsonString(m.cleanupErrno != 0 ? codeName(m.cleanupErrno) : "");
+    ascii(",\"cleanup\":"); jsonString(m.cleanupErrno != 0 ? outcomeName(m.cleanupErrno) : "");
     byte(0x7d);
   }
   return outPtr;
