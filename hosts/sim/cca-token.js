@@ -80,6 +80,7 @@ export async function realmKeyBytes(publicKey, legacy) {
  * The legacy shape has no profile, instance ID or MEC policy.
  */
 export function realmClaims(r, legacy) {
+  /** @type {Map<number, unknown>} */
   const c = new Map([
     [REALM.challenge, r.challenge],
     [REALM.personalizationValue, r.personalizationValue],
@@ -103,6 +104,7 @@ export function realmClaims(r, legacy) {
  * verificationService. The legacy (CCA-SSD) profile has no client ID.
  */
 export function platformClaims(p, legacy) {
+  /** @type {Map<number, unknown>} */
   const c = new Map([
     [PLATFORM.profile, legacy ? PROFILES.platformLegacy : PROFILES.platform],
     [PLATFORM.challenge, p.challenge],
