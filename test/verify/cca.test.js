@@ -138,6 +138,21 @@ test("every byte of both signed regions of a token, flipped, is refused (none de
   assert.ok(tried > 1000, String(tried));
 });
 
+test("seeded corruption of every token: any changed byte is refused, and verify() never throws", async () => {
+  let seed = 0x9e3779b9;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (const t of TOKENS) {
+    const nonce = decode(t.bytes).realm.claims.challenge;
+    for (let i = 0; i < 120; i++) {
+      const b = Uint8Array.from(t.bytes);
+      const at = Math.floor(next() * b.length);
+      b[at] = (b[at] + 1 + Math.floor(next() * 255)) & 0xff; // never the same value
+      const v = await verify(b, { roots: { cca: t.pem }, policy: { reportData: nonce } });
+      assert.not.ok(v.ok, `${t.token}: byte ${at} set to ${b[at]} still verifies`);
+    }
+  }
+});
+
 /** A tag-907 collection of the two COSE_Sign1s given (as their bytes). */
 function collection(platform, realm) {
   const entry = (key, t) => [0x19, key >> 8, key & 0xff, 0x82, 0x19, 0x01, 0x07, 0x59, t.length >> 8, t.length & 0xff, ...t];
