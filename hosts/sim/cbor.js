@@ -8,6 +8,8 @@
 // shown as <<item>> in diagnostic notation.
 // Anything else (floats, undefined, plain objects) is refused: the tokens use none of them.
 
+import { concat } from "./encode.js";
+
 const TAG = Symbol("cbor tag");
 const EMBEDDED = Symbol("cbor embedded");
 const enc = new TextEncoder();
@@ -28,13 +30,6 @@ function head(major, n) {
   return out;
 }
 
-function cat(parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-
 function compareBytes(a, b) {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
@@ -49,17 +44,17 @@ function integer(v) {
 /** The deterministic CBOR encoding of `value`. */
 export function encode(value) {
   if (typeof value === "bigint" || Number.isSafeInteger(value)) return integer(value);
-  if (value instanceof Uint8Array) return cat([head(2, value.length), value]);
-  if (typeof value === "string") { const b = enc.encode(value); return cat([head(3, b.length), b]); }
-  if (Array.isArray(value)) return cat([head(4, value.length), ...value.map(encode)]);
+  if (value instanceof Uint8Array) return concat(head(2, value.length), value);
+  if (typeof value === "string") { const b = enc.encode(value); return concat(head(3, b.length), b); }
+  if (Array.isArray(value)) return concat(head(4, value.length), ...value.map(encode));
   if (value instanceof Map) {
     const pairs = [...value].map(([k, v]) => [encode(k), encode(v)]).sort((a, b) => compareBytes(a[0], b[0]));
     for (let i = 1; i < pairs.length; i++) {
       if (compareBytes(pairs[i - 1][0], pairs[i][0]) === 0) throw new TypeError("cbor: duplicate map key");
     }
-    return cat([head(5, pairs.length), ...pairs.flat()]);
+    return concat(head(5, pairs.length), ...pairs.flat());
   }
-  if (value && typeof value === "object" && TAG in value) return cat([head(6, value[TAG]), encode(value.value)]);
+  if (value && typeof value === "object" && TAG in value) return concat(head(6, value[TAG]), encode(value.value));
   if (value && typeof value === "object" && EMBEDDED in value) return encode(encode(value.value));
   throw new TypeError(`cbor: cannot encode ${value === null ? "null" : typeof value} ${String(value).slice(0, 40)}`);
 }
