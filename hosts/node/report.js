@@ -3,7 +3,7 @@
 // demands (order of operations, provider rules, the generation check, retries on a fresh item,
 // rmdir on every path, errno advice) is decided in the core; this file only does the I/O.
 import { access } from "node:fs/promises";
-import { core, load, output } from "../js/tsm-core.js";
+import { core, load, output, REQUEST_ENUMS } from "../js/tsm-core.js";
 import { OptionError } from "../js/verify/options.js";
 import { TsmError } from "./errors.js";
 import { linuxErrno } from "./errno.js";
@@ -11,11 +11,12 @@ import { DEVICES } from "../kernel/ioctl-abi.js";
 import { configfsBackend, DEFAULT_ROOT } from "./configfs.js";
 
 /**
- * Operation kinds as the core numbers them (request.ts OpKind; 0 is never an op).
- * @type {readonly ("mkdir" | "read" | "write" | "rmdir" | "sleep" | "done" | "failed")[]}
+ * Operation kind number -> name, and result blob name -> number, as the core exports them
+ * (assembly/request_enums.ts).
+ * @type {Record<number, "mkdir" | "read" | "write" | "rmdir" | "sleep" | "done" | "failed">}
  */
-const KINDS = [/** @type {never} */ (undefined), "mkdir", "read", "write", "rmdir", "sleep", "done", "failed"];
-const BLOB = { outblob: 0, auxblob: 1, manifestblob: 2 };
+const KINDS = Object.fromEntries(Object.entries(REQUEST_ENUMS.ops).map(([name, n]) => [n, name]));
+const BLOB = REQUEST_ENUMS.blobs;
 const utf8 = new TextEncoder();
 
 /**
