@@ -4,18 +4,10 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { forceUnmount } from "./mount.js";
 
-const MOUNT_URL = new URL("./mount.js", import.meta.url).href;
-
-// The child serves until SIGTERM/SIGINT, or until its stdin closes: if the parent dies without
-// stopping it, the mount goes with it instead of staying live and busy.
-const SERVER = `
-const { runMount } = await import(${JSON.stringify(MOUNT_URL)});
-const [dir, opts] = [process.argv[1], JSON.parse(process.argv[2])];
-process.stdin.on("end", () => process.kill(process.pid, "SIGTERM")).resume();
-process.exit(await runMount(dir, opts)); // stdin would keep it alive after unmounting
-`;
+const SERVER = new URL("./mount-server.js", import.meta.url);
 
 /** Whether `dir` is a mount point now (read without touching the mount itself). */
 export async function isMounted(dir) {
@@ -32,7 +24,7 @@ export async function isMounted(dir) {
  */
 export function startMount(dir, { startTimeout = 10_000, ...opts } = {}) {
   const abs = resolve(dir);
-  const child = spawn(process.execPath, ["--input-type=module", "-e", SERVER, abs, JSON.stringify(opts)], {
+  const child = spawn(process.execPath, [fileURLToPath(SERVER), abs, JSON.stringify(opts)], {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stderr = "";

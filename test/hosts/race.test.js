@@ -10,79 +10,16 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startMount, isMounted } from "../../hosts/sim/mount-process.js";
 
 const REQUESTS = 200;
 const PROVIDER = "sev_guest"; // shows inblob and privlevel: two attributes that advance generation
-const url = (rel) => JSON.stringify(new URL(rel, import.meta.url).href);
 
-// One worker process; argv: role, report dir, id. Prints one JSON line of counts when done.
-const WORKER = `
-import { readdirSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
-const { getReport } = await import(${url("../../hosts/node/report.js")});
-const { configfsBackend } = await import(${url("../../hosts/node/configfs.js")});
-const { decode } = await import(${url("../../hosts/js/decode.js")});
-const [role, root, id] = process.argv.slice(1);
-const N = ${REQUESTS};
-const hex = (b) => Buffer.from(b).toString("hex");
-const dataOf = (outblob) => decode(outblob, { provider: "${PROVIDER}" }).reportData;
-const errno = (p) => p.then(() => "ok", (e) => e.code);
-// Attribute I/O as a configfs client must do it: one write per open, reads to EOF (st_size lies).
-const io = configfsBackend(root);
-const text = async (path) => new TextDecoder().decode(await io.read(path));
-const c = { role, ok: 0, wrong: 0, retried: 0, conflicts: 0, surfaced: {}, undetected: 0, writes: {} };
+const WORKER = fileURLToPath(new URL("./race-worker.js", import.meta.url));
 
-if (role === "fresh") {
-  for (let i = 0; i < N; i++) {
-    const inblob = crypto.getRandomValues(new Uint8Array(64));
-    try {
-      const r = await getReport({ inblob }, { backend: "configfs", root, retries: 8 });
-      c.ok++;
-      c.retried += r.attempts - 1;
-      if (dataOf(r.outblob) !== hex(inblob)) c.wrong++;
-    } catch (e) {
-      const key = e.name + ":" + e.code + ":" + e.attribute;
-      c.surfaced[key] = (c.surfaced[key] ?? 0) + 1;
-      c.retried += Math.max(0, e.attempts - 1);
-    }
-  }
-} else if (role === "shared") {
-  // The documented contract: generation after reading = generation before + own writes.
-  for (let i = 0; i < N; i++) {
-    const inblob = crypto.getRandomValues(new Uint8Array(64));
-    let done = false;
-    for (let attempt = 0; attempt < 8 && !done; attempt++) {
-      const g0 = BigInt(await text("shared/generation"));
-      await io.write("shared/inblob", inblob);
-      const out = await io.read("shared/outblob");
-      const g1 = BigInt(await text("shared/generation"));
-      const mine = dataOf(out) === hex(inblob);
-      if (g1 !== g0 + 1n) { c.conflicts++; continue; }
-      if (!mine) c.undetected++;
-      else c.ok++;
-      done = true;
-    }
-    if (!done) c.surfaced.conflict = (c.surfaced.conflict ?? 0) + 1;
-  }
-} else {
-  // Interference: generation-advancing writes into whatever items exist at that moment.
-  for (let i = 0; i < N; i++) {
-    const items = readdirSync(root);
-    if (!items.length) { await sleep(1); i--; continue; }
-    const item = items[Math.floor(Math.random() * items.length)];
-    const r = await (Math.random() < 0.5
-      ? errno(io.write(item + "/inblob", crypto.getRandomValues(new Uint8Array(64))))
-      : errno(io.write(item + "/privlevel", new TextEncoder().encode("0"))));
-    c.writes[r] = (c.writes[r] ?? 0) + 1;
-    await sleep(Math.random() * 4);
-  }
-}
-process.stdout.write(JSON.stringify(c) + "\\n");
-`;
-
-function worker(role, root, id) {
-  const child = spawn(process.execPath, ["--input-type=module", "-e", WORKER, role, root, String(id)], {
+function worker(role, root) {
+  const child = spawn(process.execPath, [WORKER, role, root, String(REQUESTS), PROVIDER], {
     stdio: ["ignore", "pipe", "pipe"], timeout: 120_000,
   });
   let out = "", err = "";
@@ -98,7 +35,7 @@ test(`8 processes x ${REQUESTS} requests on one mount: right report data, every 
     const root = join(mount.dir, "report");
     mkdirSync(join(root, "shared"));
     const roles = ["fresh", "fresh", "fresh", "fresh", "shared", "shared", "interfere", "interfere"];
-    const results = await Promise.all(roles.map((role, i) => worker(role, root, i)));
+    const results = await Promise.all(roles.map((role) => worker(role, root)));
     for (const r of results) assert.is(r.code, 0, `${r.role} worker exited ${r.signal ?? r.code}: ${r.err}`);
     const counts = results.map((r) => JSON.parse(r.out));
     const sum = (role, key) => counts.filter((c) => c.role === role).reduce((n, c) => n + c[key], 0);
