@@ -60,6 +60,16 @@ export function providerByName(name: string): i32 {
   return -1;
 }
 
+/** The evidence format of the provider's outblob, as decoders name it ("" for none). */
+export function outblobFormat(p: i32): string {
+  switch (p) {
+    case Provider.TDX: return "quote";
+    case Provider.SEV: return "snp-report";
+    case Provider.CCA: return "cca-token";
+  }
+  return "";
+}
+
 /**
  * Attributes the provider shows (1.3). `svsm` = sev_guest runs under an SVSM (snp_vmpl != 0).
  * v6.7-v6.10 fixed sets coincide with these masks once the profile drops the v6.11 attributes:

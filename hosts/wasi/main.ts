@@ -11,10 +11,11 @@ import { FsResult, readFile, readFd, writeRaw } from "./fs";
 import { Args } from "./args";
 import { formatId, FORMAT_NAMES } from "./formats";
 import { cmdReport, ReportIo, REPORT_FLAGS, REPORT_OPTIONS } from "./report";
+import { outblobFormat, providerByName } from "../../assembly/tsm/providers";
 
 const USAGE = "usage: tsmkit.wasm <command> [options]\n\n" +
   "commands:\n" +
-  "  show    decode evidence: show [--json] [--format " + FORMAT_NAMES + "] FILE|-\n" +
+  "  show    decode evidence: show [--json] [--format " + FORMAT_NAMES + "] [--provider P] FILE|-\n" +
   "  report  acquire evidence through configfs-tsm on a preopened directory:\n" +
   "          report [--root DIR] (--inblob HEX | --inblob-file F | --nonce) [--privlevel N]\n" +
   "                 [--service-provider S --service-guid G --service-manifest-version N]\n" +
@@ -50,7 +51,9 @@ export function show(bytes: Uint8Array, format: i32, json: bool): i32 {
 
 function cmdShow(a: Args): i32 {
   if (a.positionals.length != 1) { err("tsmkit show: expected 1 argument(s), got " + a.positionals.length.toString() + "\n"); return 2; }
-  const fmt = formatId(a.get("format"));
+  // --provider P (the configfs-tsm provider the bytes came from) stands for its outblob's format,
+  // as in the Node CLI; --format wins, and an unknown provider leaves detection on.
+  const fmt = a.has("format") ? formatId(a.get("format")) : formatId(outblobFormat(providerByName(a.get("provider").trim())));
   if (fmt < 0) { err("tsmkit show: unknown format \"" + a.get("format") + "\"\n"); return 2; }
   const path = a.positionals[0];
   let r: FsResult;

@@ -97,6 +97,16 @@ test("show reads standard input for -", async () => {
   assert.is(JSON.parse(got.stdout).format, "tdreport");
 });
 
+test("show --provider P reads the bytes as P's outblob, on every engine as in the Node CLI", async () => {
+  const quote = "tdx/go-tdx-guest-quote-v4-spr-e4.dat", snp = "snp/go-sev-guest-report-v2-milan.bin";
+  const statuses = [];
+  for (const [provider, file] of [["tdx_guest", quote], ["sev_guest", snp], ["sev_guest", quote], ["nope", snp]]) {
+    for (const mode of [["--json"], []]) statuses.push((await sameOnEveryEngine(["show", ...mode, "--provider", provider], file)).status);
+  }
+  // A quote read as sev_guest's SNP report is refused; an unknown provider leaves detection on.
+  assert.equal(statuses, [0, 0, 0, 0, 2, 2, 0, 0]);
+});
+
 test("a path outside every preopen is a clear error with status 2", () => {
   const got = wasmtime(["show", "/nowhere/x.bin"]);
   assert.is(got.status, 2);
