@@ -12,7 +12,7 @@
 // written to the register, in its hash algorithm; the register becomes H(old || digest).
 // A line without its "\n" is a torn append (a crash while writing) and is refused, like any bad record.
 
-import { toBytes, hex } from "./verify/bytes.js";
+import { toBytes, hex } from "./bytes.js";
 
 export const RUNTIME_LOG_FORMAT = "tsmkit-runtime-log";
 export const RUNTIME_LOG_VERSION = 1;

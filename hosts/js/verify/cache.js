@@ -9,7 +9,7 @@
 // - nothing time-dependent is cached (validity windows, CRL currency, collateral windows are
 //   evaluated on every call), and no cached value records whether something is trusted: anchors
 //   are compared byte for byte on every call, so a result cannot carry over to other roots.
-import { equalBytes, toBytes } from "./bytes.js";
+import { equalBytes, toBytes } from "../bytes.js";
 
 /** A bounded cache; the oldest entry goes first once full. */
 class Memo {

@@ -3,7 +3,7 @@
 // its vendor's shape (shapes.js), so a certificate that is valid X.509 but plays the wrong role
 // (a PCK leaf signing TCB info, a VLEK under an ASK) is still refused. Every outcome is
 // { ok, rule?, detail }: `rule` names the rule a failure broke, from RULES.
-import { equalBytes } from "./bytes.js";
+import { equalBytes } from "../bytes.js";
 import { caches } from "./cache.js";
 import { KEY_USAGE, OID, authorityKeyId, basicConstraints, keyUsage, readCertificate, readCrl, subjectKeyId } from "./certinfo.js";
 import { DerError, TAG, children, ecdsaSignature, oidText, root, smallInt } from "./der.js";

@@ -4,11 +4,11 @@
 // @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect metadata API.
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
-import { hex, toBytes } from "./bytes.js";
+import { hex, toBytes } from "../bytes.js";
 import { caches } from "./cache.js";
 
 export { x509 };
-export { toBytes, hex, fromHex, equalBytes } from "./bytes.js";
+export { toBytes, hex, fromHex, equalBytes } from "../bytes.js";
 
 /** Unparsable certificate or CRL input. `code` is BAD_CERTIFICATE, BAD_CRL or BAD_PEM. */
 export class CertError extends Error {

@@ -1,7 +1,7 @@
 // The binding of the two tokens (RMM specification A7.2.2, draft-ffm-rats-cca-token): the
 // platform token's challenge is the hash of the realm's RAK claim bytes, with the realm's RAK
 // hash algorithm, so the platform vouches for exactly the key that signed the realm token.
-import { equalBytes, hex } from "../bytes.js";
+import { equalBytes, hex } from "../../bytes.js";
 
 // IANA Named Information hash algorithm names the claims use -> WebCrypto digests.
 const DIGESTS = Object.freeze({ "sha-256": "SHA-256", "sha-384": "SHA-384", "sha-512": "SHA-512" });

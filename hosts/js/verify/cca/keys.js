@@ -3,7 +3,7 @@
 // and the realm's RAK (a raw SEC1 point or a COSE_Key). Each becomes { curve, point, label }:
 // the uncompressed point 04||x||y, which WebCrypto imports as "raw" on every platform.
 import { TAG, children, oidText, root } from "../der.js";
-import { fromHex, hex, toBytes } from "../bytes.js";
+import { fromHex, hex, toBytes } from "../../bytes.js";
 import { parseCertificates, pemBlocks, x509 } from "../x509.js";
 
 /** A key that cannot be read: `code` BAD_KEY. */

@@ -3,7 +3,7 @@
 // (the signed object as an exact string beside its signature), and CRLs / certificate chains as
 // PEM, DER or hex. PCS signs the exact bytes of the inner object as served, so the signed region
 // is cut from the caller's bytes, never re-serialized: a pretty-printed copy must fail.
-import { equalBytes, fromHex, toBytes } from "../bytes.js";
+import { equalBytes, fromHex, toBytes } from "../../bytes.js";
 import { caches } from "../cache.js";
 import { verifyKey } from "../path.js";
 import { CertError, parseCertificates, parseCrl } from "../x509.js";

@@ -5,7 +5,7 @@
 // verdict names the first failing one. Slow signature checks on the quote's own bytes overlap
 // the rest through Checks.defer and are settled before any status is reported.
 import { decode, locate } from "../../decode.js";
-import { fromHex } from "../bytes.js";
+import { fromHex } from "../../bytes.js";
 import { caches } from "../cache.js";
 import { readOptions } from "../options.js";
 import { checkCrl, namesIssuer, sameCertificate, validatePath } from "../path.js";

@@ -2,7 +2,7 @@
 // SGX ECDSA Quote Library API, "Quote Format"): the attestation key signs header + body; the PCK
 // signs the QE report; the QE report's data binds the attestation key (and QE auth data) to the
 // QE. Every signed region and value is taken from locate()'s extents over the caller's bytes.
-import { equalBytes, hex } from "../bytes.js";
+import { equalBytes, hex } from "../../bytes.js";
 import { caches } from "../cache.js";
 import { verifyKey } from "../path.js";
 

@@ -1,4 +1,4 @@
-// Byte helpers shared by the verifiers (no dependencies, so every module may use them).
+// Byte and hex helpers of the portable layer (no dependencies, so every module may use them).
 
 /** Bytes from a Uint8Array, ArrayBuffer or typed-array view (no copy). */
 export function toBytes(v) {
