@@ -38,7 +38,7 @@ test("--json: usage mistakes in every command are one error object on stdout nam
     [["report", "--json", "--nonce", "--provider", "sev_guest"], { code: "NOT_APPLICABLE", flag: "--provider" }],
     [["report", "--json", "--nonce", "--retries", "-1"], { code: "USAGE", flag: "--retries" }],
     [["report", "--json", "--inblob", "zz", "--backend", "sim"], { code: "BAD_VALUE", flag: "--inblob", message: '--inblob: not hex: "zz"' }],
-    [["nonsense", "--json"], { code: "USAGE", message: 'unknown command "nonsense" (commands: show, report, verify, sim, doctor)' }],
+    [["nonsense", "--json"], { code: "USAGE", message: 'unknown command "nonsense" (commands: show, report, verify, eventlog, mr, sim, doctor)' }],
   ];
   for (const [args, want] of rows) {
     const r = tsmkit(args);
