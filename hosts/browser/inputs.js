@@ -5,6 +5,7 @@ import { decode, DecodeError } from "../js/decode.js";
 import { decodeTextInput } from "../js/text-input.js";
 import { identifyCollateralFile, classifyCollateral, COLLATERAL_PIECES } from "../js/verify/dcap/collateral-files.js";
 import { parseCertificates, parseCrl, commonName, fromHex } from "../js/verify/x509.js";
+import { isoTime } from "../js/time.js";
 
 /** The JSON object in `bytes`, or undefined. */
 function jsonObject(bytes) {
@@ -64,13 +65,11 @@ function envelope(o, name) {
   return list;
 }
 
-const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
-
 /** X.509 outside Intel collateral: AMD certificates for the SNP chain (certs), a root (unused). */
 function ofCertificates(bytes, found) {
   let certs;
   try { certs = parseCertificates(bytes); } catch { return undefined; }
-  const what = certs.map((c) => `${commonName(c)} (valid to ${iso(c.notAfter)})`).join(", ");
+  const what = certs.map((c) => `${commonName(c)} (valid to ${isoTime(c.notAfter)})`).join(", ");
   if (found.supply?.includes("roots")) {
     return { role: "ignored", what: `trust anchor ${what}: this page trusts only the built-in Intel and AMD roots (tsmkit verify --roots takes others)` };
   }

@@ -2,8 +2,7 @@
 // the entries of an SNP certificate table, each with subject CN, issuer CN and validity. The core
 // decodes layouts only; X.509 is parsed here, on the JS side, with the verifier's parser.
 import { parseCertificates, commonName, fromHex } from "./verify/x509.js";
-
-const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
+import { isoTime } from "./time.js";
 
 /** Where certificates sit in the JSON form: [label, bytes or PEM text] in document order. */
 function certificatesIn(value, key = "", out = []) {
@@ -31,8 +30,8 @@ export function certificateSummaries(evidence) {
         label,
         subject: commonName(cert),
         issuer: cert.issuerName.getField("CN")[0] ?? cert.issuer,
-        notBefore: iso(cert.notBefore),
-        notAfter: iso(cert.notAfter),
+        notBefore: isoTime(cert.notBefore),
+        notAfter: isoTime(cert.notAfter),
       };
     } catch (e) {
       return { label, error: String(e.message).split("\n")[0] };

@@ -14,6 +14,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { x509 } from "../js/verify/x509.js";
 import * as der from "./der.js";
+import { isoSeconds } from "../js/time.js";
 
 const crypto = globalThis.crypto;
 const subtle = crypto.subtle;
@@ -166,15 +167,14 @@ export async function signedJson(key, signer, body) {
   return `{"${key}":${text},"signature":"${hex(sig)}"}`;
 }
 
-const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 const svns = (h) => [...unhex(h)].map((svn) => ({ svn }));
 
 // Date overrides become PCS time text; everything else is written as given.
-const fields = (o = {}) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v instanceof Date ? iso(v) : v]));
+const fields = (o = {}) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v instanceof Date ? isoSeconds(v) : v]));
 
 async function intelCollateral(intel, now, opts) {
   const p = INTEL_PLATFORM;
-  const dates = { issueDate: iso(now), nextUpdate: iso(new Date(now.getTime() + 30 * DAY)) };
+  const dates = { issueDate: isoSeconds(now), nextUpdate: isoSeconds(new Date(now.getTime() + 30 * DAY)) };
   const tcbDate = "2024-01-01T00:00:00Z";
   const zeros = "00".repeat(16);
   const tcbInfo = {

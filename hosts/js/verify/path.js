@@ -8,6 +8,7 @@ import { caches } from "./cache.js";
 import { KEY_USAGE, OID, authorityKeyId, basicConstraints, keyUsage, readCertificate, readCrl, subjectKeyId } from "./certinfo.js";
 import { DerError, TAG, children, ecdsaSignature, oidText, root, smallInt } from "./der.js";
 import { commonName, x509 } from "./x509.js";
+import { isoTime } from "../time.js";
 
 /** Every rule a path or CRL check can fail, with what it protects against. */
 export const RULES = Object.freeze({
@@ -40,7 +41,6 @@ export const RULES = Object.freeze({
 });
 
 const fail = (rule, detail) => ({ ok: false, rule, detail: `${rule}: ${detail}` });
-const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
 
 // ---- signature algorithms: the allow-list ------------------------------------------------------
 const SHA384 = "2.16.840.1.101.3.4.2.2";
@@ -170,8 +170,8 @@ function certificateItself(cert, now) {
     if (e.critical && !PROCESSED.has(e.oid)) return fail("unknown-critical-extension", `${name} has critical extension ${e.oid}, which is not processed`);
   }
   const t = now.getTime();
-  if (t < cert.notBefore.getTime()) return fail("not-yet-valid", `${name} is not valid before ${iso(cert.notBefore)} (now ${iso(now)})`);
-  if (t > cert.notAfter.getTime()) return fail("expired", `${name} expired after ${iso(cert.notAfter)} (now ${iso(now)})`);
+  if (t < cert.notBefore.getTime()) return fail("not-yet-valid", `${name} is not valid before ${isoTime(cert.notBefore)} (now ${isoTime(now)})`);
+  if (t > cert.notAfter.getTime()) return fail("expired", `${name} expired after ${isoTime(cert.notAfter)} (now ${isoTime(now)})`);
   return null;
 }
 
@@ -280,7 +280,7 @@ async function validateOne(path, anchors, now, shape) {
   }
   const wrong = path.findIndex((c, i) => !roles[i].cn.test(commonName(c)));
   if (wrong >= 0) return stop(fail("shape", `${shape.name}: ${commonName(path[wrong])} in the place of the ${roles[wrong].name}`));
-  return { ok: true, path, detail: `${path.map(commonName).join(" -> ")}, valid at ${iso(now)}` };
+  return { ok: true, path, detail: `${path.map(commonName).join(" -> ")}, valid at ${isoTime(now)}` };
 }
 
 /**
@@ -333,12 +333,12 @@ export async function checkCrl(crl, { issuer, now, certs = [], graceSeconds = 0,
   const s = await signatureBy(crl, f, issuer, `CRL from ${by}`);
   if (!s.ok) return s.rule === "signature" ? fail("crl-signature", `CRL signature does not verify with ${by}'s key`) : s;
   const t = now.getTime();
-  if (t < crl.thisUpdate.getTime()) return fail("crl-not-yet-valid", `CRL from ${by} is not valid before ${iso(crl.thisUpdate)} (now ${iso(now)})`);
+  if (t < crl.thisUpdate.getTime()) return fail("crl-not-yet-valid", `CRL from ${by} is not valid before ${isoTime(crl.thisUpdate)} (now ${isoTime(now)})`);
   if (!crl.nextUpdate) return fail("crl-expired", `CRL from ${by} has no nextUpdate, so it cannot be known current`);
   let waived = false;
   if (t > crl.nextUpdate.getTime()) {
     if (t > crl.nextUpdate.getTime() + graceSeconds * 1000) {
-      return fail("crl-expired", `CRL from ${by} expired after ${iso(crl.nextUpdate)} (now ${iso(now)}${graceSeconds ? `, grace ${graceSeconds} s` : ""})`);
+      return fail("crl-expired", `CRL from ${by} expired after ${isoTime(crl.nextUpdate)} (now ${isoTime(now)}${graceSeconds ? `, grace ${graceSeconds} s` : ""})`);
     }
     waived = true;
   }
@@ -348,10 +348,10 @@ export async function checkCrl(crl, { issuer, now, certs = [], graceSeconds = 0,
     let entry = caches.revocations.get(crl, cert);
     if (entry === undefined) entry = caches.revocations.set(crl, cert, crl.findRevoked(cert));
     if (entry) {
-      return { ...fail("revoked", `${commonName(cert)} (serial ${cert.serialNumber}) revoked by ${by} on ${iso(entry.revocationDate)}`), revoked: cert.serialNumber };
+      return { ...fail("revoked", `${commonName(cert)} (serial ${cert.serialNumber}) revoked by ${by} on ${isoTime(entry.revocationDate)}`), revoked: cert.serialNumber };
     }
   }
-  const current = `not revoked per CRL from ${by} (${iso(crl.thisUpdate)}..${iso(crl.nextUpdate)})`;
+  const current = `not revoked per CRL from ${by} (${isoTime(crl.thisUpdate)}..${isoTime(crl.nextUpdate)})`;
   return waived ? { ok: true, waived, detail: `${current}: past nextUpdate, within policy crlGracePeriod (${graceSeconds} s)` } : { ok: true, detail: current };
 }
 

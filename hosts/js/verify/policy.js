@@ -3,6 +3,7 @@
 // SNP migration agent and unknown policy keys are all rejected; every weaker setting is an
 // explicit option. Values are compared against the decoded JSON form (hex strings for bytes).
 import { readEventLogPolicy } from "./rtmr/policy.js";
+import { isoTime } from "../time.js";
 
 /** A policy that is malformed (unknown key, wrong type); `field` is the offending key. */
 export class PolicyError extends Error {
@@ -338,8 +339,6 @@ export function checkSnpReport(checks, report, policy) {
   checkMeasurements(checks, report, MEASUREMENT_FIELDS.snp, policy);
 }
 
-const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
-
 /**
  * Collateral freshness limits, when the policy sets them: the TCB info and QE identity by
  * issueDate, each CRL by thisUpdate (all ages in seconds at `now`), and the minimum TCB
@@ -356,7 +355,7 @@ export function checkFreshness(checks, policy, now, { tcbInfo, qeIdentity, crls 
     if (!date) { checks.add(name, false, `${key} is set but there is no ${what} to judge`, { rule: "too-old" }); return; }
     const seconds = Math.floor((now.getTime() - date.getTime()) / 1000);
     const ok = seconds <= policy[key];
-    checks.add(name, ok, `${what} issued ${iso(date)} is ${seconds} s old (${key} ${policy[key]} s)`, { rule: "too-old" });
+    checks.add(name, ok, `${what} issued ${isoTime(date)} is ${seconds} s old (${key} ${policy[key]} s)`, { rule: "too-old" });
   };
   age("policy.tcbInfoAge", "maxTcbInfoAge", "TCB info", tcbInfo?.issueDate);
   age("policy.qeIdentityAge", "maxQeIdentityAge", "QE identity", qeIdentity?.issueDate);
@@ -364,7 +363,7 @@ export function checkFreshness(checks, policy, now, { tcbInfo, qeIdentity, crls 
     if (!crls.length) checks.add("policy.crlAge", false, "maxCrlAge is set but no CRL was checked", { rule: "too-old" });
     const old = crls.map(({ what, crl }) => [what, Math.floor((now.getTime() - crl.thisUpdate.getTime()) / 1000), crl]).filter(([, s]) => s > policy.maxCrlAge);
     if (crls.length) {
-      checks.add("policy.crlAge", !old.length, old.length ? old.map(([w, s, c]) => `${w} from ${iso(c.thisUpdate)} is ${s} s old`).join("; ") + ` (maxCrlAge ${policy.maxCrlAge} s)`
+      checks.add("policy.crlAge", !old.length, old.length ? old.map(([w, s, c]) => `${w} from ${isoTime(c.thisUpdate)} is ${s} s old`).join("; ") + ` (maxCrlAge ${policy.maxCrlAge} s)`
         : `every CRL within ${policy.maxCrlAge} s (${crls.map(({ what }) => what).join(", ")})`, { rule: "too-old" });
     }
   }

@@ -6,6 +6,7 @@
 import { decodeTextInput } from "../../text-input.js";
 import { commonName, parseCertificates, parseCrl } from "../x509.js";
 import { CollateralError } from "./collateral.js";
+import { isoTime } from "../../time.js";
 
 /** The pieces of loadCollateral()'s object form, with what each is called in messages. */
 export const COLLATERAL_PIECES = Object.freeze({
@@ -21,7 +22,6 @@ const REQUIRED = ["tcbInfo", "qeIdentity"]; // without these nothing can be eval
 const EXPECTED = ["tcbSigningChain", "rootCaCrl", "pckCrl"]; // their checks fail without them
 
 const QE_IDS = new Set(["QE", "TD_QE"]);
-const iso = (t) => (typeof t === "string" ? t : new Date(t).toISOString().replace(/\.000Z$/, "Z"));
 // `supply` names the verify() option such a file belongs to instead (as checks' `supply` does).
 const ignored = (what, supply) => ({ role: "ignored", what, ...(supply && { supply: [supply] }) });
 
@@ -52,7 +52,7 @@ function ofJson(o) {
 
 function ofCrl(crl) {
   const issuer = crl.issuerName.getField("CN")[0] ?? crl.issuer;
-  const what = `CRL issued by ${issuer}, next update ${crl.nextUpdate ? iso(crl.nextUpdate) : "none"}`;
+  const what = `CRL issued by ${issuer}, next update ${crl.nextUpdate ? isoTime(crl.nextUpdate) : "none"}`;
   if (/^Intel SGX Root CA$/.test(issuer)) return { role: "rootCaCrl", what };
   if (/^Intel SGX PCK (Platform|Processor) CA$/.test(issuer)) return { role: "pckCrl", what };
   const amd = /^ARK-/.test(issuer);

@@ -7,6 +7,7 @@ import { equalBytes, fromHex, toBytes } from "../../bytes.js";
 import { caches } from "../cache.js";
 import { verifyKey } from "../path.js";
 import { CertError, parseCertificates, parseCrl } from "../x509.js";
+import { isoTime } from "../../time.js";
 
 /** Collateral that cannot be used as given: code BAD_COLLATERAL, field = dotted path. */
 export class CollateralError extends Error {
@@ -332,14 +333,12 @@ function deepFreeze(o) {
 
 // ---- checks on a signed object ---------------------------------------------------------------
 
-const iso = (d) => d.toISOString().replace(/\.000Z$/, "Z");
-
 /** Whether `now` lies in issueDate..nextUpdate of a TCB info or QE identity, as { ok, detail }. */
 export function windowAt(obj, now, what) {
   const t = now.getTime();
-  const span = `${iso(obj.issueDate)}..${iso(obj.nextUpdate)}`;
-  if (t < obj.issueDate.getTime()) return { ok: false, detail: `${what} is not valid before ${iso(obj.issueDate)} (now ${iso(now)})` };
-  if (t > obj.nextUpdate.getTime()) return { ok: false, detail: `${what} expired at nextUpdate ${iso(obj.nextUpdate)} (now ${iso(now)})` };
+  const span = `${isoTime(obj.issueDate)}..${isoTime(obj.nextUpdate)}`;
+  if (t < obj.issueDate.getTime()) return { ok: false, detail: `${what} is not valid before ${isoTime(obj.issueDate)} (now ${isoTime(now)})` };
+  if (t > obj.nextUpdate.getTime()) return { ok: false, detail: `${what} expired at nextUpdate ${isoTime(obj.nextUpdate)} (now ${isoTime(now)})` };
   return { ok: true, detail: `${what} current (${span})` };
 }
 
