@@ -29,6 +29,7 @@ const REGISTER_NAME = /^[A-Za-z0-9_]+$/;
 
 /** A bad runtime log: what (code), where (1-based line and record number), and why. */
 export class RuntimeLogError extends Error {
+  /** @param {{ code: string, line: number, recnum?: number, message: string }} e */
   constructor({ code, line, recnum, message }) {
     super(`runtime log: ${code} at line ${line}${recnum === undefined ? "" : ` (record ${recnum})`}: ${message}`);
     this.name = "RuntimeLogError";

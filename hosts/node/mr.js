@@ -27,6 +27,7 @@ const INTENT_VERSION = 1;
 
 /** A measurement-register failure: what (code), which register and file, and why. */
 export class MrError extends Error {
+  /** @param {{ code: string, register?: string, path?: string, message: string, errno?: string, cause?: unknown }} e */
   constructor({ code, register, path, message, errno, cause }) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = "MrError";
@@ -236,6 +237,9 @@ export async function recover({ log = RUNTIME_LOG, lockTimeoutMs = 30_000 } = {}
  * directory), log (the runtime log path), lockTimeoutMs. Resolves to { register, file, recnum,
  * hashAlg, digest, before, after, recovered } (hex values; recovered = what an earlier
  * interrupted extend was settled to, or null). Throws MrError.
+ * @param {string} register
+ * @param {{ digest?: string | Uint8Array, data?: string | Uint8Array, event?: string | { name: string } }} [input]
+ * @param {{ dir?: string, log?: string, lockTimeoutMs?: number }} [opts]
  */
 export async function extend(register, { digest, data, event } = {}, { dir = MEASUREMENTS_DIR, log = RUNTIME_LOG, lockTimeoutMs = 30_000 } = {}) {
   const r = await findRegister(register, { dir });
