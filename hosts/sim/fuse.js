@@ -69,6 +69,8 @@ export function fuseOps(tsm) {
   // The provider's register group, looked up at each call: unregistering the provider removes it.
   const registers = () => (hasTsmMr(tsm.kernel) ? tsm.gen?.measurements : undefined);
   const at = (path) => parse(path, registers());
+  // The group behind a register file's path (gone with the provider: ENOENT).
+  const register = (path) => { if (!at(path).mr) throw errno("ENOENT"); return registers(); };
   const stat = (path) => {
     const p = at(path);
     if (p.mr) return p.depth === 1 ? { kind: "dir", mode: 0o755 } : { kind: "file", ...registers().stat(p.file) };
@@ -114,21 +116,21 @@ export function fuseOps(tsm) {
       return tsm.open(p.name, p.attr, ACCESS[flags & O_ACCMODE]);
     }, (fd) => [0, fd]),
     // Offsets are honoured both ways: pread/pwrite callers (wasmtime) give them explicitly.
+    // Handle 0 is a register file; configfs descriptors are >= 1 and need no path (release may
+    // come with none, after its item was removed).
     read: (path, fd, buf, len, pos, cb) => answer(cb, async () => {
-      const p = at(path);
-      const bytes = p.mr ? registers().read(p.file, pos, len) : await tsm.read(fd, pos, len);
+      const bytes = fd === 0 ? register(path).read(at(path).file, pos, len) : await tsm.read(fd, pos, len);
       buf.set(bytes);
       return bytes.length;
     }, (n) => [n]),
-    write: (path, fd, buf, len, pos, cb) => answer(cb, () => {
-      const p = at(path);
-      return p.mr ? registers().write(p.file, buf.subarray(0, len), pos) : tsm.write(fd, buf.subarray(0, len), pos);
-    }, (n) => [n]),
+    write: (path, fd, buf, len, pos, cb) => answer(cb, () => (fd === 0
+      ? register(path).write(at(path).file, buf.subarray(0, len), pos)
+      : tsm.write(fd, buf.subarray(0, len), pos)), (n) => [n]),
     // Commit here, not in release: close() waits for flush, while release arrives after close()
     // has returned, so a read right after close would see the old inblob. Flush also runs at the
     // close of each duplicate of a descriptor: the KernelModel commits only a write since the last.
-    flush: (path, fd, cb) => answer(cb, () => (at(path).mr ? undefined : tsm.flush(fd))),
-    release: (path, fd, cb) => answer(cb, () => (at(path).mr ? undefined : tsm.close(fd))),
+    flush: (path, fd, cb) => answer(cb, () => (fd === 0 ? undefined : tsm.flush(fd))),
+    release: (path, fd, cb) => answer(cb, () => (fd === 0 ? undefined : tsm.close(fd))),
 
     // `>` truncates before writing: configfs accepts a size change and ignores it, and FUSE
     // must not count it as a write.
