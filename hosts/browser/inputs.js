@@ -4,7 +4,8 @@
 import { decode, DecodeError } from "../js/decode.js";
 import { decodeTextInput } from "../js/text-input.js";
 import { identifyCollateralFile, classifyCollateral, COLLATERAL_PIECES } from "../js/verify/dcap/collateral-files.js";
-import { parseCertificates, parseCrl, commonName, fromHex } from "../js/verify/x509.js";
+import { parseCertificates, parseCrl, commonName } from "../js/verify/x509.js";
+import { fromHex } from "../js/bytes.js";
 import { isoTime } from "../js/time.js";
 
 /** The JSON object in `bytes`, or undefined. */

@@ -1,7 +1,8 @@
 // Certificates inside decoded evidence, summarised for people: the PCK chain of a DCAP quote and
 // the entries of an SNP certificate table, each with subject CN, issuer CN and validity. The core
 // decodes layouts only; X.509 is parsed here, on the JS side, with the verifier's parser.
-import { parseCertificates, commonName, fromHex } from "./verify/x509.js";
+import { parseCertificates, commonName } from "./verify/x509.js";
+import { fromHex } from "./bytes.js";
 import { isoTime } from "./time.js";
 
 /** Where certificates sit in the JSON form: [label, bytes or PEM text] in document order. */

@@ -3,6 +3,7 @@
 // text: every format tsmkit decodes starts with bytes outside printable ASCII (a quote's version
 // 03/04/05 00, an SNP report's 02..05 00 00 00, a TDREPORT's type 0x81), so detecting text first
 // cannot misread real binary. Portable: no Node APIs, so the browser page can use it too.
+import { fromHex } from "./bytes.js";
 
 const HEX = /^(?:0x)?((?:[0-9a-f]{2})+)$/i;
 const BASE64 = /^(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)(={0,2})$/; // one alphabet, standard or URL-safe
@@ -15,12 +16,6 @@ function isText(b) {
     if ((c < 0x20 || c > 0x7e) && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
   }
   return true;
-}
-
-function hexBytes(h) {
-  const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.substr(i * 2, 2), 16);
-  return out;
 }
 
 function base64Bytes(s) {
@@ -46,7 +41,7 @@ export function decodeTextInput(bytes) {
   for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
   s = s.replace(/\s+/g, "");
   const hex = HEX.exec(s);
-  if (hex) return { encoding: "hex", bytes: hexBytes(hex[1]) };
+  if (hex) return { encoding: "hex", bytes: fromHex(hex[1]) };
   // "0x" announces hex: a malformed hex paste is reported as such, never read as base64.
   const announcedHex = /^0x/i.test(s);
   const b64 = BASE64.exec(s);

@@ -9,6 +9,7 @@
 // Anything else (floats, undefined, plain objects) is refused: the tokens use none of them.
 
 import { concat } from "./encode.js";
+import { hex } from "../js/bytes.js";
 
 const TAG = Symbol("cbor tag");
 const EMBEDDED = Symbol("cbor embedded");
@@ -59,7 +60,6 @@ export function encode(value) {
   throw new TypeError(`cbor: cannot encode ${value === null ? "null" : typeof value} ${String(value).slice(0, 40)}`);
 }
 
-const hex = (b) => Buffer.from(b).toString("hex");
 
 /**
  * Diagnostic notation of `value`, one map member or array item a line, indented by two; map

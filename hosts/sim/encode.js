@@ -3,6 +3,7 @@
 // and the decoders cannot drift apart. Integers are written little-endian, as in every layout
 // the simulator emits (quote, QE report, SNP report).
 import { layouts } from "../js/decode.js";
+import { fromHex } from "../js/bytes.js";
 
 let table;
 
@@ -32,7 +33,7 @@ export function fieldOf(name, field) {
 }
 
 function bytesOf(v, size, where) {
-  const b = typeof v === "string" ? Uint8Array.from(Buffer.from(v, "hex")) : v;
+  const b = typeof v === "string" ? fromHex(v) : v;
   if (!(b instanceof Uint8Array) || b.length !== size) {
     throw new RangeError(`${where} takes ${size} bytes (Uint8Array or hex), got ${b?.length ?? typeof v}`);
   }

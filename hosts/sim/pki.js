@@ -15,6 +15,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { x509 } from "../js/verify/x509.js";
 import * as der from "./der.js";
 import { isoSeconds } from "../js/time.js";
+import { hex, fromHex } from "../js/bytes.js";
 
 const crypto = globalThis.crypto;
 const subtle = crypto.subtle;
@@ -52,8 +53,6 @@ const SGX_EXT = "1.2.840.113741.1.13.1";
 const AMD_EXT = "1.3.6.1.4.1.3704.1";
 
 const enc = new TextEncoder();
-export const hex = (b) => Buffer.from(b).toString("hex");
-export const unhex = (h) => Uint8Array.from(Buffer.from(h, "hex"));
 export const sha = async (alg, ...parts) => new Uint8Array(await subtle.digest(alg, Buffer.concat(parts.map((p) => typeof p === "string" ? enc.encode(p) : p))));
 
 /**
@@ -113,7 +112,7 @@ async function issueCert({ subject, keys, signer, alg, ca, pathLen, usage, exten
 
 /** The SGX extensions SEQUENCE of a PCK certificate issued by the Platform CA. */
 function sgxExtensions(p, ppid, platformInstanceId) {
-  const cpu = unhex(p.cpuSvn);
+  const cpu = fromHex(p.cpuSvn);
   const item = (arc, value) => der.seq(der.oid(`${SGX_EXT}.${arc}`), value);
   const tcb = [];
   for (let i = 0; i < 16; i++) tcb.push(item(`2.${i + 1}`, der.int(cpu[i])));
@@ -121,8 +120,8 @@ function sgxExtensions(p, ppid, platformInstanceId) {
   return der.seq(
     item("1", der.octets(ppid)),
     item("2", der.seq(...tcb)),
-    item("3", der.octets(unhex(p.pceId))),
-    item("4", der.octets(unhex(p.fmspc))),
+    item("3", der.octets(fromHex(p.pceId))),
+    item("4", der.octets(fromHex(p.fmspc))),
     item("5", der.enumerated(p.sgxType)),
     item("6", der.octets(platformInstanceId)),
     item("7", der.seq(item("7.1", der.bool(false)), item("7.2", der.bool(true)), item("7.3", der.bool(true)))),
@@ -167,7 +166,7 @@ export async function signedJson(key, signer, body) {
   return `{"${key}":${text},"signature":"${hex(sig)}"}`;
 }
 
-const svns = (h) => [...unhex(h)].map((svn) => ({ svn }));
+const svns = (h) => [...fromHex(h)].map((svn) => ({ svn }));
 
 // Date overrides become PCS time text; everything else is written as given.
 const fields = (o = {}) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v instanceof Date ? isoSeconds(v) : v]));
@@ -325,9 +324,9 @@ export async function importPki(text, opts = {}) {
   const keys = {};
   for (const [name, jwk] of Object.entries(s.keys)) keys[name] = await importPair(jwk);
   if (!keys.cpakK) throw new TypeError("this saved simulator PKI has no CCA platform key (written before tsmkit simulated CCA): delete the file to create a new one");
-  const certs = Object.fromEntries(Object.entries(s.certs).map(([k, v]) => [k, unhex(v)]));
+  const certs = Object.fromEntries(Object.entries(s.certs).map(([k, v]) => [k, fromHex(v)]));
   return build({
-    keys, certs, ppid: unhex(s.ppid), platformInstanceId: unhex(s.platformInstanceId), chipId: unhex(s.chipId), qeAuthData: unhex(s.qeAuthData),
+    keys, certs, ppid: fromHex(s.ppid), platformInstanceId: fromHex(s.platformInstanceId), chipId: fromHex(s.chipId), qeAuthData: fromHex(s.qeAuthData),
   }, opts);
 }
 

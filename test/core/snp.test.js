@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { DATA, data, expected } from "../data.js";
 import { prng } from "../prng.js";
 import { decode, decodeSnpReport, decodeSnpCerts, DecodeError } from "../../hosts/js/decode.js";
-import { commonName, hex, parseCertificates } from "../../hosts/js/verify/x509.js";
+import { commonName, parseCertificates } from "../../hosts/js/verify/x509.js";
+import { hex } from "../../hosts/js/bytes.js";
 
 // Every raw SNP report of the corpus: *.bin in snp/ except the certificate tables, the Azure HCL
 // wrapper and the truncated negative sample (tested on their own below).

@@ -6,7 +6,8 @@ import { verify } from "../../hosts/js/verify/index.js";
 import { verifyDcapQuote, loadCollateral, pckExtensions } from "../../hosts/js/verify/dcap/index.js";
 import { memberSpans, signedBy } from "../../hosts/js/verify/dcap/collateral.js";
 import { converge, combineStatus, TCB_STATUSES } from "../../hosts/js/verify/dcap/tcb.js";
-import { hex, parseCertificates } from "../../hosts/js/verify/x509.js";
+import { parseCertificates } from "../../hosts/js/verify/x509.js";
+import { hex } from "../../hosts/js/bytes.js";
 import { decode } from "../../hosts/js/decode.js";
 
 const dcapQvl = createRequire(`${ROOT}/package.json`)("@phala/dcap-qvl");

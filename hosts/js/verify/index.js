@@ -10,7 +10,7 @@ import { verifyDecodedCcaToken } from "./cca/index.js";
 import { readOptions } from "./options.js";
 import { Checks, errorDetail, verdict } from "./result.js";
 import { resolveRoots } from "./roots.js";
-import { toBytes } from "./x509.js";
+import { toBytes } from "../bytes.js";
 
 export { makePolicy, policyFromJson, DEFAULT_POLICY, PolicyError } from "./policy.js";
 export { createFetcher, MemoryCache, FetchError } from "./fetch.js";

@@ -8,7 +8,6 @@ import { hex, toBytes } from "../bytes.js";
 import { caches } from "./cache.js";
 
 export { x509 };
-export { toBytes, hex, fromHex, equalBytes } from "../bytes.js";
 
 /** Unparsable certificate or CRL input. `code` is BAD_CERTIFICATE, BAD_CRL or BAD_PEM. */
 export class CertError extends Error {

@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { readFile } from "node:fs/promises";
 import { decodeTextInput, textHint } from "../../js/text-input.js";
+import { fromHex } from "../../js/bytes.js";
 
 /**
  * Bad input or arguments (exit status 2). `code`: USAGE (flags, arguments), BAD_VALUE (a flag's
@@ -82,10 +83,10 @@ export async function readEvidence(path, io, { command, format } = {}) {
 }
 
 /** Parses hex text (whitespace and a 0x prefix allowed) into bytes, or throws UsageError. */
-export function hexBytes(text, flag) {
+export function hexFlag(text, flag) {
   const clean = text.replace(/^0x/i, "").replace(/\s+/g, "");
   if (clean.length % 2 || /[^0-9a-f]/i.test(clean)) throw new UsageError(`${flag}: not hex: "${text}"`, { code: "BAD_VALUE", flag });
-  return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));
+  return fromHex(clean);
 }
 
 /** A non-negative integer flag value (undefined when absent), or UsageError. */

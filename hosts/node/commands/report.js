@@ -1,7 +1,7 @@
 // `tsmkit report`: acquire evidence through configfs-tsm (or the built-in simulator), write the
 // blobs where asked, and print the decoded outblob the way `tsmkit show` does.
 import { writeFile } from "node:fs/promises";
-import { parse, readInput, hexBytes, integer, UsageError } from "./args.js";
+import { parse, readInput, hexFlag, integer, UsageError } from "./args.js";
 import { print } from "./show.js";
 import { decode, DecodeError } from "../../js/decode.js";
 import { getReport } from "../report.js";
@@ -34,7 +34,7 @@ async function inblobOf(values, stdin) {
   const given = ["inblob", "inblob-file", "nonce"].filter((k) => values[k] !== undefined);
   if (given.length !== 1) throw new UsageError(`give exactly one of --inblob, --inblob-file, --nonce (got ${given.length})`, { help: HELP });
   if (values.nonce) return crypto.getRandomValues(new Uint8Array(64));
-  if (values.inblob !== undefined) return hexBytes(values.inblob, "--inblob");
+  if (values.inblob !== undefined) return hexFlag(values.inblob, "--inblob");
   return readInput(values["inblob-file"], stdin, "--inblob-file");
 }
 

@@ -13,7 +13,8 @@
 // for (unknown GUID -> EINVAL). report_data = SHA-512(nonce || manifestblob), our reading of how
 // an SVSM binds the nonce and the manifest.
 import { concat, encode, fieldOf, write } from "../encode.js";
-import { AMD_PLATFORM, sha, sharedPki, unhex } from "../pki.js";
+import { AMD_PLATFORM, sha, sharedPki } from "../pki.js";
+import { fromHex } from "../../js/bytes.js";
 
 const subtle = globalThis.crypto.subtle;
 const ES384 = { name: "ECDSA", hash: "SHA-384" };
@@ -38,7 +39,7 @@ export function certTable(certs) {
   const dv = new DataView(table.buffer);
   let offset = table.length;
   certs.forEach(({ guid, der }, i) => {
-    table.set(unhex(guid.replaceAll("-", "")), i * CERT_ENTRY_SIZE);
+    table.set(fromHex(guid.replaceAll("-", "")), i * CERT_ENTRY_SIZE);
     dv.setUint32(i * CERT_ENTRY_SIZE + 16, offset, true);
     dv.setUint32(i * CERT_ENTRY_SIZE + 20, der.length, true);
     offset += der.length;

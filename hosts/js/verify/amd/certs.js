@@ -5,7 +5,8 @@
 // trusted: the anchors come from roots.js.
 import { namesIssuer } from "../path.js";
 import { decode } from "../../decode.js";
-import { commonName, fromHex, parseCertificates, pemBlocks, x509 } from "../x509.js";
+import { commonName, parseCertificates, pemBlocks, x509 } from "../x509.js";
+import { fromHex } from "../../bytes.js";
 import { amdExtensions } from "./extensions.js";
 import { chainUrl, vcekUrl } from "./kds.js";
 

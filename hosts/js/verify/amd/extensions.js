@@ -2,7 +2,8 @@
 // the TCB the key was derived for, and the chip it belongs to (hwID, VCEK only) or the cloud
 // provider it was issued to (cspID, VLEK only).
 import { caches } from "../cache.js";
-import { CertError, derSmallInt, extensionValue, hex, toBytes } from "../x509.js";
+import { CertError, derSmallInt, extensionValue } from "../x509.js";
+import { hex, toBytes } from "../../bytes.js";
 
 const OID = "1.3.6.1.4.1.3704.1";
 export const AMD_OIDS = Object.freeze({

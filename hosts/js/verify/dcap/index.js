@@ -5,14 +5,14 @@
 // verdict names the first failing one. Slow signature checks on the quote's own bytes overlap
 // the rest through Checks.defer and are settled before any status is reported.
 import { decode, locate } from "../../decode.js";
-import { fromHex } from "../../bytes.js";
+import { fromHex, toBytes } from "../../bytes.js";
 import { caches } from "../cache.js";
 import { readOptions } from "../options.js";
 import { checkCrl, namesIssuer, sameCertificate, validatePath } from "../path.js";
 import { checkFreshness, checkSgxBody, checkTcbStatus, checkTdxBody, revocationUnchecked } from "../policy.js";
 import { Checks, errorDetail, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
-import { commonName, parseCertificates, toBytes } from "../x509.js";
+import { commonName, parseCertificates } from "../x509.js";
 import { loadCollateralCached, signedBy, windowAt } from "./collateral.js";
 import { fetchCollateral } from "./pcs.js";
 import { pckChainParts, pckExtensions } from "./pck.js";

@@ -4,7 +4,8 @@
 // FMSPC and PCE-ID (which TCB info applies) and the TCB the key was certified at (the 16 CPUSVN
 // components and PCESVN that select the TCB level).
 import { DerError, oidText, root, smallInt, children } from "../der.js";
-import { CertError, commonName, extensionValue, hex, parseCertificates, toBytes } from "../x509.js";
+import { CertError, commonName, extensionValue, parseCertificates } from "../x509.js";
+import { hex, toBytes } from "../../bytes.js";
 
 const SGX = "1.2.840.113741.1.13.1";
 export const SGX_OIDS = Object.freeze({
