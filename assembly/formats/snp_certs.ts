@@ -6,6 +6,7 @@
 import { T, f, layout } from "./layout";
 import { open, openArray, close, bytes, str, emitField, u8at, u32at } from "./table";
 import { E, fail } from "./error";
+import { uuidBytes } from "./guid";
 
 const ENTRY_SIZE: u32 = 24;
 
@@ -15,25 +16,13 @@ export const SNP_CERT_ENTRY = layout("snpCertEntry", ENTRY_SIZE, [
   f("length", 20, 4, T.U32),
 ]);
 
-/** A GUID's 16 bytes from its text form (RFC-4122 order: the bytes read as the text does). */
-function guid(text: string): StaticArray<u8> {
-  const out = new StaticArray<u8>(16);
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charAt(i) == "-") continue;
-    out[n++] = <u8>parseInt(text.substr(i, 2), 16);
-    i++; // two hex digits per byte
-  }
-  return out;
-}
-
 // spec/configfs-tsm.md section 5. go-sev-guest files the ASVK (VLEK issuer) under the ASK GUID.
 const KINDS: string[] = ["VCEK", "VLEK", "ASK", "ARK"];
 const GUIDS: StaticArray<u8>[] = [
-  guid("63da758d-e664-4564-adc5-f4b93be8accd"),
-  guid("a8074bc2-a25a-483e-aae6-39c045a0b8a1"),
-  guid("4ab7b379-bbac-4fe4-a02f-05aef327c782"),
-  guid("c0b406a4-a803-4952-9743-3fb6014cd0ae"),
+  uuidBytes("63da758d-e664-4564-adc5-f4b93be8accd"),
+  uuidBytes("a8074bc2-a25a-483e-aae6-39c045a0b8a1"),
+  uuidBytes("4ab7b379-bbac-4fe4-a02f-05aef327c782"),
+  uuidBytes("c0b406a4-a803-4952-9743-3fb6014cd0ae"),
 ];
 
 /** Index into KINDS of the GUID at `at`, or -1. */

@@ -3,6 +3,7 @@
 // Sans-IO: a blob read that needs evidence returns GENERATE and parks the item in `tsm.busy`
 // (the global lock held for writing); the host runs the provider and calls complete().
 import { Errno } from "./errno";
+import { hexDigit, guidParse } from "../formats/guid";
 import { KernelProfile } from "./profiles";
 import {
   Attr, ATTR_COUNT, Provider, INBLOB_MAX, providerAttrs, privlevelInRange, reportNewErrno,
@@ -227,13 +228,6 @@ export class Item {
 }
 
 // ---- parsers (the kernel's, on the written page as a C string) -------------------------------
-function hexVal(c: u32): i32 {
-  if (c >= 0x30 && c <= 0x39) return <i32>c - 0x30;
-  const l = c | 0x20;
-  if (l >= 0x61 && l <= 0x66) return <i32>l - 0x61 + 10;
-  return -1;
-}
-
 /** The page byte at i, or 0 past the end (configfs NUL-terminates the page). */
 @inline function at(page: Uint8Array, i: i32): u32 { return i < page.length ? <u32>page[i] : 0; }
 
@@ -246,14 +240,14 @@ export function kstrtouint(page: Uint8Array): i64 {
   if (at(page, 0) == 0x2b) i = 1;
   let base: u32 = 10;
   if (at(page, i) == 0x30) {
-    if ((at(page, i + 1) | 0x20) == 0x78 && hexVal(at(page, i + 2)) >= 0) { base = 16; i += 2; }
+    if ((at(page, i + 1) | 0x20) == 0x78 && hexDigit(at(page, i + 2)) >= 0) { base = 16; i += 2; }
     else base = 8;
   }
   let v: u64 = 0;
   let overflow = false;
   const start = i;
   for (;;) {
-    const d = hexVal(at(page, i));
+    const d = hexDigit(at(page, i));
     if (d < 0 || <u32>d >= base) break;
     if (v > (U64.MAX_VALUE - <u64>d) / <u64>base) overflow = true;
     v = v * base + <u64>d;
@@ -265,34 +259,4 @@ export function kstrtouint(page: Uint8Array): i64 {
   if (at(page, i) != 0) return -Errno.EINVAL;
   if (v > <u64>U32.MAX_VALUE) return -Errno.ERANGE;
   return <i64>v;
-}
-
-// guid_parse: text byte pair k lands at guid_t byte GUID_INDEX[k].
-const TEXT_POS: u8[] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
-const GUID_INDEX: u8[] = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
-
-/** uuid_is_valid + guid_parse on the first 36 characters; the rest is ignored. */
-export function guidParse(page: Uint8Array, out: Uint8Array): bool {
-  for (let i = 0; i < 36; i++) {
-    const c = at(page, i);
-    if (i == 8 || i == 13 || i == 18 || i == 23) { if (c != 0x2d) return false; }
-    else if (hexVal(c) < 0) return false;
-  }
-  for (let k = 0; k < 16; k++) {
-    const p = <i32>TEXT_POS[k];
-    out[GUID_INDEX[k]] = <u8>((hexVal(at(page, p)) << 4) | hexVal(at(page, p + 1)));
-  }
-  return true;
-}
-
-/** The 36-character lowercase text of a guid_t (inverse of guidParse). */
-export function guidText(g: Uint8Array): string {
-  const HEX = "0123456789abcdef";
-  let s = "";
-  for (let k = 0; k < 16; k++) {
-    if (k == 4 || k == 6 || k == 8 || k == 10) s += "-";
-    const b = <u32>g[GUID_INDEX[k]];
-    s += HEX.charAt(b >> 4) + HEX.charAt(b & 15);
-  }
-  return s;
 }

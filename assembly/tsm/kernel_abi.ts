@@ -15,7 +15,8 @@ import { PROFILES, profileByName } from "./profiles";
 import {
   providerName, providerByName, ATTR_COUNT, attrName, attrByName, attrIsBinary, attrMode,
 } from "./providers";
-import { WAIT, GENERATE, OOPS, guidText } from "./item";
+import { WAIT, GENERATE, OOPS } from "./item";
+import { guidText } from "../formats/guid";
 import { Configfs, readView } from "./configfs";
 
 const kernels: (Configfs | null)[] = [];

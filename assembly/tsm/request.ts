@@ -25,6 +25,7 @@
 // here first to fail before the expensive call.
 
 import { Errno, errnoName } from "./errno";
+import { isGuidText } from "../formats/guid";
 import { INBLOB_MAX, PRIVLEVEL_MAX, Provider, providerByName, inblobLengthErrno, privlevelInRange,
   reportNewErrno, providerBlobs, sevUsesSvsm, Attr, attrName } from "./providers";
 
@@ -353,7 +354,7 @@ function validate(r: ReportRequest): ReportError | null {
     return new ReportError(EINVAL, "privlevel", "privlevel " + r.privlevel.toString() + " is outside 0.." + PRIVLEVEL_MAX.toString(), "");
   }
   const g = r.serviceGuid;
-  if (g !== null && !isGuid(g)) {
+  if (g !== null && !isGuidText(g)) {
     return new ReportError(EINVAL, "service_guid", "service_guid \"" + g + "\" is not a 36-character GUID",
       "write it as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex digits, hyphens at 8, 13, 18 and 23)");
   }
@@ -383,18 +384,6 @@ function checkProvider(r: ReportRequest, provider: string, p: i32): ReportError 
       "sev_guest's SVSM path takes service_provider \"svsm\"");
   }
   return null;
-}
-
-// 36 characters, hyphens at 8/13/18/23, hex digits elsewhere (uuid_parse in the kernel).
-function isGuid(s: string): bool {
-  if (s.length != 36) return false;
-  for (let i = 0; i < 36; i++) {
-    const c = s.charCodeAt(i);
-    if (i == 8 || i == 13 || i == 18 || i == 23) { if (c != 0x2d) return false; continue; }
-    const hexDigit = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
-    if (!hexDigit) return false;
-  }
-  return true;
 }
 
 function retryable(errno: i32): bool {
