@@ -6,7 +6,7 @@ import {
   path_create_directory, path_remove_directory, random_get,
   oflags, rights, iovec, prestat,
 } from "@assemblyscript/wasi-shim/assembly/bindings/wasi_snapshot_preview1";
-import { errnoName } from "./wasi_errno";
+import { wasiErrnoName } from "./wasi_errno";
 
 /** The outcome of one file operation: errno 0 = ok (WASI numbering), else `error` says why. */
 export class FsResult {
@@ -58,7 +58,7 @@ function resolve(path: string): Resolved {
 
 function failed(res: FsResult, e: u16, what: string, path: string): FsResult {
   res.errno = e;
-  res.error = errnoName(e) + " " + what + " " + path;
+  res.error = wasiErrnoName(e) + " " + what + " " + path;
   return res;
 }
 

@@ -6,7 +6,7 @@ import { Format } from "../../assembly/formats/decode";
 import { outReset, ascii } from "../../assembly/render/out";
 import { renderReportError } from "../../assembly/render/report_error";
 import { FsResult, readFile, writeAttr, writeFile, mkdir, rmdir, isDir, randomBytes } from "./fs";
-import { errnoName } from "./wasi_errno";
+import { wasiErrnoName } from "./wasi_errno";
 import { sleepMs } from "./clock";
 import { Args } from "./args";
 import { parseHex, parseUint } from "./text";
@@ -21,7 +21,7 @@ const DEFAULT_ROOTS = ["/sys/kernel/config/tsm/report", "/tsm"];
 /** WASI errno -> Linux errno (the machine speaks Linux); unknown outcomes count as EIO. */
 function linux(r: FsResult): i32 {
   if (r.ok) return 0;
-  const n = errnoNumber(errnoName(r.errno));
+  const n = errnoNumber(wasiErrnoName(r.errno));
   return n != 0 ? n : Errno.EIO;
 }
 

@@ -1,7 +1,7 @@
 // WASI preview1 numbers its errno values differently from Linux; tsmkit reports Linux names
 // everywhere (they are what configfs-tsm documents), so the adapter translates the few a
 // configfs client can meet.
-export function errnoName(e: u16): string {
+export function wasiErrnoName(e: u16): string {
   switch (e) {
     case 2: return "EACCES";
     case 6: return "EAGAIN";
