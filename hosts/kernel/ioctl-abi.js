@@ -11,10 +11,10 @@ const ABI = JSON.parse(output());
 
 /**
  * @typedef {{ name: string, size: number, fields: Array<[string, number, number, "u8"|"u32"|"u64"|"bytes"]> }} Layout
- * @type {Readonly<Record<"snp_guest_request_ioctl"|"snp_report_req"|"snp_ext_report_req"|"snp_report_resp"|"tdx_report_req"|"snpCertEntry", Layout>>}
+ * @typedef {"snp_guest_request_ioctl"|"snp_report_req"|"snp_ext_report_req"|"snp_report_resp"|"tdx_report_req"|"snpCertEntry"} LayoutName
  */
-export const LAYOUTS = Object.freeze(Object.fromEntries(Object.entries(ABI.layouts).map(([k, l]) =>
-  [k, Object.freeze({ ...l, fields: Object.freeze(l.fields.map((f) => Object.freeze(f))) })])));
+export const LAYOUTS = /** @type {Readonly<Record<LayoutName, Layout>>} */ (Object.freeze(Object.fromEntries(Object.entries(ABI.layouts).map(([k, l]) =>
+  [k, Object.freeze({ ...l, fields: Object.freeze(l.fields.map((f) => Object.freeze(f))) })]))));
 /** @type {Readonly<{ SNP_GET_REPORT: number, SNP_GET_DERIVED_KEY: number, SNP_GET_EXT_REPORT: number, TDX_CMD_GET_REPORT0: number }>} */
 export const IOCTL = Object.freeze(ABI.ioctl);
 export const PAGE_SIZE = ABI.pageSize;

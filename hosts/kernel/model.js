@@ -57,9 +57,7 @@ const ATTRS = Array.from({ length: core.tsm_attr_count() }, (_, a) => outText(co
 
 function check(r, what) {
   if (r === OOPS) {
-    const e = new Error(`kernel oops (NULL provider) at ${what}`);
-    e.code = "KERNEL_OOPS";
-    throw e;
+    throw Object.assign(new Error(`kernel oops (NULL provider) at ${what}`), { code: "KERNEL_OOPS" });
   }
   if (r < 0) throw kernelError(-r, what);
   return r;
@@ -238,7 +236,7 @@ export class KernelModel {
       serviceGuid: outText(core.tsm_req_service_guid(k)),
       serviceManifestVersion: core.tsm_req_service_manifest_version(k),
     };
-    let release;
+    let release = /** @type {(value?: unknown) => void} */ (() => {});
     this.busy = new Promise((res) => { release = res; });
     let err = 0, blobs;
     try {

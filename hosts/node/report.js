@@ -15,7 +15,7 @@ import { configfsBackend, DEFAULT_ROOT } from "./configfs.js";
  * (assembly/request_enums.ts).
  * @type {Record<number, "mkdir" | "read" | "write" | "rmdir" | "sleep" | "done" | "failed">}
  */
-const KINDS = Object.fromEntries(Object.entries(REQUEST_ENUMS.ops).map(([name, n]) => [n, name]));
+const KINDS = /** @type {any} */ (Object.fromEntries(Object.entries(REQUEST_ENUMS.ops).map(([name, n]) => [n, name])));
 const BLOB = REQUEST_ENUMS.blobs;
 const utf8 = new TextEncoder();
 
