@@ -70,16 +70,33 @@ function offerIssueTime(unused) {
   btn.textContent = `use the collateral's issue time, ${iso}`;
 }
 
-function renderInputs(unused, collateralError) {
-  const list = $("inputs");
-  list.replaceChildren(...inputs.map((i) => {
-    const off = unused.has(i) ? " (not used for this evidence)" : "";
-    return h("li", { class: `input role-${i.role}${off ? " unused" : ""}`, "data-role": i.role },
-      h("span", { class: "role" }, (i.piece ? `${ROLE_NAMES[i.role]}: ${i.piece}` : ROLE_NAMES[i.role]) + off),
+// One row per input, kept across refreshes: a refresh that lands between the press and the release
+// of a remove button (leaving the policy box is a change) must not replace the button being clicked.
+const rows = new WeakMap();
+
+function rowOf(i) {
+  let row = rows.get(i);
+  if (!row) {
+    const role = h("span", { class: "role" });
+    row = { role, li: h("li", { "data-role": i.role }, role,
       h("span", { class: "fname" }, i.name),
       h("span", { class: "what" }, i.what),
-      h("button", { type: "button", class: "remove", "aria-label": `remove ${i.name}`, onclick: () => queue(() => { inputs = inputs.filter((x) => x !== i); return refresh(); }) }, "remove"));
-  }));
+      h("button", { type: "button", class: "remove", "aria-label": `remove ${i.name}`, onclick: () => queue(() => { inputs = inputs.filter((x) => x !== i); return refresh(); }) }, "remove")) };
+    rows.set(i, row);
+  }
+  return row;
+}
+
+function renderInputs(unused, collateralError) {
+  const list = $("inputs");
+  const items = inputs.map((i) => {
+    const off = unused.has(i) ? " (not used for this evidence)" : "";
+    const { li, role } = rowOf(i);
+    li.className = `input role-${i.role}${off ? " unused" : ""}`;
+    role.textContent = (i.piece ? `${ROLE_NAMES[i.role]}: ${i.piece}` : ROLE_NAMES[i.role]) + off;
+    return li;
+  });
+  if (items.length !== list.children.length || items.some((li, k) => list.children[k] !== li)) list.replaceChildren(...items);
   $("noinputs").hidden = inputs.length > 0;
   $("collateralerror").hidden = !collateralError;
   $("collateralerror").textContent = collateralError ? `The Intel files do not form collateral yet: ${collateralError}` : "";
