@@ -5,3 +5,4 @@ export * from "./tsm/request_abi";
 export * from "./request_enums";
 export * from "./tsm/kernel_abi";
 export * from "./tsm/ioctl_abi";
+export * from "./tsm/measurements";

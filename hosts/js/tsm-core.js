@@ -26,3 +26,34 @@ export const output = () => full.output();
  * @type {{ ops: Record<string, number>, blobs: Record<string, number> }}
  */
 export const REQUEST_ENUMS = full.json("tsm_request_enums");
+
+/**
+ * tsm-mr's rules (assembly/tsm/measurements.ts): flags, modes, kernel hash names -> digest sizes,
+ * and each provider's register group ({ dir, registers: [{ name, file, hash, size, flags, mode, field }] }).
+ * @type {{ flags: Record<string, number>, modes: Record<string, number>, hashes: Record<string, number>,
+ *   groups: Record<string, { dir: string, registers: { name: string, file: string, hash: string | null, size: number, flags: number, mode: number, field: string }[] }> }}
+ */
+export const MR_RULES = full.json("tsm_mr_rules");
+
+/** A register file name split by tsm-mr's grammar: { name, hash } (hash null for NOHASH). */
+export function mrParseFileName(file) {
+  const bytes = new TextEncoder().encode(file);
+  const suffix = bytes.length - core.tsm_mr_name_length(load(bytes)); // ":HASH", ASCII: as many characters as bytes
+  return suffix ? { name: file.slice(0, -suffix), hash: file.slice(1 - suffix) } : { name: file, hash: null };
+}
+
+/**
+ * write(2) to register `index` of `provider`'s group holding `value`: the count taken (0: nothing)
+ * or -errno, and after a whole-register write its new value, as the core decides them.
+ * @returns {{ n: number, value?: Uint8Array }}
+ */
+export function mrWrite(provider, index, value, bytes, position) {
+  const group = Object.keys(MR_RULES.groups).indexOf(provider);
+  const size = value.length;
+  const input = new Uint8Array(2 * size); // the value, then the bytes a whole-register write extends it with
+  input.set(value);
+  input.set(bytes.subarray(0, size), size);
+  load(input);
+  const n = core.tsm_mr_write(group, index, Math.min(position, 0xffffffff), Math.min(bytes.length, 0xffffffff));
+  return n === size ? { n, value: full.bytes(core.tsm_mr_value(), size) } : { n };
+}

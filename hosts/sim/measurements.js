@@ -1,46 +1,37 @@
-// Simulated tsm-mr measurement registers (Linux 6.16+): the `measurements/` attribute group that
-// drivers/virt/coco/guest/tsm-mr.c builds from a provider's register table, with tdx_guest's table.
-// File semantics are sysfs binary attributes': size = the register's size; a read past it is EOF;
-// a write is clipped to the size, EFBIG at or past it, and tsm-mr refuses anything but the whole
-// register at offset 0 (EINVAL); opening against the mode bits is EACCES (kernfs checks them even
-// for root). A write to an RTMR extends it: value = SHA-384(value || written bytes).
-import { createHash } from "node:crypto";
+// Simulated tsm-mr measurement registers (Linux 6.16+): the `measurements/` attribute group of
+// tdx_guest. Every rule is the core's (assembly/tsm/measurements.ts, through hosts/js/tsm-core.js):
+// the register table, file names, sizes and modes, and what a write does (EFBIG at or past the
+// end, EINVAL unless the whole register at offset 0, else the extend, SHA-384 in the core: this
+// is the simulated kernel and TDX module deciding the value). This file keeps the values and
+// applies sysfs's read clipping (a read past the size is EOF) and kernfs's open check (EACCES
+// against the mode bits, even for root).
+import { MR_RULES, mrWrite } from "../js/tsm-core.js";
+import { errnoName, kernelError } from "../kernel/errno.js";
+import { fromHex } from "../js/bytes.js";
 
-export const MR_FLAGS = Object.freeze({ NOHASH: 1, WRITABLE: 2, READABLE: 4, LIVE: 8 });
-const RTMR = MR_FLAGS.LIVE | MR_FLAGS.WRITABLE | MR_FLAGS.READABLE;
+const PROVIDER = "tdx_guest";
+const { READABLE, WRITABLE } = MR_RULES.modes;
 
-/** tdx_guest's registers in the kernel's order: [name, hash or null (NOHASH), flags, TD report field]. */
-export const TDX_REGISTERS = Object.freeze([
-  ["rtmr0", "sha384", RTMR, "rtmr0"],
-  ["rtmr1", "sha384", RTMR, "rtmr1"],
-  ["rtmr2", "sha384", RTMR, "rtmr2"],
-  ["rtmr3", "sha384", RTMR, "rtmr3"],
-  ["mrtd", "sha384", MR_FLAGS.READABLE, "mrTd"],
-  ["mrconfigid", null, MR_FLAGS.READABLE | MR_FLAGS.NOHASH, "mrConfigId"],
-  ["mrowner", null, MR_FLAGS.READABLE | MR_FLAGS.NOHASH, "mrOwner"],
-  ["mrownerconfig", null, MR_FLAGS.READABLE | MR_FLAGS.NOHASH, "mrOwnerConfig"],
-]);
-const SIZE = 48;
+/** tdx_guest's registers in the kernel's order: { name, file, hash (null: NOHASH), size, flags, mode, field }. */
+export const TDX_REGISTERS = Object.freeze(MR_RULES.groups[PROVIDER].registers.map((r) => Object.freeze(r)));
 
 const errno = (code, message) => Object.assign(new Error(`${code}: ${message}`), { code });
 
-/** The sysfs file name of a register: NAME:HASH, or NAME for a NOHASH one (tsm-mr's grammar). */
-export const fileName = (name, hash) => (hash ? `${name}:${hash}` : name);
-
 /**
  * A tdx_guest measurement register group. `initial` maps TD report field names (rtmr0..3, mrTd,
- * mrConfigId, mrOwner, mrOwnerConfig) to 48-byte values; missing ones start as zeros.
+ * mrConfigId, mrOwner, mrOwnerConfig) to values (bytes or hex) of the register's size; missing
+ * ones start as zeros.
  */
 export class Measurements {
-  #regs = new Map(); // file name -> { name, hash, flags, field, value }
+  #regs = new Map(); // file name -> { ...register, index, value }
 
   constructor(initial = {}) {
-    for (const [name, hash, flags, field] of TDX_REGISTERS) {
-      const v = initial[field];
-      const value = v === undefined ? new Uint8Array(SIZE) : Uint8Array.from(typeof v === "string" ? Buffer.from(v, "hex") : v);
-      if (value.length !== SIZE) throw new RangeError(`initial ${field} takes ${SIZE} bytes, got ${value.length}`);
-      this.#regs.set(fileName(name, hash), { name, hash, flags, field, value });
-    }
+    TDX_REGISTERS.forEach((r, index) => {
+      const v = initial[r.field];
+      const value = v === undefined ? new Uint8Array(r.size) : typeof v === "string" ? fromHex(v) : Uint8Array.from(v);
+      if (value.length !== r.size) throw new RangeError(`initial ${r.field} takes ${r.size} bytes, got ${value.length}`);
+      this.#regs.set(r.file, { ...r, index, value });
+    });
   }
 
   #get(file) {
@@ -52,35 +43,35 @@ export class Measurements {
   /** File names, in the kernel's order. */
   readdir() { return [...this.#regs.keys()]; }
 
-  /** { mode, size } of a register file: 0444 readable, 0200 writable, as tsm-mr sets them. */
+  /** { mode, size } of a register file, as tsm-mr sets them. */
   stat(file) {
-    const { flags } = this.#get(file);
-    return { mode: (flags & MR_FLAGS.READABLE ? 0o444 : 0) | (flags & MR_FLAGS.WRITABLE ? 0o200 : 0), size: SIZE };
+    const { mode, size } = this.#get(file);
+    return { mode, size };
   }
 
   /** Checks an open for "r", "w" or "rw" against the mode bits (EACCES), as kernfs does. */
   open(file, access) {
-    const { flags } = this.#get(file);
-    if (access.includes("r") && !(flags & MR_FLAGS.READABLE)) throw errno("EACCES", `${file} is not readable`);
-    if (access.includes("w") && !(flags & MR_FLAGS.WRITABLE)) throw errno("EACCES", `${file} is not writable`);
+    const { mode } = this.#get(file);
+    if (access.includes("r") && !(mode & READABLE)) throw errno("EACCES", `${file} is not readable`);
+    if (access.includes("w") && !(mode & WRITABLE)) throw errno("EACCES", `${file} is not writable`);
   }
 
   /** pread: at most `length` bytes from `position`; empty at or past the end. */
   read(file, position, length) {
     const { value } = this.#get(file);
-    return value.slice(Math.min(position, SIZE), Math.min(position + length, SIZE));
+    return value.slice(Math.min(position, value.length), Math.min(position + length, value.length));
   }
 
-  /** pwrite: returns the count written (the whole register) or throws EFBIG / EINVAL. */
+  /** pwrite: returns the count written (the whole register, or 0 for nothing) or throws the core's errno. */
   write(file, bytes, position) {
     const r = this.#get(file);
-    if (!(r.flags & MR_FLAGS.WRITABLE)) throw errno("EACCES", `${file} is not writable`);
-    if (position >= SIZE) throw errno("EFBIG", `write at offset ${position} of a ${SIZE}-byte register`);
-    const count = Math.min(bytes.length, SIZE - position);
-    if (count === 0) return 0;
-    if (position !== 0 || count !== SIZE) throw errno("EINVAL", `tsm-mr takes exactly ${SIZE} bytes at offset 0 (got ${count} at ${position})`);
-    r.value = new Uint8Array(createHash("sha384").update(r.value).update(bytes.subarray(0, SIZE)).digest());
-    return SIZE;
+    const { n, value } = mrWrite(PROVIDER, r.index, r.value, bytes, position);
+    if (n < 0) {
+      const why = { EFBIG: `write at offset ${position} of a ${r.size}-byte register`, EINVAL: `tsm-mr takes exactly ${r.size} bytes at offset 0 (got ${bytes.length} at ${position})` };
+      throw kernelError(-n, why[errnoName(-n)] ?? file);
+    }
+    if (value) r.value = value;
+    return n;
   }
 
   /** Current values as TD report fields ({ rtmr0: Uint8Array, ..., mrOwnerConfig }), for quotes. */

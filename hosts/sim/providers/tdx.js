@@ -40,7 +40,7 @@ async function defaultBody() {
  */
 function registers(opts) {
   const [rtmr0, rtmr1, rtmr2, rtmr3] = buildCcel().rtmrs;
-  const set = Object.fromEntries(TDX_REGISTERS.map(([, , , f]) => f).filter((f) => opts.body?.[f] !== undefined).map((f) => [f, opts.body[f]]));
+  const set = Object.fromEntries(TDX_REGISTERS.map((r) => r.field).filter((f) => opts.body?.[f] !== undefined).map((f) => [f, opts.body[f]]));
   const mrTd = createHash("sha384").update("tsmkit TEST TD image").digest();
   return new Measurements({ rtmr0, rtmr1, rtmr2, rtmr3, mrTd, ...set });
 }
