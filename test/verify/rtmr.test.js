@@ -125,6 +125,37 @@ test("policy.runtimeEvents: a runtime event's digest by name", async () => {
   assert.ok(policyCheck(v, "policy.runtimeEvents").ok);
 });
 
+// Evidence without RTMRs: event-log rules and logs cannot be met there, so each fails saying so
+// (never silently ignored). Each case verifies real corpus evidence as it would be checked anyway.
+const NO_RTMRS = [
+  ["SEV-SNP report", "a SEV-SNP report", data("snp/go-sev-guest-report-v2-milan.bin"),
+    { certs: [data("snp/go-sev-guest-vcek-milan.der"), data("collateral/amd/go-sev-guest-ask-ark-milan-vcek.pem")], now: "2022-09-24T01:00:00Z" }],
+  ["SGX quote", "an SGX quote", data("sgx/dcap-qvl-sgx-quote-v3.dat"), { now: "2025-01-01T00:00:00Z" }],
+  ["Arm CCA token", "an Arm CCA token", data("cca/ccatoken-good-cmw-collection.cbor"), { roots: { cca: data("cca/ccatoken-test-iak-pub.pem").toString() } }],
+];
+const RULES = { events: [{ name: "kernel", type: "EV_EFI_BOOT_SERVICES_APPLICATION", digest: ZERO }], runtime: [{ name: "app", digest: ZERO }] };
+for (const [label, what, evidence, opts] of NO_RTMRS) {
+  test(`${label}: policy.eventLog and policy.runtimeEvents rules fail, saying this TEE has no event-log evidence`, async () => {
+    const without = await verify(evidence, opts);
+    assert.not.ok(without.checks.some((c) => c.name.startsWith("policy.eventLog") || c.name === "policy.runtimeEvents" || c.name === "rtmr.replay"));
+    const v = await verify(evidence, { ...opts, policy: { eventLog: RULES } });
+    assert.not.ok(v.ok);
+    for (const name of ["policy.eventLog", "policy.runtimeEvents"]) {
+      const c = policyCheck(v, name);
+      assert.ok(c && !c.ok, `${name} missing or passing`);
+      assert.ok(c.detail.includes(`${what} has no such evidence`), c.detail);
+      assert.is(c.supply, undefined, "nothing can be supplied to meet it");
+    }
+  });
+  test(`${label}: a CCEL or runtime log given with it fails rtmr.replay (it has no RTMRs to replay against)`, async () => {
+    const v = await verify(evidence, { ...opts, ...COS, runtimeLog: formatRuntimeHeader() });
+    assert.not.ok(v.ok);
+    assert.not.ok(rtmrCheck(v).ok);
+    assert.match(rtmrCheck(v).detail, new RegExp(`^ccel, ccelTable, runtimeLog given, but ${what} has no RTMRs`));
+    assert.is(v.checks.filter((c) => c.name === "rtmr.replay").length, 1);
+  });
+}
+
 const BAD_POLICIES = [
   [{ events: {} }, "eventLog.events"],
   [{ kernel: ZERO }, "eventLog.kernel"],

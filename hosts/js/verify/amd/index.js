@@ -6,6 +6,8 @@ import { decode, locate } from "../../decode.js";
 import { readOptions } from "../options.js";
 import { checkCrl, namesIssuer, sameCertificate, validatePath } from "../path.js";
 import { checkSnpReport, revocationUnchecked } from "../policy.js";
+import { checkNoRtmrs } from "../rtmr/index.js";
+import { checkEventLogPolicy } from "../rtmr/policy.js";
 import { FetchError } from "../fetch.js";
 import { Checks, errorDetail, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
@@ -169,6 +171,9 @@ async function verifyReport(bytes, opts, decodedAlready) {
     ({ report, loc } = decodedAlready ?? { report: decode(bytes, { format: "snp-report" }), loc: locate(bytes, { format: "snp-report" }) });
     return { ok: true, detail: `SNP report v${report.version} (${report.product})` };
   });
-  if (decoded) await checkSnp(checks, bytes, report, loc, opts);
+  if (decoded) {
+    await checkSnp(checks, bytes, report, loc, opts);
+    checkEventLogPolicy(checks, checkNoRtmrs(checks, opts, "a SEV-SNP report"), opts.policy);
+  }
   return verdict(checks, { evidence: report ?? null, now: opts.now });
 }

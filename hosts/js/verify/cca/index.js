@@ -6,6 +6,8 @@ import { Checks, verdict } from "../result.js";
 import { checkBinding } from "./binding.js";
 import { cryptoKey, realmKey } from "./keys.js";
 import { checkCcaPolicy } from "./policy.js";
+import { checkNoRtmrs } from "../rtmr/index.js";
+import { checkEventLogPolicy } from "../rtmr/policy.js";
 import { platformKeys } from "./roots.js";
 import { coseAlg, verifySign1 } from "./sign1.js";
 
@@ -63,6 +65,7 @@ export async function verifyDecodedCcaToken(bytes, token, loc, opts, roots) {
   checks.defer("cca.binding", () => checkBinding(span(bytes, loc, "platform.claims.challenge"), span(bytes, loc, "realm.claims.publicKey"),
     token.realm.claims.publicKeyHashAlgorithmId));
   checkCcaPolicy(checks, token, opts.policy);
+  checkEventLogPolicy(checks, checkNoRtmrs(checks, opts, "an Arm CCA token"), opts.policy);
   await checks.settle();
   return verdict(checks, { evidence: token, now: opts.now });
 }

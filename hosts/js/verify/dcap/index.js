@@ -18,7 +18,7 @@ import { fetchCollateral } from "./pcs.js";
 import { pckChainParts, pckExtensions } from "./pck.js";
 import { checkQeReportData, checkQeReportSignature, checkQuoteSignature } from "./quote.js";
 import { behindUpToDate, checkTdxModule, combineStatus, matchQeIdentity, matchTcbLevels, qeTcbLevel, svnBytes } from "./tcb.js";
-import { checkReplay } from "../rtmr/index.js";
+import { checkNoRtmrs, checkReplay } from "../rtmr/index.js";
 import { checkEventLogPolicy } from "../rtmr/policy.js";
 
 export { loadCollateral } from "./collateral.js";
@@ -87,7 +87,7 @@ async function verifyQuote(bytes, opts, decodedAlready) {
       ? `platform ${tcb.platformLevel.status}${tcb.module ? `, TDX module ${tcb.module.status}` : ""}, QE ${tcb.qeLevel.status} -> ${status}${status === "UpToDate" ? "" : behind.length ? `; behind UpToDate: ${behind.join("; ")}` : "; no version is behind UpToDate (the status comes from configuration or advisories)"}`
       : `unrecognized TCB status ${JSON.stringify(c.status)}`);
   }
-  const logs = ev.isTdx ? checkReplay(checks, ev.quote.body, opts) : null;
+  const logs = ev.isTdx ? checkReplay(checks, ev.quote.body, opts) : checkNoRtmrs(checks, opts, "an SGX quote");
   policyPhase(checks, ev.quote, opts, status, col, logs);
   return done({ status, advisoryIds, evidence: ev.quote });
 }

@@ -96,3 +96,17 @@ export function checkReplay(checks, body, opts) {
   checks.record("rtmr.replay", replayRegisters(body, logs));
   return logs;
 }
+
+const LOG_OPTIONS = ["ccel", "ccelTable", "runtimeLog"];
+
+/**
+ * For evidence without RTMRs (`what`: "an SGX quote", "a SEV-SNP report", ...): an event log given
+ * for it cannot be replayed against anything, so rtmr.replay fails saying so rather than being
+ * ignored. Returns the logs value checkEventLogPolicy takes, marking the evidence as having none.
+ */
+export function checkNoRtmrs(checks, opts, what) {
+  const given = LOG_OPTIONS.filter((k) => opts[k] != null);
+  if (given.length) checks.add("rtmr.replay", false, `${given.join(", ")} given, but ${what} has no RTMRs to replay an event log against (event logs go with TDX quotes)`);
+  return { log: null, runtime: null, noRtmrs: what };
+}
+

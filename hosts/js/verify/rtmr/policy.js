@@ -67,10 +67,20 @@ function firstBroken(list, events, pick, label) {
   return null;
 }
 
-/** policy.eventLog and policy.runtimeEvents, when the policy has such rules. */
+/**
+ * policy.eventLog and policy.runtimeEvents, when the policy has such rules. `logs` from
+ * checkReplay (null: none given) or, for evidence without RTMRs, checkNoRtmrs: then every rule
+ * fails, since no log could ever satisfy it (fail closed, never skipped).
+ */
 export function checkEventLogPolicy(checks, logs, policy) {
   const p = policy.eventLog;
   if (!p) return;
+  if (logs?.noRtmrs) {
+    const why = (kind) => `the policy pins ${kind} digests, which need a TDX quote's RTMRs and event logs; ${logs.noRtmrs} has no such evidence`;
+    if (p.events.length) checks.add("policy.eventLog", false, why("CCEL event"));
+    if (p.runtime.length) checks.add("policy.runtimeEvents", false, why("runtime-event"));
+    return;
+  }
   if (p.events.length) {
     if (!logs?.log) checks.add("policy.eventLog", false, "the policy pins event-log digests but no CCEL was given", { supply: ["ccel"] });
     else {
