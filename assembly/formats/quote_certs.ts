@@ -80,6 +80,13 @@ const DASHES: u64 = 0x2d * ONES;
 
 /** Offset of the first '-' in [p, end), or end. */
 function nextDash(p: u32, end: u32): u32 {
+  // With SIMD (not in the WASI command's build), 16 bytes at a time: one bit per '-'.
+  if (ASC_FEATURE_SIMD) {
+    for (; p + 16 <= end; p += 16) {
+      const m = i8x16.bitmask(i8x16.eq(v128.load(inPtr + p), i8x16.splat(0x2d)));
+      if (m) return p + ctz(m);
+    }
+  }
   for (; p + 8 <= end; p += 8) {
     const m = dashes(load<u64>(inPtr + p));
     if (m) return p + <u32>(ctz(m) >> 3);

@@ -36,9 +36,24 @@ const MAX_DEPTH: i32 = 64;
 const path = new StaticArray<u32>(MAX_DEPTH);
 let depth: i32 = 0;
 
+// decode.wasm runs the minimal runtime (build/build.js): no shadow stack, so the hot path pays no
+// per-call stack bookkeeping, and nothing collects garbage unless asked. A decode starts at reset(),
+// called first thing by an export (decode, eventlog_decode) while no object is held by a local
+// alone: the safe point to collect. Success paths of the fixed layouts allocate nothing; CBOR maps,
+// names and error messages do, so collect every COLLECT_EVERY decodes or as soon as memory grew.
+const MINIMAL_RUNTIME = 1; // ASC_RUNTIME: 0 stub, 1 minimal, 2 incremental
+const COLLECT_EVERY: u32 = 256;
+let sinceCollect: u32 = 0;
+let pagesAtCollect: i32 = 0;
+
 export function reset(): void {
   count = 0;
   depth = 0;
+  if (ASC_RUNTIME == MINIMAL_RUNTIME && (++sinceCollect >= COLLECT_EVERY || memory.size() > pagesAtCollect)) {
+    __collect();
+    sinceCollect = 0;
+    pagesAtCollect = memory.size();
+  }
 }
 
 function full(a: u32): bool {
