@@ -460,6 +460,32 @@ export interface RegisterReplay {
 }
 /** Replays a CCEL (and runtime log) against a TD quote or TDREPORT (bytes or decoded). */
 export function replayMatches(evidence: Bytes | Evidence, logs: { ccel?: Bytes; ccelTable?: Bytes; runtimeLog?: Bytes | string }): { ok: boolean; registers: Record<Rtmr, RegisterReplay>; detail: string; supply?: string[] };
+/** One record of tsmkit's runtime event log (format tsmkit-runtime-log v1, README "Runtime measurements"). */
+export interface RuntimeEvent {
+  recnum: number;
+  /** The tsm-mr register name ("rtmr3"). */
+  register: string;
+  /** N for rtmrN, else null. */
+  index: number | null;
+  hashAlg: "sha256" | "sha384" | "sha512";
+  /** The digest written to the register (lowercase hex). */
+  digest: string;
+  content: { name: string; [member: string]: unknown };
+}
+/** Parses a whole runtime log (bytes or text). Throws RuntimeLogError on the first bad line. */
+export function parseRuntimeLog(input: Bytes | string): { version: number; events: RuntimeEvent[] };
+/** One record line (with its newline); `event` is a name or an object with a `name`. */
+export function formatRuntimeRecord(record: { recnum: number; register: string; hashAlg?: "sha256" | "sha384" | "sha512"; digest: string | Uint8Array; event: string | { name: string; [member: string]: unknown } }): string;
+/** The header line a new runtime log starts with. */
+export function formatRuntimeHeader(): string;
+/** A bad runtime log: what (`code`), where (1-based `line`, `recnum`), why (`detail`). */
+export class RuntimeLogError extends Error {
+  readonly code: string;
+  readonly line: number;
+  readonly recnum?: number;
+  readonly detail: string;
+  toJSON(): { error: { code: string; line: number; recnum?: number; message: string } };
+}
 export function makePolicy(p?: Policy): CompletePolicy;
 export function policyFromJson(text: string): CompletePolicy;
 export const DEFAULT_POLICY: CompletePolicy;

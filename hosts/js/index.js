@@ -7,3 +7,4 @@ export { verify, makePolicy, policyFromJson, DEFAULT_POLICY, PolicyError, Option
 export { classifyCollateral } from "./verify/dcap/collateral-files.js";
 export { decodeEventLog, renderEventLog, extendRegister } from "./eventlog.js";
 export { replayMatches } from "./verify/index.js";
+export { parseRuntimeLog, formatRuntimeRecord, formatRuntimeHeader, RuntimeLogError } from "./runtime-log.js";

@@ -75,3 +75,48 @@ export class TsmError extends Error {
 /** Intel collateral from a directory (any file names: classified by content, see
  * classifyCollateral) or from one file (a dcap-qvl bundle); `collateral` goes to verify(). */
 export function readCollateral(path: string): Promise<ReturnType<typeof import("../js/index.js").classifyCollateral>>;
+
+/** A tsm-mr measurement register file of a `measurements/` directory. */
+export interface MeasurementRegister {
+  /** The register name ("rtmr3"). */
+  name: string;
+  /** The sysfs file name ("rtmr3:sha384"; "mrowner" for a NOHASH register). */
+  file: string;
+  path: string;
+  /** The kernel hash name after the colon, null for NOHASH. */
+  hashAlg: string | null;
+  size: number;
+  readable: boolean;
+  writable: boolean;
+}
+/** tdx_guest's measurements directory (/sys/class/misc/tdx_guest/measurements). */
+export const MEASUREMENTS_DIR: string;
+/** The runtime event log's default path (/run/tsmkit/runtime-log.jsonl). */
+export const RUNTIME_LOG: string;
+/** The registers of a measurements directory (default MEASUREMENTS_DIR), in directory order. */
+export function listRegisters(dir?: string): Promise<MeasurementRegister[]>;
+/** One register, by name ("rtmr3") or file name ("rtmr3:sha384"), with its value. */
+export function readRegister(register: string, opts?: { dir?: string }): Promise<MeasurementRegister & { value: Uint8Array }>;
+/** What an interrupted extend was settled to. */
+export interface RecoveredExtend { outcome: "completed" | "rolled-back"; recnum: number; register: string; event: string; pid: number }
+/**
+ * Appends `event` to the runtime log and extends `register` with `digest` (hex or bytes) or the
+ * hash of `data`, as one step (a lock serialises writers; an intent record settles a crash).
+ */
+export function extend(
+  register: string,
+  input: { digest?: string | Uint8Array; data?: string | Uint8Array; event: string | { name: string; [member: string]: unknown } },
+  opts?: { dir?: string; log?: string; lockTimeoutMs?: number },
+): Promise<{ register: string; file: string; recnum: number; hashAlg: string; digest: string; before: string; after: string; recovered: RecoveredExtend | null }>;
+/** Settles an extend a crashed process left half done; null when there was none. */
+export function recover(opts?: { log?: string; lockTimeoutMs?: number }): Promise<RecoveredExtend | null>;
+/** The runtime log's events, or { version: null, events: [] } when there is no log yet. */
+export function readRuntimeLog(log?: string): Promise<{ version: number | null; events: import("../js/index.js").RuntimeEvent[] }>;
+/** A measurement-register failure: `code` (NO_MEASUREMENTS, NO_REGISTER, NOT_READABLE, NOT_WRITABLE, NOHASH, UNSUPPORTED_HASH, BAD_REGISTER, BAD_DIGEST, BAD_INPUT, BAD_EVENT, LOCK_TIMEOUT, INTERRUPTED_EXTEND, WRITE_FAILED, NOT_EXTENDED, IO), the register, the path, the errno name. */
+export class MrError extends Error {
+  readonly code: string;
+  readonly register?: string;
+  readonly path?: string;
+  readonly errno?: string;
+  toJSON(): { error: { code: string; register?: string; path?: string; errno?: string; message: string } };
+}

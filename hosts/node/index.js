@@ -3,4 +3,5 @@
 export { getReport } from "./report.js";
 export { TsmError } from "./errors.js";
 export { readCollateral } from "./collateral.js";
+export { listRegisters, readRegister, extend, recover, readRuntimeLog, MrError, MEASUREMENTS_DIR, RUNTIME_LOG } from "./mr.js";
 export * from "../js/index.js";

@@ -11,15 +11,21 @@
 // (H(before || digest)) -> the record is kept or completed; untouched (before) -> the record is
 // cut off again; anything else -> an error naming the intent file, and no further extend until a
 // person looks (fail closed). So a crash anywhere in the step is reported, never silently wrong.
+//
+// tsm-mr's rules (file-name grammar, hash sizes, modes, tdx_guest's directory) are the core's
+// (assembly/tsm/measurements.ts via hosts/js/tsm-core.js). Hashing here is node:crypto: this host
+// only moves bytes to the kernel, which decides the value; H(before || digest) is computed to
+// recognise the kernel's result, in whatever algorithm the register names (the core has SHA-384 only).
 import { open, readFile, readdir, stat, mkdir, rename, unlink, link, truncate } from "node:fs/promises";
 import { constants } from "node:fs";
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { dirname, join } from "node:path";
+import { MR_RULES, mrParseFileName } from "../js/tsm-core.js";
 import { HASH_SIZES, eventContent, formatRuntimeHeader, formatRuntimeRecord, parseRuntimeLog } from "../js/runtime-log.js";
 
 /** Where tdx_guest's registers are (the class link to /sys/devices/virtual/misc/tdx_guest). */
-export const MEASUREMENTS_DIR = "/sys/class/misc/tdx_guest/measurements";
+export const MEASUREMENTS_DIR = MR_RULES.groups.tdx_guest.dir;
 /** The runtime log's default path: under /run, so it starts empty at every boot, as RTMRs do. */
 export const RUNTIME_LOG = "/run/tsmkit/runtime-log.jsonl";
 
@@ -45,10 +51,10 @@ export class MrError extends Error {
 const hex = (b) => Buffer.from(b).toString("hex");
 const extendValue = (alg, before, digest) => createHash(alg).update(before).update(digest).digest();
 
-/** tsm-mr's file-name grammar: NAME:HASH, or NAME alone for a NOHASH register. */
+/** tsm-mr's file-name grammar: NAME:HASH (HASH a kernel hash name), or NAME alone for a NOHASH register. */
 export function parseRegisterName(file) {
-  const i = file.lastIndexOf(":");
-  return i > 0 ? { name: file.slice(0, i), hashAlg: file.slice(i + 1) } : { name: file, hashAlg: null };
+  const { name, hash } = mrParseFileName(file);
+  return { name, hashAlg: hash };
 }
 
 /**
@@ -70,7 +76,7 @@ export async function listRegisters(dir = MEASUREMENTS_DIR) {
     const path = join(dir, file);
     const st = await stat(path);
     if (st.isDirectory()) continue;
-    out.push({ ...parseRegisterName(file), file, path, size: st.size, readable: (st.mode & 0o444) !== 0, writable: (st.mode & 0o222) !== 0 });
+    out.push({ ...parseRegisterName(file), file, path, size: st.size, readable: (st.mode & MR_RULES.modes.READABLE) !== 0, writable: (st.mode & MR_RULES.modes.WRITABLE) !== 0 });
   }
   return out;
 }
@@ -103,8 +109,8 @@ function digestFor(r, { digest, data }) {
   const fail = (code, message) => { throw new MrError({ code, register: r.name, path: r.path, message }); };
   if (!r.writable) fail("NOT_WRITABLE", `${r.file} is read-only`);
   if (!r.hashAlg) fail("NOHASH", `${r.file} has no hash algorithm (NOHASH): tsmkit only extends NAME:HASH registers`);
-  const size = HASH_SIZES[r.hashAlg];
-  if (!size) fail("UNSUPPORTED_HASH", `${r.file}: hash "${r.hashAlg}" is not one the runtime log records (${Object.keys(HASH_SIZES).join(", ")})`);
+  if (!HASH_SIZES[r.hashAlg]) fail("UNSUPPORTED_HASH", `${r.file}: hash "${r.hashAlg}" is not one the runtime log records (${Object.keys(HASH_SIZES).join(", ")})`);
+  const size = MR_RULES.hashes[r.hashAlg]; // tsm-mr takes exactly the register's size: its digest
   if (r.size !== 0 && size !== r.size) fail("BAD_REGISTER", `${r.file} is ${r.size} bytes, not a ${r.hashAlg} digest (${size})`); // 0: the file does not say
   if ((digest === undefined) === (data === undefined)) fail("BAD_INPUT", "give exactly one of digest and data");
   if (data !== undefined) return new Uint8Array(createHash(r.hashAlg).update(data).digest());

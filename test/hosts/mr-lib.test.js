@@ -110,6 +110,9 @@ test("listing: NAME:HASH grammar, NOHASH, access from the mode; reading", async 
     { name: "rtmr3", hashAlg: "sha384", file: "rtmr3:sha384", size: 48, readable: true, writable: true },
   ]);
   assert.equal(parseRegisterName("a:b:sha256"), { name: "a:b", hashAlg: "sha256" });
+  assert.equal(parseRegisterName("pcr:sha3-384"), { name: "pcr", hashAlg: "sha3-384" });
+  // tsm-mr only writes kernel hash names after the colon: any other suffix is part of a NOHASH name.
+  assert.equal(parseRegisterName("config:v2"), { name: "config:v2", hashAlg: null });
   assert.equal((await readRegister("rtmr3:sha384", { dir: g.m })).value, new Uint8Array(Buffer.alloc(48, 3)));
   const missing = await listRegisters(join(g.dir, "nope")).catch((x) => x);
   assert.is(missing.code, "NO_MEASUREMENTS");
