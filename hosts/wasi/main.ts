@@ -11,6 +11,7 @@ import { FsResult, readFile, readFd, writeRaw } from "./fs";
 import { Args } from "./args";
 import { formatId, FORMAT_NAMES } from "./formats";
 import { cmdReport, ReportIo, REPORT_FLAGS, REPORT_OPTIONS } from "./report";
+import { cmdEventlog, EVENTLOG_FLAGS, EVENTLOG_OPTIONS } from "./eventlog";
 import { outblobFormat, providerByName } from "../../assembly/tsm/providers";
 
 const USAGE = "usage: tsmkit.wasm <command> [options]\n\n" +
@@ -21,6 +22,7 @@ const USAGE = "usage: tsmkit.wasm <command> [options]\n\n" +
   "                 [--service-provider S --service-guid G --service-manifest-version N]\n" +
   "                 [--no-aux] [--retries N] [--out F] [--aux F] [--manifest F] [--json]\n" +
   "          (default root: /sys/kernel/config/tsm/report, else /tsm)\n" +
+  "  eventlog decode a CC event log: eventlog show [--json] [--table F] FILE|-\n" +
   "  help    this text\n";
 
 function out(s: string): void { writeString(1, s); }
@@ -78,6 +80,10 @@ function main(): i32 {
   if (cmd == "report") {
     if (!a.parse(REPORT_FLAGS, REPORT_OPTIONS)) { err("tsmkit report: " + a.error + "\n"); return 2; }
     return cmdReport(a, new ReportIo(out, err, flushOutput, show));
+  }
+  if (cmd == "eventlog") {
+    if (!a.parse(EVENTLOG_FLAGS, EVENTLOG_OPTIONS)) { err("tsmkit eventlog: " + a.error + "\n"); return 2; }
+    return cmdEventlog(a, err, flushOutput);
   }
   err("tsmkit: unknown command \"" + cmd + "\"\n" + USAGE);
   return 2;
