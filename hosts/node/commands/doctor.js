@@ -8,6 +8,7 @@ import { constants } from "node:fs";
 import { join, dirname } from "node:path";
 import { parse } from "./args.js";
 import { configfsBackend, DEFAULT_ROOT } from "../configfs.js";
+import { MEASUREMENTS_DIR } from "../mr.js";
 
 const HELP = `usage: tsmkit doctor [--json] [--root DIR]
   --root  the configfs-tsm report directory to probe (default ${DEFAULT_ROOT})
@@ -18,7 +19,7 @@ const HELP = `usage: tsmkit doctor [--json] [--root DIR]
 
 const SIM = "tsmkit report --backend sim --nonce";
 const DEVICES = { sevGuest: "/dev/sev-guest", tdxGuest: "/dev/tdx_guest" };
-const MEASUREMENTS = "/sys/class/misc/tdx_guest/measurements"; // tsm-mr, Linux 6.16+
+const MEASUREMENTS = MEASUREMENTS_DIR; // tsm-mr, Linux 6.16+ (the core's tdx_guest group)
 const DENIED = new Set(["EACCES", "EPERM", "EROFS"]);
 
 export async function run(argv, io) {
