@@ -46,7 +46,9 @@ test("verify --ccel on the simulator's loop: its CCEL replays to the quote, a ru
   await writeRoots(at("roots"), { pki });
   const [table, log] = await writeCcel(at("ccel"));
   const provider = createProvider("tdx_guest", { pki });
-  const trust = ["--roots", at("roots/sgx-root-ca.pem"), "--collateral", at("roots"), "--offline"];
+  // The nonce (inblob) the quotes carry is pinned, as a relying party must.
+  await writeFile(at("policy.json"), JSON.stringify({ reportData: "00".repeat(64) }));
+  const trust = ["--roots", at("roots/sgx-root-ca.pem"), "--collateral", at("roots"), "--policy", at("policy.json"), "--offline"];
   await writeFile(at("q1.bin"), (await provider.reportNew({ inblob: new Uint8Array(64) })).outblob);
   const ok = tsmkit("verify", "q1.bin", ...trust, "--ccel", log, "--ccel-table", table);
   assert.is(ok.status, 0, ok.stdout + ok.stderr);
