@@ -3,51 +3,61 @@
 // core reuses its regions on the next call) and returns an object whose groups and fields are
 // read from those copies on first access and then kept. Accessors live on classes made once per
 // table shape (shape.js), so a repeated shape costs one pass over the table to recognise it.
-import { core, entries } from "./core.js";
+import { core, decoder, entries } from "./core.js";
 import { shapeOf } from "./shape.js";
 import {
-  run, errorFromCore, syncNames, nameOf, toBytes, text, u16, u32, u64, cborInt, setKey,
+  run, errorFromCore, syncNames, nameOf, toBytes, text, cborInt, setKey,
   T_U8, T_U16, T_U32, T_U64, T_HEX, T_TEXT, T_BOOL, T_UINT, T_NAME, T_GUID, T_U16BE, T_U32BE, T_CBOR_INT,
   OP_OPEN, OP_CLOSE, OP_ARRAY,
 } from "./decode.js";
 
-// Node's Buffer hexes a Uint8Array range natively; elsewhere a byte-pair table.
-const hexSlice = typeof Buffer === "function" && typeof Buffer.prototype.hexSlice === "function"
-  ? Buffer.prototype.hexSlice : null;
+// Hex of bytes held in a string (one character per byte), two digits per byte from a table.
 const PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-function hex(b, a, len) {
-  if (hexSlice) return hexSlice.call(b, a, a + len);
+function hex(r, a, len) {
   let s = "";
-  for (let i = a; i < a + len; i++) s += PAIRS[b[i]];
+  for (let i = a; i < a + len; i++) s += PAIRS[r.charCodeAt(i)];
   return s;
+}
+const u16s = (r, a) => r.charCodeAt(a) | (r.charCodeAt(a + 1) << 8);
+const u32s = (r, a) => (u16s(r, a) | (u16s(r, a + 2) << 16)) >>> 0;
+/** The u64 at r[a] in decimal, as decode() gives it. */
+function u64s(r, a) {
+  const lo = u32s(r, a), hi = u32s(r, a + 4);
+  return hi < 0x200000 ? String(hi * 4294967296 + lo) : String((BigInt(hi) << 32n) | BigInt(lo));
+}
+/** The integer of the CBOR head at r[a] (`len` bytes), as decode.js cborInt reads it from bytes. */
+function cborInts(r, a, len) {
+  const b = new Uint8Array(len);
+  for (let i = 0; i < len; i++) b[i] = r.charCodeAt(a + i);
+  return cborInt(b, 0, len);
 }
 
 /**
- * A reader for the field at entry `k` of type `type`: the value decode() gives it, from a slab
- * `s` holding the copied table at word `to` and the copied input at byte `bo` (see copy()).
+ * A reader for the field at entry `k` of type `type`: the value decode() gives it, from the view's
+ * strings `r` (the input) and `t` (the result table), one character per byte.
  */
 function fieldReader(k, type) {
-  const A = 4 * k + 2, L = 4 * k + 3;
+  const A = 16 * k + 8, L = 16 * k + 12;
   switch (type) {
-    case T_U8: return (s, bo, to) => s.u8[bo + s.u32[to + A]];
-    case T_U16: return (s, bo, to) => u16(s.u8, bo + s.u32[to + A]);
-    case T_U32: return (s, bo, to) => u32(s.u8, bo + s.u32[to + A]);
-    case T_U64: return (s, bo, to) => u64(s.u8, bo + s.u32[to + A]);
-    case T_HEX: return (s, bo, to) => hex(s.u8, bo + s.u32[to + A], s.u32[to + L]);
-    case T_TEXT: return (s, bo, to) => text(s.u8, bo + s.u32[to + A], s.u32[to + L]);
-    case T_BOOL: return (s, bo, to) => s.u32[to + A] !== 0;
-    case T_UINT: return (s, bo, to) => s.u32[to + A];
-    case T_NAME: return (s, bo, to) => nameOf(s.u32[to + A]);
-    case T_GUID: return (s, bo, to) => {
-      const h = hex(s.u8, bo + s.u32[to + A], 16);
+    case T_U8: return (r, t) => r.charCodeAt(u32s(t, A));
+    case T_U16: return (r, t) => u16s(r, u32s(t, A));
+    case T_U32: return (r, t) => u32s(r, u32s(t, A));
+    case T_U64: return (r, t) => u64s(r, u32s(t, A));
+    case T_HEX: return (r, t) => hex(r, u32s(t, A), u32s(t, L));
+    case T_TEXT: return (r, t) => { const a = u32s(t, A); return r.slice(a, a + u32s(t, L)); };
+    case T_BOOL: return (r, t) => u32s(t, A) !== 0;
+    case T_UINT: return (r, t) => u32s(t, A);
+    case T_NAME: return (r, t) => nameOf(u32s(t, A));
+    case T_GUID: return (r, t) => {
+      const h = hex(r, u32s(t, A), 16);
       return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
     };
-    case T_U16BE: return (s, bo, to) => { const b = s.u8, a = bo + s.u32[to + A]; return (b[a] << 8) | b[a + 1]; };
-    case T_U32BE: return (s, bo, to) => {
-      const b = s.u8, a = bo + s.u32[to + A];
-      return ((b[a] << 24) | (b[a + 1] << 16) | (b[a + 2] << 8) | b[a + 3]) >>> 0;
+    case T_U16BE: return (r, t) => { const a = u32s(t, A); return (r.charCodeAt(a) << 8) | r.charCodeAt(a + 1); };
+    case T_U32BE: return (r, t) => {
+      const a = u32s(t, A);
+      return ((r.charCodeAt(a) << 24) | (r.charCodeAt(a + 1) << 16) | (r.charCodeAt(a + 2) << 8) | r.charCodeAt(a + 3)) >>> 0;
     };
-    case T_CBOR_INT: return (s, bo, to) => cborInt(s.u8, bo + s.u32[to + A], s.u32[to + L]);
+    case T_CBOR_INT: return (r, t) => cborInts(r, u32s(t, A), u32s(t, L));
     default: return () => null;
   }
 }
@@ -56,11 +66,10 @@ const KEYS = Symbol("keys");
 
 /** A decoded group: its keys are prototype getters (made by groupClass), values kept once read. */
 class Group {
-  #s; #bo; #to; #c;
-  constructor(s, bo, to) {
-    this.#s = s;
-    this.#bo = bo;
-    this.#to = to;
+  #r; #t; #c;
+  constructor(r, t) {
+    this.#r = r;
+    this.#t = t;
     this.#c = undefined;
   }
   /** The value of key `slot` (of `n`) of group `g`, read by `make` on first access. */
@@ -68,7 +77,7 @@ class Group {
     let c = g.#c;
     if (c === undefined) c = g.#c = new Array(n);
     let v = c[slot];
-    if (v === undefined) v = c[slot] = make(g.#s, g.#bo, g.#to);
+    if (v === undefined) v = c[slot] = make(g.#r, g.#t);
     return v;
   }
   /** The group as decode() gives it: plain objects and arrays, keys in the same order. */
@@ -110,10 +119,10 @@ function compile(sig, n) {
       if (op === OP_OPEN) {
         const { keys: ks, makers: ms } = members(false);
         const C = groupClass(ks, ms);
-        make = (s, bo, to) => new C(s, bo, to);
+        make = (r, t) => new C(r, t);
       } else if (op === OP_ARRAY) {
         const ms = members(true).makers;
-        make = (s, bo, to) => Object.freeze(ms.map((m) => m(s, bo, to)));
+        make = (r, t) => Object.freeze(ms.map((m) => m(r, t)));
       } else {
         make = fieldReader(at, w >> 8);
       }
@@ -131,36 +140,6 @@ function compile(sig, n) {
   return groupClass(keys, makers);
 }
 
-// The copies live in slabs: one ArrayBuffer costs about as much to allocate as a whole decode,
-// so views share 64 KB ones (a live view keeps its slab alive); larger inputs get their own.
-const SLAB = 64 * 1024;
-let slab = null, used = SLAB;
-let at8 = 0, at32 = 0; // where copy() put the input (bytes) and the table (words)
-
-function newSlab(size) {
-  const buf = new ArrayBuffer(size);
-  return { u8: new Uint8Array(buf), u32: new Uint32Array(buf) };
-}
-
-/** Copies the table (n entries) and the input into a slab; returns the slab. */
-function copy(words, base, n, b) {
-  const need = 16 * n + b.length;
-  let s;
-  if (need > SLAB / 4) {
-    s = newSlab((need + 3) & ~3);
-    at32 = 0;
-  } else {
-    if (used + need > SLAB) { slab = newSlab(SLAB); used = 0; }
-    s = slab;
-    at32 = used >>> 2;
-    used = (used + need + 3) & ~3;
-  }
-  s.u32.set(words.subarray(base, base + 4 * n), at32);
-  at8 = 4 * at32 + 16 * n;
-  s.u8.set(b, at8);
-  return s;
-}
-
 /**
  * Decodes evidence lazily: validates it fully (throws the DecodeError decode() throws), then
  * returns an object with decode()'s keys whose values are built on first access. It keeps its
@@ -175,6 +154,9 @@ export function view(bytes, opts) {
   const { words, base } = entries();
   const shape = shapeOf(words, base, n);
   const Root = shape.Root ?? (shape.Root = compile(shape.sig, n));
-  const s = copy(words, base, n, b);
-  return new Root(s, at8, at32);
+  // The copies are strings: V8 allocates them on its own heap, where short-lived ones cost little,
+  // while every ArrayBuffer is memory outside it that the collector must account for.
+  const { heap8 } = decoder;
+  const t = text(heap8, 4 * base, 16 * n);
+  return new Root(text(heap8, decoder.inputPtr, b.length), t);
 }

@@ -42,6 +42,8 @@ export class Core {
     this.memory = exports.memory;
     this.heap8 = new Uint8Array(this.memory.buffer);
     this.heap32 = new Uint32Array(this.memory.buffer);
+    /** Where load() put the last input. */
+    this.inputPtr = 0;
   }
   views() {
     if (this.heap8.buffer !== this.memory.buffer) {
@@ -51,7 +53,7 @@ export class Core {
   }
   /** Copies bytes into the core's input region; returns their length. */
   load(bytes) {
-    const ptr = this.exports.input_reserve(bytes.length);
+    const ptr = this.inputPtr = this.exports.input_reserve(bytes.length);
     this.views();
     this.heap8.set(bytes, ptr);
     return bytes.length;
@@ -74,9 +76,15 @@ export class Core {
   }
 }
 
-/** Instantiates base64 Wasm bytes as a Core. */
+/** Gunzips bytes with the host's DecompressionStream (Node 18+, every current browser). */
+async function gunzip(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Instantiates Wasm bytes, gzipped then base64-encoded (build/build.js), as a Core. */
 export async function instantiate(base64) {
-  const { instance } = await WebAssembly.instantiate(base64Bytes(base64), {
+  const { instance } = await WebAssembly.instantiate(await gunzip(base64Bytes(base64)), {
     env: {
       // An abort is a bug in tsmkit (decoders report bad input as values, never by trapping).
       abort(msg, file, line, col) {
