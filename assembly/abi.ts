@@ -5,7 +5,7 @@ import { decodeInput, lastFormat, formatName, Format } from "./formats/decode";
 import { T } from "./formats/layout";
 import { Op, reserveInput, entries, count, names, inPtr } from "./formats/table";
 import { errCode, errOffset } from "./formats/error";
-import { outReset, outPtr, outLen, byte, hex, dec, jsonString } from "./render/out";
+import { outReset, outPtr, outLen, byte, hex, dec, raw, jsonString } from "./render/out";
 import { renderJson } from "./render/json";
 import { renderText } from "./render/text";
 import { renderErrorJson, renderErrorText } from "./render/error";
@@ -37,9 +37,10 @@ export function render(mode: i32, width: i32): usize {
 
 /**
  * Writes the text of the last result's fields that a host would otherwise format itself, in entry
- * order and back to back, to the output region: the lowercase hex of every HEX and GUID field, and
- * every U64 field in decimal after one byte holding its digit count. A host slices it field by
- * field instead of hexing bytes and printing 64-bit integers.
+ * order and back to back, to the output region: the lowercase hex of every HEX and GUID field,
+ * every U64 field in decimal after one byte holding its digit count, and the bytes of every TEXT
+ * field. A host reads it as one string and slices it field by field instead of hexing bytes,
+ * printing 64-bit integers and making a string per text.
  */
 export function field_text(): usize {
   outReset();
@@ -50,6 +51,7 @@ export function field_text(): usize {
     const type = w >> 8;
     if (type == T.HEX) hex(inPtr + unchecked(entries[k + 2]), unchecked(entries[k + 3]));
     else if (type == T.GUID) hex(inPtr + unchecked(entries[k + 2]), 16);
+    else if (type == T.TEXT) raw(inPtr + unchecked(entries[k + 2]), unchecked(entries[k + 3]));
     else if (type == T.U64) {
       const at = outLen;
       byte(0);

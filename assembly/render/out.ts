@@ -30,6 +30,13 @@ export function ascii(s: string): void {
   outLen += n;
 }
 
+/** `len` bytes at `ptr`, as they are. */
+export function raw(ptr: usize, len: u32): void {
+  ensure(len);
+  memory.copy(outPtr + outLen, ptr, len);
+  outLen += len;
+}
+
 export function spaces(n: i32): void {
   for (let i = 0; i < n; i++) byte(0x20);
 }

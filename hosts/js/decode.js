@@ -1,7 +1,7 @@
 // The decode API: bytes in, the stable JSON form out (as objects or text). The core renders the
 // JSON, so every host prints the same bytes; decode() builds the same value straight from the
 // core's result table (what JSON.parse of that JSON would give, without printing and parsing it).
-import { core, decoder, load, output, entries, fieldText, ascii, exactLatin1, ENUMS } from "./core.js";
+import { core, decoder, load, output, entries, fieldText, ENUMS } from "./core.js";
 import { FORMATS, PROVIDER_FORMATS } from "./formats.js";
 import { shapeOf, compileFunction } from "./shape.js";
 
@@ -83,17 +83,6 @@ export const {
 } = ENUMS.types;
 export const { FIELD: OP_FIELD, OPEN: OP_OPEN, CLOSE: OP_CLOSE, ARRAY: OP_ARRAY } = ENUMS.ops;
 
-// WHATWG decoders read "latin1" as windows-1252 (Node's Buffer reads ISO-8859-1); the core's JSON
-// maps every byte to U+00XX, so any character above U+00FF means the bytes need the exact map.
-const NOT_LATIN1 = /[^\x00-\xff]/;
-export function text(b, a, len) {
-  const s = ascii(b, a, a + len);
-  if (exactLatin1 || !NOT_LATIN1.test(s)) return s;
-  let exact = "";
-  for (let i = a; i < a + len; i += 8192) exact += String.fromCharCode(...b.subarray(i, Math.min(i + 8192, a + len)));
-  return exact;
-}
-
 export const u16 = (b, a) => b[a] | (b[a + 1] << 8);
 export const u32 = (b, a) => (b[a] | (b[a + 1] << 8) | (b[a + 2] << 16) | (b[a + 3] << 24)) >>> 0;
 export function u64(b, a) {
@@ -126,8 +115,8 @@ export function setKey(o, name, v) {
 }
 
 /**
- * `hex`: the field text (fieldText), every HEX/GUID field's hex and U64 field's decimal in entry
- * order; `h` takes the next hex, `dec` the next decimal.
+ * `hex`: the field text (fieldText), every HEX/GUID field's hex, U64 field's decimal and TEXT
+ * field's characters in entry order; `h` takes the next hex, `dec` the next decimal.
  */
 function build(b, e, first, end, hex) {
   let at = 0;
@@ -157,7 +146,7 @@ function build(b, e, first, end, hex) {
         case T_U32: v = u32(b, a); break;
         case T_U64: v = dec(); break;
         case T_HEX: v = h(len); break;
-        case T_TEXT: v = text(b, a, len); break;
+        case T_TEXT: v = hex.slice(at, (at += len)); break;
         case T_BOOL: v = a !== 0; break;
         case T_UINT: v = a; break;
         case T_NAME: v = nameOf(a); break;
@@ -200,7 +189,7 @@ function compileBuild(sig, n) {
       case T_U32: return `u32(b, ${a})`;
       case T_U64: return "h.slice(p + 1, p += 1 + h.charCodeAt(p))";
       case T_HEX: return `h.slice(p, p += 2 * ${len})`;
-      case T_TEXT: return `text(b, ${a}, ${len})`;
+      case T_TEXT: return `h.slice(p, p += ${len})`;
       case T_BOOL: return `${a} !== 0`;
       case T_UINT: return a;
       case T_NAME: return `nm[${a}]`;
@@ -226,8 +215,8 @@ function compileBuild(sig, n) {
     return isArray ? `[${parts.join(", ")}]` : `{${parts.join(", ")}}`;
   }
   const body = `"use strict";\nreturn (b, w, o, h, nm) => { let p = 0; return ${members(false)}; };`;
-  const make = compileFunction(["u16", "u32", "text", "cborInt", "guid", "u16be", "u32be"], body);
-  return make && make(u16, u32, text, cborInt, guid, u16be, u32be);
+  const make = compileFunction(["u16", "u32", "cborInt", "guid", "u16be", "u32be"], body);
+  return make && make(u16, u32, cborInt, guid, u16be, u32be);
 }
 
 /**

@@ -3,10 +3,10 @@
 // core reuses its regions on the next call) and returns an object whose groups and fields are
 // read from those copies on first access and then kept. Accessors live on classes made once per
 // table shape (shape.js), so a repeated shape costs one pass over the table to recognise it.
-import { core, decoder, entries } from "./core.js";
+import { core, decoder, entries, text } from "./core.js";
 import { shapeOf } from "./shape.js";
 import {
-  run, errorFromCore, syncNames, nameOf, toBytes, text, cborInt, setKey,
+  run, errorFromCore, syncNames, nameOf, toBytes, cborInt, setKey,
   T_U8, T_U16, T_U32, T_U64, T_HEX, T_TEXT, T_BOOL, T_UINT, T_NAME, T_GUID, T_U16BE, T_U32BE, T_CBOR_INT,
   OP_OPEN, OP_CLOSE, OP_ARRAY,
 } from "./decode.js";

@@ -25,6 +25,18 @@ export function ascii(u8, start, end) {
 }
 export const exactLatin1 = latin1Slice !== null;
 
+// WHATWG decoders read "latin1" as windows-1252 (Node's Buffer reads ISO-8859-1); the core's JSON
+// maps every byte to U+00XX, so any character above U+00FF means the bytes need the exact map.
+const NOT_LATIN1 = /[^\x00-\xff]/;
+/** The `len` bytes at u8[a] as a string of U+0000-U+00FF, one character per byte, in every host. */
+export function text(u8, a, len) {
+  const s = ascii(u8, a, a + len);
+  if (exactLatin1 || !NOT_LATIN1.test(s)) return s;
+  let exact = "";
+  for (let i = a; i < a + len; i += 8192) exact += String.fromCharCode(...u8.subarray(i, Math.min(i + 8192, a + len)));
+  return exact;
+}
+
 function abortMessage(memory, ptr) {
   if (!ptr) return "";
   const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0] >>> 1;
