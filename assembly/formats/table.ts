@@ -60,7 +60,7 @@ function full(a: u32): bool {
   return fail(E.TOO_LARGE, "", a, "result table full");
 }
 
-function push(op: u32, type: u32, name: u32, a: u32, b: u32): bool {
+@inline function push(op: u32, type: u32, name: u32, a: u32, b: u32): bool {
   if (count >= MAX_ENTRIES) return full(a);
   const p = ENTRIES + (<usize>count << 4);
   store<u32>(p, op | (type << 8));
@@ -81,7 +81,7 @@ export function fieldPath(field: string): string {
 }
 
 /** Fails with TRUNCATED unless [offset, offset + size) lies inside the input. */
-export function need(field: string, offset: u32, size: u32): bool {
+@inline export function need(field: string, offset: u32, size: u32): bool {
   return <u64>offset + <u64>size <= <u64>inLen || truncated(field, offset, size);
 }
 function truncated(field: string, offset: u32, size: u32): bool {
@@ -90,7 +90,7 @@ function truncated(field: string, offset: u32, size: u32): bool {
     ", input ends at " + inLen.toString());
 }
 
-function openId(op: Op, id: u32, offset: u32, size: u32): bool {
+@inline function openId(op: Op, id: u32, offset: u32, size: u32): bool {
   // Decoders nest a few levels; the depth is bounded by their code, not by the input.
   if (depth < MAX_DEPTH) unchecked(path[depth] = id);
   depth++;
@@ -149,7 +149,7 @@ export function readValue(type: T, o: u32): u64 {
 @inline export function lengthOf<V>(a: usize): i32 { return load<i32>(a, offsetof<Array<V>>("length_")); }
 
 /** Emits the row at address `fd` (a Field) at `base`; the caller has checked its bytes. */
-export function emitRow(fd: usize, base: u32): bool {
+@inline export function emitRow(fd: usize, base: u32): bool {
   const type = load<T>(fd, offsetof<Field>("type"));
   const id = load<u32>(fd, offsetof<Field>("id"));
   const o = base + load<u32>(fd, offsetof<Field>("offset"));

@@ -6,7 +6,7 @@ export let outLen: u32 = 0;
 
 export function outReset(): void { outLen = 0; }
 
-function ensure(extra: u32): void {
+@inline function ensure(extra: u32): void {
   const need = outLen + extra;
   if (need <= <u32>buf.byteLength) return;
   let cap = <u32>buf.byteLength;
