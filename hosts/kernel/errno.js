@@ -1,19 +1,12 @@
 // Linux errno names and numbers as the core's table has them (assembly/tsm/errno.ts), and the
 // two Error shapes built from them. Portable (no node:), so the kernel model runs anywhere the
 // core does. Node's full table (os.constants.errno) is hosts/node/errno.js.
-import { core } from "../js/tsm-core.js";
-
-const latin1 = new TextDecoder("latin1");
-const outText = (n) => latin1.decode(new Uint8Array(core.memory.buffer, core.tsm_out_ptr(), n));
+import { ERRNOS } from "../js/tsm-kernel.js";
 
 /** number -> name, and name -> number ("EWOULDBLOCK" is EAGAIN, as the core says). */
-const BY_NUMBER = new Map();
-for (let i = 0; i < core.tsm_errno_count(); i++) {
-  const n = core.tsm_errno_at(i);
-  BY_NUMBER.set(n, outText(core.tsm_errno_name(n)));
-}
-const BY_NAME = new Map([...BY_NUMBER].map(([n, name]) => [name, n]));
-BY_NAME.set("EWOULDBLOCK", BY_NAME.get("EAGAIN"));
+const BY_NUMBER = new Map(ERRNOS);
+const BY_NAME = new Map(ERRNOS.map(([n, name]) => [name, n]));
+BY_NAME.set("EWOULDBLOCK", /** @type {number} */ (BY_NAME.get("EAGAIN")));
 
 /** The Linux number of an errno name the core knows, or 0 (unknown names, non-strings). */
 export const errnoByName = (name) => (typeof name === "string" ? BY_NAME.get(name) ?? 0 : 0);

@@ -3,11 +3,10 @@
 // rule and the certificate-table trimming. This file only reads the core's tables and moves
 // bytes in and out of structs; the ioctl backend (hosts/node/ioctl.js) and the simulated device
 // (hosts/sim/ioctl-device.js) share it, so neither restates the other.
-import { core, load, output } from "../js/tsm-core.js";
+import * as kernelAbi from "../js/tsm-kernel.js";
 import { errnoError, errnoName } from "./errno.js";
 
-core.tsm_ioctl_abi();
-const ABI = JSON.parse(output());
+const ABI = kernelAbi.IOCTL_ABI;
 
 /**
  * @typedef {{ name: string, size: number, fields: Array<[string, number, number, "u8"|"u32"|"u64"|"bytes"]> }} Layout
@@ -59,26 +58,17 @@ export function setFields(buf, l, values, base = 0) {
   return buf;
 }
 
-/** fw_error / vmm_error halves of exitinfo2, and what they mean. */
-export function splitExitinfo2(exitinfo2) {
-  const x = BigInt.asUintN(64, BigInt(exitinfo2));
-  core.tsm_exitinfo2_meaning(x);
-  // u32 results arrive as i32: >>> 0 reads them unsigned.
-  return { fwError: core.tsm_exitinfo2_fw_error(x) >>> 0, vmmError: core.tsm_exitinfo2_vmm_error(x) >>> 0, meaning: output() };
-}
-
-/** Whether the kernel takes a certificate buffer of n bytes (whole pages, at most CERTS_MAX). */
-export const certsLenAccepted = (n) => core.tsm_snp_certs_len_accepted(n >>> 0) === 1;
-
-/** Whether an extended report that failed with vmmError, the host wanting `wanted` bytes, is retried with them. */
-export const certsRetry = (vmmError, wanted) => core.tsm_snp_certs_retry(vmmError >>> 0, wanted >>> 0) === 1;
+// exitinfo2's fw_error / vmm_error halves and meaning; whether the kernel takes a certificate
+// buffer of n bytes (whole pages, at most CERTS_MAX); whether an extended report that failed
+// with vmmError, the host wanting `wanted` bytes, is retried with them: the core's rules as is.
+export { exitinfo2 as splitExitinfo2, certsLenAccepted, certsRetry } from "../js/tsm-kernel.js";
 
 /** The report out of a MSG_REPORT_RSP, or the errno the configfs provider gives for it (spec 3.2 step 4). */
 export function reportFromResponse(resp) {
   const L = LAYOUTS.snp_report_resp;
   const status = getField(resp, L, "status");
   const size = getField(resp, L, "report_size");
-  const errno = core.tsm_snp_report_errno(status, size);
+  const errno = kernelAbi.snpReportErrno(status, size);
   if (errno) {
     throw status
       ? errnoError(errnoName(errno), `SNP report: firmware status 0x${status.toString(16)}`, { fwStatus: status })
@@ -90,6 +80,5 @@ export function reportFromResponse(resp) {
 
 /** The certificate table trimmed as the kernel trims it for auxblob (spec 3.2 step 6). */
 export function trimCertificates(buf) {
-  load(buf);
-  return buf.slice(0, core.tsm_snp_certs_trimmed_len(buf.length));
+  return buf.slice(0, kernelAbi.certsTrimmedLength(buf));
 }

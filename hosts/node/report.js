@@ -3,21 +3,12 @@
 // demands (order of operations, provider rules, the generation check, retries on a fresh item,
 // rmdir on every path, errno advice) is decided in the core; this file only does the I/O.
 import { access } from "node:fs/promises";
-import { core, load, output, REQUEST_ENUMS } from "../js/tsm-core.js";
+import * as machine from "../js/tsm-request.js";
 import { OptionError } from "../js/verify/options.js";
 import { TsmError } from "./errors.js";
 import { linuxErrno } from "./errno.js";
 import { DEVICES } from "../kernel/ioctl-abi.js";
 import { configfsBackend, DEFAULT_ROOT } from "./configfs.js";
-
-/**
- * Operation kind number -> name, and result blob name -> number, as the core exports them
- * (assembly/request_enums.ts).
- * @type {Record<number, "mkdir" | "read" | "write" | "rmdir" | "sleep" | "done" | "failed">}
- */
-const KINDS = /** @type {any} */ (Object.fromEntries(Object.entries(REQUEST_ENUMS.ops).map(([name, n]) => [n, name])));
-const BLOB = REQUEST_ENUMS.blobs;
-const utf8 = new TextEncoder();
 
 /**
  * The core's report machine behind a JS face: `op()` says what to do next, `feed()` takes its
@@ -33,45 +24,24 @@ export class ReportMachine {
   constructor(request, { retries = 3, seed = randomSeed() } = {}) {
     const r = checkRequest(request);
     nonNegative("retries", retries);
-    const sp = r.serviceProvider === undefined ? null : utf8.encode(r.serviceProvider);
-    const guid = r.serviceGuid === undefined ? null : utf8.encode(r.serviceGuid);
-    const input = new Uint8Array(r.inblob.length + (sp?.length ?? 0) + (guid?.length ?? 0));
-    input.set(r.inblob, 0);
-    if (sp) input.set(sp, r.inblob.length);
-    if (guid) input.set(guid, r.inblob.length + (sp?.length ?? 0));
-    load(input);
-    this.handle = core.tsm_request_begin(r.inblob.length, sp ? sp.length : -1, guid ? guid.length : -1,
-      r.privlevel ?? -1, BigInt(r.serviceManifestVersion ?? -1), r.auxblob === false ? 0 : 1,
-      Math.min(retries, 0x7fffffff), seed >>> 0);
+    this.handle = machine.begin({ ...r, auxblob: r.auxblob !== false, retries: Math.min(retries, 0x7fffffff), seed });
   }
 
   /**
    * The next operation: { kind, path, data?, delayMs? }; path is relative to the report root.
-   * @returns {{ kind: "mkdir" | "read" | "write" | "rmdir" | "sleep" | "done" | "failed",
-   *   path?: string, data?: Uint8Array, delayMs?: number }}
+   * @returns {import("../js/tsm-request.js").Op}
    */
-  op() {
-    const h = this.handle;
-    const kind = KINDS[core.tsm_request_op(h)];
-    if (kind === "done" || kind === "failed") return { kind };
-    if (kind === "sleep") return { kind, delayMs: core.tsm_request_op_delay(h) };
-    core.tsm_request_op_path(h);
-    const path = output();
-    if (kind !== "write") return { kind, path };
-    const data = new Uint8Array(core.memory.buffer, core.tsm_request_op_data_ptr(h), core.tsm_request_op_data_len(h)).slice();
-    return { kind, path, data };
-  }
+  op() { return machine.op(this.handle); }
 
   /** The outcome of the current op: 0 or an errno (number or name), and the bytes read. */
   feed(errno = 0, data) {
     const n = typeof errno === "string" ? linuxErrno(errno) : errno;
     if (n === undefined) throw new TypeError(`unknown errno name ${errno}`);
-    load(n === 0 && data ? data : new Uint8Array(0));
-    core.tsm_request_feed(this.handle, n, n === 0 && data ? data.length : 0);
+    machine.feed(this.handle, n, data);
   }
 
   /** Gives up between operations: the machine still emits the rmdir of its item. */
-  abort() { core.tsm_request_abort(this.handle); }
+  abort() { machine.abort(this.handle); }
 
   /**
    * The report once the machine is done; throws its TsmError if it failed.
@@ -79,16 +49,15 @@ export class ReportMachine {
    */
   result() {
     const h = this.handle;
-    core.tsm_request_result_json(h);
-    const j = JSON.parse(output());
+    const j = machine.outcome(h);
     if (j.error) throw new TsmError(j.error);
     // The kernel's generation is a u32, so a number holds it exactly (and JSON.stringify can).
     // A done machine always has an outblob (an empty one fails with ENODATA).
-    const outblob = /** @type {Uint8Array} */ (this.#blob("outblob"));
+    const outblob = /** @type {Uint8Array} */ (machine.resultBlob(h, "outblob"));
     /** @type {import("./index.js").Report} */
     const report = { provider: j.provider, outblob, generation: Number(j.generation), attempts: j.attempts };
-    for (const name of ["auxblob", "manifestblob"]) {
-      const b = this.#blob(name);
+    for (const name of /** @type {const} */ (["auxblob", "manifestblob"])) {
+      const b = machine.resultBlob(h, name);
       if (b) report[name] = b;
     }
     // The evidence stands even if the item could not be removed; say so rather than hide it.
@@ -97,13 +66,7 @@ export class ReportMachine {
   }
 
   /** Releases the core's state; call once, when done with the machine. */
-  free() { core.tsm_request_free(this.handle); }
-
-  #blob(name) {
-    const len = core.tsm_request_result_len(this.handle, BLOB[name]);
-    if (len < 0) return undefined;
-    return new Uint8Array(core.memory.buffer, core.tsm_request_result_ptr(this.handle, BLOB[name]), len).slice();
-  }
+  free() { machine.free(this.handle); }
 }
 
 /**
@@ -202,8 +165,13 @@ function sleep(ms, signal) {
   });
 }
 
+// Seeds come from a pool refilled 64 at a time: one getRandomValues call costs tens of
+// microseconds cold, a measurable share of a zero-latency getReport.
+const seeds = new Uint32Array(64);
+let nextSeed = seeds.length;
 function randomSeed() {
-  return crypto.getRandomValues(new Uint32Array(1))[0];
+  if (nextSeed === seeds.length) { crypto.getRandomValues(seeds); nextSeed = 0; }
+  return seeds[nextSeed++];
 }
 
 const REQUEST_KEYS = ["inblob", "privlevel", "serviceProvider", "serviceGuid", "serviceManifestVersion", "auxblob"];
