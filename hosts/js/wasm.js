@@ -58,7 +58,9 @@ export class Core {
     this.inputPtr = 0;
   }
   views() {
-    if (this.heap8.buffer !== this.memory.buffer) {
+    // Growth detaches the old buffer, which leaves the old views empty: a test cheaper than
+    // asking memory.buffer for the current one on every call.
+    if (this.heap8.length === 0) {
       this.heap8 = new Uint8Array(this.memory.buffer);
       this.heap32 = new Uint32Array(this.memory.buffer);
     }
