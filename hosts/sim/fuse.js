@@ -6,7 +6,7 @@
 // translates (paths, flags, offsets in; bytes, stats, errnos out): every configfs rule
 // (visibility, direction, EFBIG, generations, snapshots) is the KernelModel's, every tsm-mr rule
 // the register group's.
-import { constants } from "node:os";
+import { errnoByName, errnoError } from "../kernel/errno.js";
 
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
@@ -14,13 +14,15 @@ const ACCESS = ["r", "w", "rw"]; // O_RDONLY, O_WRONLY, O_RDWR
 const O_ACCMODE = 3;
 const BOOT = new Date();
 
+const EIO = errnoByName("EIO");
+
 /** A KernelModel error (Error with .code = errno name) as FUSE's negative errno; anything else is EIO. */
-export function errnoOf(err) {
-  const n = typeof err?.code === "string" ? constants.errno[err.code] : undefined;
-  return -(n ?? constants.errno.EIO);
+function errnoOf(err) {
+  return -(errnoByName(err?.code) || EIO);
 }
 
-const errno = (name) => Object.assign(new Error(name), { code: name });
+/** What this file throws for errno `name` (the kernel's answer to the path, see errnoOf). */
+const errno = (name) => errnoError(name, "sim mount");
 
 /** Runs fn (sync or async) and answers cb with ok(result), or with the errno fn threw. */
 function answer(cb, fn, ok = () => [0]) {
@@ -78,7 +80,7 @@ export function fuseOps(tsm) {
   };
   // For operations configfs accepts without effect, after the path has been checked.
   const accept = (path, cb) => answer(cb, () => stat(path));
-  const refuse = (name) => (...args) => args.at(-1)(-constants.errno[name]);
+  const refuse = (name) => (...args) => args.at(-1)(-errnoByName(name));
 
   return {
     getattr: (path, cb) => answer(cb, () => toStat(stat(path)), (s) => [0, s]),
