@@ -14,26 +14,40 @@ let shapeCount = 0;
  * keep their compiled builders on the record).
  */
 export function shapeOf(words, base, n) {
+  // Evidence of one kind tends to come again and again: the last shape is tried first.
+  if (last !== null && last.n === n && same(last.sig, words, base, n)) {
+    last.seen++;
+    return last;
+  }
   const list = shapes.get(n);
   if (list) {
-    next: for (const s of list) {
-      const sig = s.sig;
-      for (let i = 0, p = base; i < 2 * n; i += 2, p += 4) {
-        if (sig[i] !== words[p] || sig[i + 1] !== words[p + 1]) continue next;
+    for (let j = 0; j < list.length; j++) {
+      const s = list[j];
+      if (same(s.sig, words, base, n)) {
+        s.seen++;
+        return (last = s);
       }
-      s.seen++;
-      return s;
     }
   }
-  const sig = new Uint32Array(2 * n);
+  const sig = new Int32Array(2 * n);
   for (let i = 0, p = base; i < n; i++, p += 4) { sig[2 * i] = words[p]; sig[2 * i + 1] = words[p + 1]; }
-  const s = { sig, n, seen: 1 };
+  const s = { sig, n, seen: 1, build: undefined, Root: undefined };
   if (shapeCount < MAX_SHAPES) {
     shapeCount++;
     if (list) list.push(s);
     else shapes.set(n, [s]);
+    last = s;
   }
   return s;
+}
+let last = null;
+
+/** Whether the table at words[base..] has signature `sig` (n entries; one branch per entry). */
+function same(sig, words, base, n) {
+  for (let i = 0, p = base; i < 2 * n; i += 2, p += 4) {
+    if ((sig[i] ^ words[p]) | (sig[i + 1] ^ words[p + 1])) return false;
+  }
+  return true;
 }
 
 // Whether this host may compile code from text (a page's Content-Security-Policy can forbid it);
