@@ -274,8 +274,13 @@ export interface Policy {
   allowDebug?: boolean;
   allowOutOfDate?: boolean;
   allowRevoked?: boolean;
-  /** Expected report data: hex, up to 64 bytes; a shorter value must be followed by zeros. */
+  /**
+   * Expected report data: the nonce you sent, hex, up to 64 bytes; a shorter value must be followed
+   * by zeros. Required: without it policy.reportData fails (the evidence may be a replay).
+   */
   reportData?: Hex | null;
+  /** Waive the report data check (the evidence may be a replay); the check is marked waived. */
+  allowAnyReportData?: boolean;
   /** Pinned measurements: each field one hex value or a list of acceptable ones. */
   measurements?: { [F in MeasurementField]?: Hex | Hex[] };
   /** Minimum SNP reported TCB (any subset of the parts, each 0-255). */

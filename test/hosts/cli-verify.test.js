@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DATA, ROOT, data } from "../data.js";
+import { DATA, ROOT, data, expected } from "../data.js";
 import { createPki } from "../../hosts/sim/pki.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
 import { writeRoots } from "../../hosts/sim/roots.js";
@@ -33,11 +33,14 @@ await writeFile(at("s.bin"), snp.outblob);
 await writeFile(at("a.bin"), snp.auxblob);
 const TDX_TRUST = ["--roots", at("roots/sgx-root-ca.pem"), "--collateral", at("roots"), "--offline"];
 const SNP_TRUST = ["--aux", "a.bin", "--roots", at("roots/amd-ark-milan.pem"), "--crl", at("roots/amd-crl-milan.der"), "--offline"];
+// The nonce the relying party sent, where freshness is not what a test is about.
+const FRESH = ["--report-data", hex(NONCE)];
 
 // A production TDX quote and its collateral, captured together (dcap-qvl's sample).
 const I = join(DATA, "collateral/intel");
 const PROD = join(DATA, PROD_QUOTE);
 const PROD_BUNDLE = join(I, "dcap-qvl-tdx-collateral-bundle.json");
+const PROD_FRESH = ["--report-data", expected[PROD_QUOTE].report_data];
 
 /** A bad-input run: status 2, nothing on stdout, one stderr line matching `re`. */
 function badInput(r, re) {
@@ -59,40 +62,42 @@ function sameAsLibrary(r, v) {
 }
 
 test("exit 0: simulator TDX and SNP evidence against the simulator's roots, every check listed as ok", () => {
-  const tdx = tsmkit("q.bin", ...TDX_TRUST);
+  const tdx = tsmkit("q.bin", ...TDX_TRUST, ...FRESH);
   assert.is(tdx.status, 0, tdx.stdout + tdx.stderr);
   assert.match(tdx.stdout, /^verified: UpToDate\nevaluated at \d{4}-\d\d-\d\dT[\d:.]+Z\n/);
   assert.match(tdx.stdout, /\n {2}ok {4}dcap\.quoteSignature +attestation key signs/);
+  assert.match(tdx.stdout, new RegExp(`\\n {2}ok {4}policy\\.reportData +reportData matches ${hex(NONCE).slice(0, 16)}\\.\\.\\n`));
   assert.not.match(tdx.stdout, /FAIL/);
-  const s = tsmkit("s.bin", ...SNP_TRUST);
+  const s = tsmkit("s.bin", ...SNP_TRUST, ...FRESH);
   assert.is(s.status, 0, s.stdout + s.stderr);
   assert.match(s.stdout, /^verified: Verified\n/);
   assert.match(s.stdout, /\n {2}ok {4}snp\.signature /);
+  assert.match(s.stdout, /\n {2}ok {4}policy\.reportData +reportData matches /);
 });
 
 test("--now: ISO 8601 with or without a zone (none means UTC, whatever TZ says) or Unix seconds; the verdict prints it", () => {
   const forms = [PROD_NOW, "2025-07-19T10:00:34", "2025-07-19 10:00:34", "2025-07-19T12:00:34+02:00", "1752919234"];
   for (const now of forms) {
     for (const TZ of ["UTC", "America/Los_Angeles", "Asia/Kolkata"]) {
-      const r = run([PROD, "--collateral", PROD_BUNDLE, "--now", now, "--offline"], { env: { TZ } });
+      const r = run([PROD, "--collateral", PROD_BUNDLE, "--now", now, "--offline", ...PROD_FRESH], { env: { TZ } });
       assert.is(r.status, 0, `${now} TZ=${TZ}: ${r.stdout}${r.stderr}`);
       assert.match(r.stdout, /^verified: UpToDate\nevaluated at 2025-07-19T10:00:34(\.000)?Z\n/, `${now} TZ=${TZ}`);
     }
   }
   // One second past the PCK CRL's nextUpdate (10:00:35Z), read as UTC: the CRL has expired.
-  const late = run([PROD, "--collateral", PROD_BUNDLE, "--now", "2025-07-19T10:00:36", "--offline"], { env: { TZ: "Asia/Kolkata" } });
+  const late = run([PROD, "--collateral", PROD_BUNDLE, "--now", "2025-07-19T10:00:36", "--offline", ...PROD_FRESH], { env: { TZ: "Asia/Kolkata" } });
   assert.is(late.status, 1);
-  assert.match(late.stdout, /FAIL {2}dcap\.pckCrl /);
+  assert.match(late.stdout, /^NOT verified \(Failed\): check dcap\.pckCrl failed\n/);
 });
 
 test("exit 1: the output is the library's verdict, check for check, headed by the deciding check", async () => {
-  const prodRoots = tsmkit("q.bin", "--collateral", at("roots"), "--offline", "--now", "2027-01-01T00:00:00Z");
+  const prodRoots = tsmkit("q.bin", "--collateral", at("roots"), "--offline", "--now", "2027-01-01T00:00:00Z", ...FRESH);
   assert.is(prodRoots.status, 1);
   const { collateral } = await import("../../hosts/node/collateral.js").then((m) => m.readCollateral(at("roots")));
-  sameAsLibrary(prodRoots, await verify(tdxQuote, { collateral, now: "2027-01-01T00:00:00Z" }));
+  sameAsLibrary(prodRoots, await verify(tdxQuote, { collateral, now: "2027-01-01T00:00:00Z", policy: { reportData: hex(NONCE) } }));
   assert.match(prodRoots.stdout, /FAIL {2}dcap\.\S+ +.*Intel SGX Root CA.*trust/, "the TEST root is not the production one");
 
-  const late = tsmkit("s.bin", ...SNP_TRUST, "--now", "2050-06-01T00:00:00Z");
+  const late = tsmkit("s.bin", ...SNP_TRUST, ...FRESH, "--now", "2050-06-01T00:00:00Z");
   assert.is(late.status, 1);
   assert.match(late.stdout, /FAIL {2}snp\.\S+ +.*expired after 2049-12-31T23:59:59Z \(now 2050-06-01T00:00:00Z\)/);
 
@@ -102,6 +107,56 @@ test("exit 1: the output is the library's verdict, check for check, headed by th
   assert.match(pol.stdout, /^NOT verified \(Failed\): check policy\.reportData failed\n/);
   await writeFile(at("nonce.json"), JSON.stringify({ reportData: hex(NONCE) }));
   assert.is(tsmkit("s.bin", ...SNP_TRUST, "--policy", "nonce.json").status, 0, "the right nonce passes the same policy check");
+});
+
+test("--report-data: the nonce is required (the hint names the flag), checked as --policy's reportData, waived only by the policy", async () => {
+  const none = tsmkit("s.bin", ...SNP_TRUST);
+  assert.is(none.status, 1);
+  assert.match(none.stdout, /^NOT verified \(\w+\): check policy\.reportData failed\n/);
+  assert.match(none.stdout, /\n {2}FAIL {2}policy\.reportData +no expected reportData: supply the nonce you sent as policy\.reportData \(policy\.allowAnyReportData waives the check\)\n +supply --report-data HEX \(the nonce\)\n/);
+  const json = JSON.parse(tsmkit("--json", "q.bin", ...TDX_TRUST).stdout);
+  assert.equal(json.error, { code: "NOT_VERIFIED", check: "policy.reportData", message: `check policy.reportData failed: ${json.checks.at(-1).detail}` });
+  assert.equal(json.checks.filter((c) => !c.ok).map((c) => [c.name, c.supply, c.hint]), [["policy.reportData", ["policy.reportData"], "supply --report-data HEX (the nonce)"]]);
+
+  // The flag is the policy's reportData: the same checks as a policy file saying it, 0x and case as hex is written.
+  await writeFile(at("nonce-only.json"), JSON.stringify({ reportData: hex(NONCE) }));
+  const now = ["--now", new Date().toISOString()]; // the details name the evaluation time
+  const viaPolicy = JSON.parse(tsmkit("--json", "s.bin", ...SNP_TRUST, ...now, "--policy", "nonce-only.json").stdout);
+  for (const flag of [hex(NONCE), `0x${hex(NONCE).toUpperCase()}`]) {
+    const viaFlag = JSON.parse(tsmkit("--json", "s.bin", ...SNP_TRUST, ...now, "--report-data", flag).stdout);
+    assert.is(viaFlag.ok, true, flag);
+    assert.equal(viaFlag.checks, viaPolicy.checks);
+  }
+  // ... with the rest of a policy file, and agreeing with its reportData
+  await writeFile(at("vmpl.json"), JSON.stringify({ allowedVmpls: [0], requireSingleSocket: false }));
+  assert.is(tsmkit("s.bin", ...SNP_TRUST, "--policy", "vmpl.json", ...FRESH).status, 0);
+  assert.is(tsmkit("s.bin", ...SNP_TRUST, "--policy", "nonce-only.json", ...FRESH).status, 0);
+  // a wrong nonce names the first differing byte; a shorter one must be followed by zeros
+  const wrong = tsmkit("s.bin", ...SNP_TRUST, "--report-data", hex(NONCE.map((b, i) => (i === 9 ? b ^ 0x10 : b))));
+  assert.is(wrong.status, 1);
+  assert.match(wrong.stdout, /FAIL {2}policy\.reportData +reportData differs at byte 9: /);
+  assert.match(tsmkit("s.bin", ...SNP_TRUST, "--report-data", hex(NONCE.subarray(0, 32))).stdout, /FAIL {2}policy\.reportData +reportData differs at byte 32: /);
+
+  // allowAnyReportData in the policy waives the check, and the verdict says so
+  await writeFile(at("any.json"), JSON.stringify({ allowAnyReportData: true }));
+  const any = tsmkit("s.bin", ...SNP_TRUST, "--policy", "any.json");
+  assert.is(any.status, 0, any.stdout);
+  assert.match(any.stdout, /\n {2}ok {4}policy\.reportData +reportData not compared \(policy\.allowAnyReportData: the evidence may be a replay\)\n/);
+  const anyJson = JSON.parse(tsmkit("--json", "s.bin", ...SNP_TRUST, "--policy", "any.json").stdout);
+  assert.equal(anyJson.checks.find((c) => c.name === "policy.reportData").waived, true);
+});
+
+test("--report-data refused (exit 2): not hex, empty, more than 64 bytes, or other than --policy's reportData", async () => {
+  badInput(tsmkit("s.bin", ...SNP_TRUST, "--report-data", "nonce"), /^tsmkit verify: --report-data: not hex: "nonce"\n$/);
+  badInput(tsmkit("s.bin", ...SNP_TRUST, "--report-data", "abc"), /--report-data: not hex: "abc"/);
+  badInput(tsmkit("s.bin", ...SNP_TRUST, "--report-data", ""), /--report-data: expected 1-64 bytes of hex, got 0/);
+  badInput(tsmkit("s.bin", ...SNP_TRUST, "--report-data", hex(NONCE) + "00"), /--report-data: expected 1-64 bytes of hex, got 65/);
+  await writeFile(at("other-nonce-2.json"), JSON.stringify({ reportData: "00".repeat(64) }));
+  badInput(tsmkit("s.bin", ...SNP_TRUST, "--policy", "other-nonce-2.json", ...FRESH), /^tsmkit verify: --report-data differs from reportData in --policy other-nonce-2\.json\n$/);
+  const j = tsmkit("--json", "s.bin", ...SNP_TRUST, "--report-data", "zz");
+  assert.is(j.status, 2);
+  assert.equal(JSON.parse(j.stdout), { error: { code: "BAD_VALUE", flag: "--report-data", message: '--report-data: not hex: "zz"' } });
+  assert.match(tsmkit("--help").stdout + tsmkit("--help").stderr, /--report-data the nonce you asked the TEE to sign/);
 });
 
 test("a policy mismatch shows where the values differ: the differing rows, bytes marked", async () => {
@@ -126,7 +181,7 @@ test("collateral recognised by content: Intel's names, tsmkit's names and random
   for (const [scheme, name] of SCHEMES.entries()) {
     await mkdir(at(name));
     for (const { src, names } of PIECES) await symlink(join(I, src), at(`${name}/${names[scheme]}`));
-    const r = tsmkit(PROD, "--collateral", name, "--now", PROD_NOW, "--offline");
+    const r = tsmkit(PROD, "--collateral", name, "--now", PROD_NOW, "--offline", ...PROD_FRESH);
     assert.is(r.status, 0, `${name}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, new RegExp(`^tsmkit verify: --collateral ${name}, recognised by content:\\n`));
     for (const [label, role] of [["TCB info", "tcbInfo"], ["QE identity", "qeIdentity"], ["Root CA CRL", "rootCaCrl"], ["PCK CA CRL", "pckCrl"]]) {
@@ -134,20 +189,20 @@ test("collateral recognised by content: Intel's names, tsmkit's names and random
       assert.match(r.stderr, new RegExp(`\\n {2}${file.replace(".", "\\.")} +${label} +`), `${name}: ${file} as ${label}`);
     }
     outs.push(r.stdout);
-    const json = JSON.parse(tsmkit("--json", PROD, "--collateral", name, "--now", PROD_NOW, "--offline").stdout);
+    const json = JSON.parse(tsmkit("--json", PROD, "--collateral", name, "--now", PROD_NOW, "--offline", ...PROD_FRESH).stdout);
     assert.equal(json.collateralFiles.files.map((f) => f.name).sort(), PIECES.map((p) => p.names[scheme]).sort());
   }
   assert.is(outs[1], outs[0]);
   assert.is(outs[2], outs[0]);
   // The bundle these pieces came from gives the same checks.
-  const bundle = tsmkit(PROD, "--collateral", PROD_BUNDLE, "--now", PROD_NOW, "--offline");
+  const bundle = tsmkit(PROD, "--collateral", PROD_BUNDLE, "--now", PROD_NOW, "--offline", ...PROD_FRESH);
   assert.equal(printed(bundle.stdout).map(([s, n]) => [s, n]), printed(outs[0]).map(([s, n]) => [s, n]));
 
   // The simulator's `sim roots` directory, renamed at random, verifies its quote the same.
   await mkdir(at("sim-random"));
   for (const [i, f] of (await readdir(at("roots"))).entries()) await copyFile(at(`roots/${f}`), at(`sim-random/x${i}`));
-  const named = tsmkit("q.bin", ...TDX_TRUST, "--now", "2027-01-01T00:00:00Z");
-  const random = tsmkit("q.bin", "--roots", at("roots/sgx-root-ca.pem"), "--collateral", "sim-random", "--offline", "--now", "2027-01-01T00:00:00Z");
+  const named = tsmkit("q.bin", ...TDX_TRUST, ...FRESH, "--now", "2027-01-01T00:00:00Z");
+  const random = tsmkit("q.bin", "--roots", at("roots/sgx-root-ca.pem"), "--collateral", "sim-random", "--offline", ...FRESH, "--now", "2027-01-01T00:00:00Z");
   assert.is(random.status, named.status);
   assert.is(random.stdout, named.stdout);
 });
@@ -165,9 +220,10 @@ test("collateral that cannot be used: exit 2 naming what is missing and what was
 });
 
 test("text input: hex and base64 evidence on stdin verifies as its bytes do, and stderr says which", () => {
-  const bin = JSON.parse(run(["--json", "-", "--collateral", PROD_BUNDLE, "--now", PROD_NOW, "--offline"], { input: data("tdx/dcap-qvl-tdx-quote-v4.dat") }).stdout);
+  const bin = JSON.parse(run(["--json", "-", "--collateral", PROD_BUNDLE, "--now", PROD_NOW, "--offline", ...PROD_FRESH], { input: data("tdx/dcap-qvl-tdx-quote-v4.dat") }).stdout);
+  assert.is(bin.ok, true);
   for (const [encoding, text] of [["hex", `0x${data("tdx/dcap-qvl-tdx-quote-v4.dat").toString("hex").replace(/(.{64})/g, "$1\n")}`], ["base64", data("tdx/dcap-qvl-tdx-quote-v4.dat").toString("base64")]]) {
-    const r = run(["--json", "-", "--collateral", PROD_BUNDLE, "--now", PROD_NOW, "--offline"], { input: text });
+    const r = run(["--json", "-", "--collateral", PROD_BUNDLE, "--now", PROD_NOW, "--offline", ...PROD_FRESH], { input: text });
     assert.is(r.status, 0, r.stderr);
     assert.is(r.stderr, `tsmkit verify: input is ${encoding} text; decoded 5006 bytes\n`);
     assert.equal(JSON.parse(r.stdout), bin);
@@ -200,16 +256,16 @@ test("the table: each message the issue quoted, before -> after", async () => {
       args: ["--json", "s.bin", "--bogus"], status: 2,
       before: /^tsmkit verify: /, after: /^\{\n {2}"error": \{\n {4}"code": "USAGE",\n {4}"flag": "--bogus",\n/ },
     { issue: "--now without a zone is read in local time",
-      args: [PROD, "--collateral", PROD_BUNDLE, "--now", "2025-07-19T10:00:34", "--offline"], status: 0, env: { TZ: "Pacific/Kiritimati" },
+      args: [PROD, "--collateral", PROD_BUNDLE, "--now", "2025-07-19T10:00:34", "--offline", ...PROD_FRESH], status: 0, env: { TZ: "Pacific/Kiritimati" },
       before: /NOT verified/, after: /^verified: UpToDate\nevaluated at 2025-07-19T10:00:34(\.000)?Z\n/ },
     { issue: "--now takes only what Date() parses",
       args: [PROD, "--now", "yesterday", "--offline"], status: 2,
       before: /not a time: "yesterday"\n$/, after: /^tsmkit verify: --now: not an ISO 8601 time \(e\.g\. 2025-07-19T10:00:34Z; no zone means UTC\) or Unix seconds: "yesterday"\n$/ },
     { issue: "a hex paste gives UNKNOWN_FORMAT with no hint",
-      args: ["q.hex", "--collateral", PROD_BUNDLE, "--now", PROD_NOW, "--offline"], status: 0,
+      args: ["q.hex", "--collateral", PROD_BUNDLE, "--now", PROD_NOW, "--offline", ...PROD_FRESH], status: 0,
       before: /UNKNOWN_FORMAT/, after: /^verified: UpToDate\n/, stderr: /^tsmkit verify: input is hex text; decoded 5006 bytes\n$/ },
     { issue: "Intel's natural collateral names refused",
-      args: [PROD, "--collateral", "intel", "--now", PROD_NOW, "--offline"], status: 0,
+      args: [PROD, "--collateral", "intel", "--now", PROD_NOW, "--offline", ...PROD_FRESH], status: 0,
       before: /needs a \*tcbinfo\*\.json/, after: /^verified: UpToDate\n/ },
   ];
   const wrong = rows.flatMap((row) => {
@@ -269,7 +325,7 @@ test("--json: every failure is one error object on stdout (usage, decode, verifi
 });
 
 test("--json: the verdict object for a pass", () => {
-  const pass = tsmkit("--json", "q.bin", ...TDX_TRUST);
+  const pass = tsmkit("--json", "q.bin", ...TDX_TRUST, ...FRESH);
   assert.is(pass.status, 0);
   assert.ok(pass.stdout.endsWith("}\n"));
   const v = JSON.parse(pass.stdout);

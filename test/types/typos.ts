@@ -12,6 +12,7 @@ export const p3: Policy = { measurements: { mrtd: "00" } }; // expect TS2561
 export const p4: Policy = { allowDebug: "no" }; // expect TS2322
 export const p5: Policy = { allowedVmpls: [4] }; // expect TS2322
 export const p6 = makePolicy({ allowOutofDate: true }); // expect TS2561
+export const p7: Policy = { allowAnyReportdata: true }; // expect TS2561
 export const v1 = verify(bytes, { polcy: {} }); // expect TS2561
 export const v2 = verify(bytes, { now: true }); // expect TS2322
 export const v3 = verify(bytes, { crls: [] }); // expect TS2561
@@ -28,7 +29,7 @@ export const c1 = verdict.checks[0].supply?.includes("auxBlob"); // expect TS234
 
 // The right spellings compile.
 export const ok: [Policy, CheckName, Promise<Verdict>] = [
-  { measurements: { mrTd: ["00", "11"] }, allowedVmpls: [0, 1], minSnpTcb: { snp: 8 }, allowUncheckedRevocation: false },
+  { measurements: { mrTd: ["00", "11"] }, allowedVmpls: [0, 1], minSnpTcb: { snp: 8 }, allowUncheckedRevocation: false, allowAnyReportData: false },
   "policy.mrTd",
   verify(bytes, { now: Date.now(), crl: [bytes], fetcher: createFetcher({ offline: true }), policy: makePolicy({}) }),
 ];

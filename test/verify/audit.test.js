@@ -7,7 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { data, ROOT } from "../data.js";
+import { data, expected, ROOT } from "../data.js";
 import { verify, CHECKS, RULES, OptionError, PolicyError } from "../../hosts/js/verify/index.js";
 import { createPki, derivePki } from "../../hosts/sim/pki.js";
 import { dcapOptions, jsonBody, snpOptions, snpReport, tdxQuote } from "./forge.js";
@@ -19,7 +19,9 @@ const failed = (v) => v.checks.filter((c) => !c.ok).map((c) => c.name);
 const QUOTE = data("tdx/dcap-qvl-tdx-quote-v4.dat");
 const BUNDLE = data("collateral/intel/dcap-qvl-tdx-collateral-bundle.json");
 const AT = "2025-07-19T10:00:34Z";
-const real = (policy, extra = {}) => verify(QUOTE, { now: AT, collateral: BUNDLE, policy, ...extra });
+// The nonce the relying party sent: the quote's own report data (freshness is not the subject here).
+const NONCE = expected["tdx/dcap-qvl-tdx-quote-v4.dat"].report_data;
+const real = (policy, extra = {}) => verify(QUOTE, { now: AT, collateral: BUNDLE, policy: { reportData: NONCE, ...policy }, ...extra });
 
 // ---- the catalogue --------------------------------------------------------------------------
 
@@ -29,7 +31,7 @@ test("every check a verdict holds is in the catalogue, in catalogue order", asyn
   const { outblob, auxblob } = await snpReport(sim);
   const verdicts = [
     await real({ maxTcbInfoAge: 1e9, maxQeIdentityAge: 1e9, maxCrlAge: 1e9, minTcbEvaluationDataNumber: 1 }),
-    await verify(outblob, { ...snpOptions(sim), auxblob, now: "2026-01-01T00:00:00Z", policy: { requireSingleSocket: false, minGuestSvn: 0 } }),
+    await verify(outblob, { ...snpOptions(sim), auxblob, now: "2026-01-01T00:00:00Z", policy: { ...snpOptions(sim).policy, requireSingleSocket: false, minGuestSvn: 0 } }),
   ];
   for (const v of verdicts) {
     const at = v.checks.map((c) => order.indexOf(c.name));
@@ -76,7 +78,7 @@ test("unknown option keys and an unusable time throw OptionError naming the opti
 
 test("the verdict says when it was evaluated; now may be ISO text, a Date or ms since epoch", async () => {
   for (const now of [AT, new Date(AT), Date.parse(AT)]) {
-    const v = await verify(QUOTE, { now, collateral: BUNDLE });
+    const v = await real({}, { now });
     assert.ok(v.ok);
     assert.is(v.evaluatedAt, "2025-07-19T10:00:34.000Z");
   }
@@ -133,10 +135,10 @@ test("DCAP without CRLs fails naming revocation; allowUncheckedRevocation passes
   const bundle = JSON.parse(BUNDLE.toString("utf8"));
   delete bundle.root_ca_crl;
   delete bundle.pck_crl;
-  const strict = await verify(QUOTE, { now: AT, collateral: bundle });
+  const strict = await real({}, { collateral: bundle });
   assert.equal(failed(strict), ["dcap.rootCrl", "dcap.pckCrl"]);
   assert.match(checkOf(strict, "dcap.rootCrl").detail, "revocation-unchecked: no Root CA CRL in the collateral");
-  const waived = await verify(QUOTE, { now: AT, collateral: bundle, policy: { allowUncheckedRevocation: true } });
+  const waived = await real({ allowUncheckedRevocation: true }, { collateral: bundle });
   assert.ok(waived.ok);
   for (const name of ["dcap.rootCrl", "dcap.pckCrl"]) {
     assert.is(checkOf(waived, name).waived, true);

@@ -4,7 +4,7 @@
 // must still fail, and the untouched evidence must still pass afterwards.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { data } from "../data.js";
+import { data, expected } from "../data.js";
 import { verify } from "../../hosts/js/verify/index.js";
 
 const QUOTE = "tdx/dcap-qvl-tdx-quote-v4.dat";
@@ -23,7 +23,7 @@ function tamperBundle(name, at) {
 }
 
 async function tdx(quote = copy(QUOTE), collateral = copy(BUNDLE), now = NOW) {
-  return verify(quote, { now, collateral });
+  return verify(quote, { now, collateral, policy: { reportData: expected[QUOTE].report_data } });
 }
 
 test("TDX: a cached success does not carry over to a tampered quote, PCK chain or collateral", async () => {
@@ -103,7 +103,7 @@ test("TDX: times outside the validity windows fail after a cached success", asyn
 // AMD's real Milan CRL is current at that time.
 const SNP = { report: "snp/trustee-report-v2-milan.bin", vcek: "snp/trustee-vcek-milan.der", chain: "collateral/amd/go-sev-guest-ask-ark-milan-vcek.pem", crl: "collateral/amd/openpcc-milan-vcek-crl-2505.der", now: "2025-09-12T00:00:00Z" };
 const snp = (vcek = copy(SNP.vcek), now = SNP.now, report = copy(SNP.report)) =>
-  verify(report, { now, certs: [vcek, data(SNP.chain)], crl: data(SNP.crl) });
+  verify(report, { now, certs: [vcek, data(SNP.chain)], crl: data(SNP.crl), policy: { reportData: expected[SNP.report].report_data } });
 
 test("SNP: a cached success does not carry over to a tampered VCEK or report, or an expired time", async () => {
   assert.ok((await snp()).ok, "baseline");

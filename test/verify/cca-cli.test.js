@@ -41,6 +41,11 @@ test("exit 0: the token against its CPAK (PEM, DER or JWK file) and the nonce, -
   assert.is(text.status, 0);
   assert.match(text.stdout, /^verified: Verified\n/);
   assert.match(text.stdout, /ok {4}cca\.platformSignature {2}ES384 signature verifies/);
+  // the nonce as --report-data instead of a policy file: the same verdict (evaluated at another now)
+  const flag = tsmkit(TOKEN, "--roots", CPAK, "--report-data", CHALLENGE);
+  assert.is(flag.status, 0, flag.stdout + flag.stderr);
+  const untimed = (s) => s.replace(/^evaluated at .*\n/m, "");
+  assert.is(untimed(flag.stdout), untimed(text.stdout));
 });
 
 test("exit 1: no --roots, a wrong key or no nonce name the check and what to supply", async () => {
@@ -61,7 +66,7 @@ test("exit 1: no --roots, a wrong key or no nonce name the check and what to sup
   assert.is(noNonce.status, 1);
   v = JSON.parse(noNonce.stdout);
   assert.is(v.error.check, "policy.reportData");
-  assert.is(v.checks.find((x) => x.name === "policy.reportData").hint, "supply set reportData in --policy FILE");
+  assert.is(v.checks.find((x) => x.name === "policy.reportData").hint, "supply --report-data HEX (the nonce)");
 
   // the text form shows where the challenge differs from the nonce
   await writeFile(at("other.json"), JSON.stringify({ reportData: "00".repeat(64) }));

@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DATA, data } from "../data.js";
+import { DATA, data, expected } from "../data.js";
 import { classifyCollateral, identifyCollateralFile } from "../../hosts/js/verify/dcap/collateral-files.js";
 import { readCollateral } from "../../hosts/node/collateral.js";
 import { verify } from "../../hosts/js/verify/index.js";
@@ -28,14 +28,15 @@ test("the same pieces under Intel's, tsmkit's and meaningless names: same roles,
     return r;
   });
   for (const r of results.slice(1)) assert.equal(r.collateral, results[0].collateral);
-  const verdicts = await Promise.all(results.map((r) => verify(data(PROD_QUOTE), { now: PROD_NOW, collateral: r.collateral })));
+  const policy = { reportData: expected[PROD_QUOTE].report_data };
+  const verdicts = await Promise.all(results.map((r) => verify(data(PROD_QUOTE), { now: PROD_NOW, collateral: r.collateral, policy })));
   assert.is(verdicts[0].ok, true, JSON.stringify(verdicts[0].checks.filter((c) => !c.ok)));
   assert.is(verdicts[0].status, "UpToDate");
   for (const v of verdicts.slice(1)) assert.equal(v, verdicts[0]);
   // The bundle the pieces were split from decides the same, check for check.
   const bundle = classifyCollateral([{ name: "x", bytes: data(`${I}dcap-qvl-tdx-collateral-bundle.json`) }]);
   assert.equal(bundle.files, [{ name: "x", role: "bundle", what: "dcap-qvl collateral bundle" }]);
-  const fromBundle = await verify(data(PROD_QUOTE), { now: PROD_NOW, collateral: bundle.collateral });
+  const fromBundle = await verify(data(PROD_QUOTE), { now: PROD_NOW, collateral: bundle.collateral, policy });
   assert.equal(fromBundle.checks.map((c) => [c.name, c.ok]), verdicts[0].checks.map((c) => [c.name, c.ok]));
   assert.is(fromBundle.status, verdicts[0].status);
 });
@@ -63,7 +64,8 @@ test("Intel's QVL sample directory as published: every file's role, the PCK leaf
   const now = "2025-01-01T00:00:00Z";
   const prod = await verify(quote, { now, collateral: r.collateral });
   assert.is(prod.decidedBy, "dcap.pckChain");
-  const test_ = await verify(quote, { now, collateral: r.collateral, roots: { intel: data(`${S}trusted-root-ca-cert.pem`) } });
+  const test_ = await verify(quote, { now, collateral: r.collateral, roots: { intel: data(`${S}trusted-root-ca-cert.pem`) },
+    policy: { reportData: expected["sgx/intel-qvl-sample-sgx-quote-v3.dat"].report_data } });
   assert.is(test_.ok, true, JSON.stringify(test_.checks.filter((c) => !c.ok)));
   assert.is(test_.status, "UpToDate");
 });

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createRequire } from "node:module";
-import { data, ROOT } from "../data.js";
+import { data, expected, ROOT } from "../data.js";
 import { verify } from "../../hosts/js/verify/index.js";
 import { verifyDcapQuote, loadCollateral, pckExtensions } from "../../hosts/js/verify/dcap/index.js";
 import { memberSpans, signedBy } from "../../hosts/js/verify/dcap/collateral.js";
@@ -17,6 +17,8 @@ const checkOf = (v, name) => v.checks.find((c) => c.name === name);
 const failed = (v) => v.checks.filter((c) => !c.ok).map((c) => c.name);
 const copy = (rel) => Uint8Array.from(data(rel));
 const bundle = (name) => JSON.parse(data(`${I}${name}`).toString("utf8"));
+// The nonce the relying party sent (these tests are about the platform, not freshness).
+const nonce = (rel) => expected[rel].report_data;
 
 // The checks a full verification runs, in order (TDX adds dcap.tdxModule).
 const ORDER = [
@@ -39,7 +41,7 @@ const SPR_E4 = "tdx/go-tdx-guest-quote-v4-spr-e4.dat";
 const SPR_E4_NOW = "2023-07-01T01:00:00Z";
 
 test("dcap-qvl TDX quote + bundle at 2025-07-19T10:00:34Z: UpToDate, no advisories, every check in order", async () => {
-  const v = await verifyDcapQuote(data("tdx/dcap-qvl-tdx-quote-v4.dat"), { now: "2025-07-19T10:00:34Z", collateral: data(`${I}dcap-qvl-tdx-collateral-bundle.json`) });
+  const v = await verifyDcapQuote(data("tdx/dcap-qvl-tdx-quote-v4.dat"), { now: "2025-07-19T10:00:34Z", collateral: data(`${I}dcap-qvl-tdx-collateral-bundle.json`), policy: { reportData: nonce("tdx/dcap-qvl-tdx-quote-v4.dat") } });
   assert.equal(failed(v), []);
   assert.ok(v.ok);
   assert.is(v.status, "UpToDate");
@@ -51,7 +53,7 @@ test("dcap-qvl TDX quote + bundle at 2025-07-19T10:00:34Z: UpToDate, no advisori
 });
 
 test("dcap-qvl SGX quote + bundle at 2025-07-19T10:01:17Z: ConfigurationAndSWHardeningNeeded with INTEL-SA-00289, INTEL-SA-00615", async () => {
-  const v = await verifyDcapQuote(data("sgx/dcap-qvl-sgx-quote-v3.dat"), { now: "2025-07-19T10:01:17Z", collateral: bundle("dcap-qvl-sgx-collateral-bundle.json") });
+  const v = await verifyDcapQuote(data("sgx/dcap-qvl-sgx-quote-v3.dat"), { now: "2025-07-19T10:01:17Z", collateral: bundle("dcap-qvl-sgx-collateral-bundle.json"), policy: { reportData: nonce("sgx/dcap-qvl-sgx-quote-v3.dat") } });
   assert.equal(failed(v), []);
   assert.is(v.status, "ConfigurationAndSWHardeningNeeded");
   assert.equal([...v.advisoryIds].sort(), ["INTEL-SA-00289", "INTEL-SA-00615"]);
@@ -61,7 +63,7 @@ test("dcap-qvl SGX quote + bundle at 2025-07-19T10:01:17Z: ConfigurationAndSWHar
 });
 
 test("verify() entry point hands quotes to the DCAP verifier with the same verdict", async () => {
-  const v = await verify(data("tdx/dcap-qvl-tdx-quote-v4.dat"), { now: "2025-07-19T10:00:34Z", collateral: data(`${I}dcap-qvl-tdx-collateral-bundle.json`) });
+  const v = await verify(data("tdx/dcap-qvl-tdx-quote-v4.dat"), { now: "2025-07-19T10:00:34Z", collateral: data(`${I}dcap-qvl-tdx-collateral-bundle.json`), policy: { reportData: nonce("tdx/dcap-qvl-tdx-quote-v4.dat") } });
   assert.ok(v.ok);
   assert.is(v.status, "UpToDate");
   assert.is(v.evidence.body.mrTd, "91eb2b44d141d4ece09f0c75c2c53d247a3c68edd7fafe8a3520c942a604a407de03ae6dc5f87f27428b2538873118b7");
@@ -132,6 +134,7 @@ test("go-tdx-guest v5 TD 1.5 sample: chain, TDX module TDX_01 and TCB level pass
   const v = await verifyDcapQuote(data("tdx/go-tdx-guest-quote-v5-td15.dat"), {
     now: "2026-02-03T01:00:00Z",
     collateral: { tcbInfo: data(`${I}go-tdx-guest-tcbinfo-tdx-90c06f000000-2602.json`), qeIdentity: data(`${I}go-tdx-guest-qeidentity-td-qe-2306.json`), tcbSigningChain: data(`${I}dcap-qvl-tcb-signing-chain.pem`) },
+    policy: { reportData: nonce("tdx/go-tdx-guest-quote-v5-td15.dat") },
   });
   for (const name of ["dcap.quoteSignature", "dcap.qeReportData", "dcap.pckChain", "dcap.tcbInfo.signature", "dcap.tcbInfo.window", "dcap.tcbInfo.platform", "dcap.qeIdentity.match", "dcap.tcbLevel"]) {
     assert.ok(checkOf(v, name).ok, `${name} passed`);
@@ -184,7 +187,7 @@ test("Intel QVL sample quotes fail against the production root and verify with t
   assert.is(prod.decidedBy, "dcap.pckChain");
   assert.is(prod.status, "Failed");
   assert.is(checkOf(prod, "dcap.tcbSigningChain").ok, false);
-  const test_ = await verifyDcapQuote(sgx, { now, collateral: sgxCollateral, roots: [data(`${S}sgx-trusted-root-ca-cert.pem`)] });
+  const test_ = await verifyDcapQuote(sgx, { now, collateral: sgxCollateral, roots: [data(`${S}sgx-trusted-root-ca-cert.pem`)], policy: { reportData: nonce("sgx/intel-qvl-sample-sgx-quote-v3.dat") } });
   assert.equal(failed(test_), []);
   assert.is(test_.status, "UpToDate");
 
@@ -309,7 +312,7 @@ for (const [quote, make, now] of DIFF) {
     }
     // dcap-qvl reports OutOfDate as a status and judges debug TDs apart from it: our policy's
     // refusals are not part of the comparison.
-    const v = await verifyDcapQuote(data(quote), { now, collateral, policy: { allowOutOfDate: true, allowDebug: true } });
+    const v = await verifyDcapQuote(data(quote), { now, collateral, policy: { allowOutOfDate: true, allowDebug: true, reportData: nonce(quote) } });
     if (THEIR_POLICY.some((m) => theirs.error?.includes(m))) {
       // dcap-qvl's own TD attribute policy refuses this quote after its TCB evaluation, so it
       // reports no status to compare: the quote must still be genuine and evaluated here.

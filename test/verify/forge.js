@@ -136,31 +136,38 @@ export function pemOf(cert) {
 }
 
 /**
+ * The relying party's nonce: the evidence below carries it as its report data (the inblob), and
+ * the options below expect it as policy.reportData, so that a verdict is about the defect only.
+ */
+export const NONCE = Uint8Array.from({ length: 64 }, (_, i) => 0xa0 ^ i);
+const NONCE_POLICY = Object.freeze({ reportData: Buffer.from(NONCE).toString("hex") });
+
+/**
  * A TDX quote from the simulator's tdx_guest provider under `pki` (its PCK key signs the QE
  * report); `chain` (certificates or DER, leaf first) replaces the PCK chain it embeds.
  */
-export async function tdxQuote(pki, { chain, inblob = new Uint8Array(64) } = {}) {
+export async function tdxQuote(pki, { chain, inblob = NONCE } = {}) {
   const { outblob } = await createProvider("tdx_guest", { pki }).reportNew({ inblob });
   return chain ? withPckChain(outblob, chain.map(pemOf).join("")) : outblob;
 }
 
 /** { outblob, auxblob } from the simulator's sev_guest provider under `pki`; `report` overrides fields. */
-export function snpReport(pki, report = {}, inblob = new Uint8Array(64)) {
+export function snpReport(pki, report = {}, inblob = NONCE) {
   return createProvider("sev_guest", { pki, report }).reportNew({ inblob });
 }
 
 // ---- collateral -------------------------------------------------------------------------------
 
-/** verify() options trusting `pki`'s anchors, with its DCAP collateral and `collateral` overrides. */
+/** verify() options trusting `pki`'s anchors, with its DCAP collateral and `collateral` overrides, expecting NONCE. */
 export function dcapOptions(pki, collateral = {}) {
   const o = verifierOptions(pki);
-  return { roots: o.roots, collateral: { ...o.collateral, ...collateral } };
+  return { roots: o.roots, collateral: { ...o.collateral, ...collateral }, policy: NONCE_POLICY };
 }
 
-/** verify() options trusting `pki`'s anchors, with its ARK-signed CRL, for an SNP report. */
+/** verify() options trusting `pki`'s anchors, with its ARK-signed CRL, for an SNP report, expecting NONCE. */
 export function snpOptions(pki, extra = {}) {
   const o = verifierOptions(pki);
-  return { roots: o.roots, crl: o.crl, ...extra };
+  return { roots: o.roots, crl: o.crl, policy: NONCE_POLICY, ...extra };
 }
 
 /** A PCS JSON document ({"tcbInfo"|"enclaveIdentity": ..., "signature"}) edited and re-signed by `signer`. */

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { ROOT } from "../data.js";
 import { verify } from "../../hosts/js/verify/index.js";
 import { createPki, derivePki, pem } from "../../hosts/sim/pki.js";
-import { crlOf, dcapOptions, everyLevelUpToDate, genKeys, jsonBody, reissue, resignJson, tdxQuote } from "./forge.js";
+import { NONCE, crlOf, dcapOptions, everyLevelUpToDate, genKeys, jsonBody, reissue, resignJson, tdxQuote } from "./forge.js";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 const checkOf = (v, name) => v.checks.find((c) => c.name === name);
@@ -154,7 +154,7 @@ async function cliVerify(pki, pieces = {}) {
       writeFile(join(col, "root-ca-crl.der"), c.rootCaCrl),
       writeFile(join(col, "pck-crl.der"), c.pckCrl),
     ]);
-    return spawnSync(process.execPath, [CLI, "verify", join(dir, "quote.bin"), "--roots", join(dir, "root.pem"), "--collateral", col, "--offline", "--now", NOW.toISOString()], { encoding: "utf8" });
+    return spawnSync(process.execPath, [CLI, "verify", join(dir, "quote.bin"), "--roots", join(dir, "root.pem"), "--collateral", col, "--offline", "--now", NOW.toISOString(), "--report-data", Buffer.from(NONCE).toString("hex")], { encoding: "utf8" });
   } finally {
     await rm(dir, { recursive: true });
   }

@@ -9,7 +9,7 @@
 // overrides the seed, TSMKIT_MUTATIONS the count), and every violation names its mutation.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { data } from "../data.js";
+import { data, expected } from "../data.js";
 import { verify } from "../../hosts/js/verify/index.js";
 import { decode } from "../../hosts/js/decode.js";
 
@@ -142,7 +142,7 @@ test(`TDX (dcap-qvl v4 quote, real collateral, ${TDX_NOW}): ${COUNT} seeded muta
     parts: { quote: Uint8Array.from(data("tdx/dcap-qvl-tdx-quote-v4.dat")) },
     formats: { quote: undefined },
     certsOf: { quote: quoteCertificates },
-    verifyParts: ({ quote }) => verify(quote, { now: TDX_NOW, collateral: TDX_COLLATERAL }),
+    verifyParts: ({ quote }) => verify(quote, { now: TDX_NOW, collateral: TDX_COLLATERAL, policy: { reportData: expected["tdx/dcap-qvl-tdx-quote-v4.dat"].report_data } }),
   });
 });
 
@@ -157,7 +157,7 @@ test(`SNP (trustee Milan report + its certificate table, real Milan CRL, ${SNP_N
     },
     formats: { report: undefined, auxblob: "snp-certs" },
     certsOf: { report: () => [], auxblob: tableCertificates },
-    verifyParts: ({ report, auxblob }) => verify(report, { now: SNP_NOW, auxblob, crl: MILAN_CRL }),
+    verifyParts: ({ report, auxblob }) => verify(report, { now: SNP_NOW, auxblob, crl: MILAN_CRL, policy: { reportData: expected["snp/trustee-report-v2-milan.bin"].report_data } }),
   });
 });
 

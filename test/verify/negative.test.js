@@ -24,7 +24,8 @@ const pki = await createPki({ now: NOW });
 
 const tdxQuote = async (p = pki, opts = {}) => (await createProvider("tdx_guest", { pki: p, ...opts }).reportNew({ inblob: NONCE })).outblob;
 const snpReport = (p = pki, opts = {}) => createProvider("sev_guest", { pki: p, ...opts }).reportNew({ inblob: NONCE });
-const check = (bytes, p = pki, extra = {}) => verify(bytes, { ...verifierOptions(p), now: NOW, ...extra });
+// The relying party expects NONCE (the evidence's inblob) unless `extra.policy` says otherwise.
+const check = (bytes, p = pki, extra = {}) => verify(bytes, { ...verifierOptions(p), now: NOW, ...extra, policy: { reportData: hex(NONCE), ...extra.policy } });
 const checkSnp = ({ outblob, auxblob }, p = pki, extra = {}) => check(outblob, p, { auxblob, ...extra });
 
 /** The control passes with no failed check; returns its verdict. */

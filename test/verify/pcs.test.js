@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { data } from "../data.js";
+import { data, expected } from "../data.js";
 import { verify, createFetcher } from "../../hosts/js/verify/index.js";
 import { verifyDcapQuote } from "../../hosts/js/verify/dcap/index.js";
 import { pckExtensions } from "../../hosts/js/verify/dcap/pck.js";
@@ -12,6 +12,7 @@ import { decode } from "../../hosts/js/decode.js";
 const I = "collateral/intel/";
 const QUOTE = "tdx/dcap-qvl-tdx-quote-v4.dat";
 const NOW = "2025-07-19T10:00:34Z";
+const NONCE = { reportData: expected[QUOTE].report_data }; // the relying party's: freshness is not the subject here
 const BUNDLE = data(`${I}dcap-qvl-tdx-collateral-bundle.json`);
 const PCS = "https://api.trustedservices.intel.com";
 const PCCS = "https://pccs.example:8081/"; // a trailing slash must not double up in paths
@@ -54,11 +55,11 @@ test("dcap-qvl TDX quote with collateral fetched from PCS: UpToDate, the same ch
   const clock = clockAt(NOW);
   const { fetch, asked } = fakePcs(routes(PCS));
   const fetcher = createFetcher({ fetch, now: () => clock.t, sleep: async () => {} });
-  const fetched = await verify(data(QUOTE), { now: NOW, fetcher });
+  const fetched = await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher });
   assert.equal(failed(fetched), []);
   assert.ok(fetched.ok);
   assert.is(fetched.status, "UpToDate");
-  const given = await verify(data(QUOTE), { now: NOW, collateral: BUNDLE });
+  const given = await verify(data(QUOTE), { now: NOW, policy: NONCE, collateral: BUNDLE });
   assert.equal(fetched.checks.map((c) => [c.name, c.ok]), given.checks.map((c) => [c.name, c.ok]));
   assert.equal(fetched.advisoryIds, given.advisoryIds);
   // Every collateral check judged the same objects: details match except where the source is named.
@@ -84,7 +85,7 @@ test("a configured PCCS base URL and Root CA CRL URL are used instead of Intel's
   served.set(`${base}/sgx/certification/v4/rootcacrl`, root);
   const { fetch, asked } = fakePcs(served);
   const v = await verify(data(QUOTE), {
-    now: NOW, fetcher: createFetcher({ fetch, now: () => Date.parse(NOW) }),
+    now: NOW, policy: NONCE, fetcher: createFetcher({ fetch, now: () => Date.parse(NOW) }),
     pcs: { baseUrl: PCCS, rootCaCrlUrl: `${base}/sgx/certification/v4/rootcacrl` },
   });
   assert.equal(failed(v), []);
@@ -96,16 +97,16 @@ test("each item is fetched once across verifications, and again once its own nex
   const served = routes(PCS);
   const { fetch, asked } = fakePcs(served);
   const fetcher = createFetcher({ fetch, now: () => clock.t });
-  for (let i = 0; i < 3; i++) assert.ok((await verify(data(QUOTE), { now: NOW, fetcher })).ok);
+  for (let i = 0; i < 3; i++) assert.ok((await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher })).ok);
   for (const url of served.keys()) assert.is(countOf(asked, url), 1, url);
   // PCK CRL nextUpdate 2025-07-19T10:00:35Z passes first; TCB info (10:16:03Z), QE identity
   // (10:32:27Z) and the Root CA CRL (2026-04) are still current in the cache.
   clock.t = Date.parse("2025-07-19T10:00:36Z");
-  await verify(data(QUOTE), { now: NOW, fetcher });
+  await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher });
   const pckCrl = `${PCS}/sgx/certification/v4/pckcrl?ca=platform&encoding=der`;
   for (const url of served.keys()) assert.is(countOf(asked, url), url === pckCrl ? 2 : 1, url);
   clock.t = Date.parse("2025-07-19T10:16:04Z");
-  await verify(data(QUOTE), { now: NOW, fetcher });
+  await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher });
   assert.is(countOf(asked, `${PCS}/tdx/certification/v4/tcb?fmspc=b0c06f000000`), 2);
   assert.is(countOf(asked, `${PCS}/tdx/certification/v4/qe/identity`), 1);
 });
@@ -114,7 +115,7 @@ test("429 and 503 answers are retried until the service answers", async () => {
   const { fetch, asked } = fakePcs(routes(PCS), [429, 503]);
   const sleeps = [];
   const fetcher = createFetcher({ fetch, now: () => Date.parse(NOW), backoffMs: 10, sleep: async (ms) => { sleeps.push(ms); } });
-  const v = await verify(data(QUOTE), { now: NOW, fetcher });
+  const v = await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher });
   assert.equal(failed(v), []);
   assert.is(v.status, "UpToDate");
   assert.is(asked.length, 4 + 2);
@@ -124,7 +125,7 @@ test("429 and 503 answers are retried until the service answers", async () => {
 test("an offline fetcher never calls fetch and fails dcap.collateral naming every missing item", async () => {
   let calls = 0;
   const fetcher = createFetcher({ offline: true, fetch: async () => { calls++; throw new Error("network"); } });
-  const v = await verify(data(QUOTE), { now: NOW, fetcher });
+  const v = await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher });
   assert.is(calls, 0);
   assert.not.ok(v.ok);
   assert.is(v.decidedBy, "dcap.collateral");
@@ -137,12 +138,12 @@ test("offline after an online round answers from the cache; a missing item is st
   const { fetch } = fakePcs(routes(PCS));
   const cache = new Map();
   const store = { get: (k) => cache.get(k), set: (k, v) => cache.set(k, v) };
-  assert.ok((await verify(data(QUOTE), { now: NOW, fetcher: createFetcher({ fetch, cache: store, now: () => clock.t }) })).ok);
+  assert.ok((await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher: createFetcher({ fetch, cache: store, now: () => clock.t }) })).ok);
   let calls = 0;
   const offline = createFetcher({ offline: true, cache: store, now: () => clock.t, fetch: async () => { calls++; } });
-  assert.ok((await verify(data(QUOTE), { now: NOW, fetcher: offline })).ok);
+  assert.ok((await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher: offline })).ok);
   cache.delete(`${PCS}/tdx/certification/v4/qe/identity`);
-  const v = await verify(data(QUOTE), { now: NOW, fetcher: offline });
+  const v = await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher: offline });
   assert.is(calls, 0);
   assert.is(v.decidedBy, "dcap.collateral");
   assert.match(checkOf(v, "dcap.collateral").detail, "QE identity");
@@ -153,7 +154,7 @@ test("a response without its issuer chain header fails dcap.collateral and is na
   const served = routes(PCS);
   served.get(`${PCS}/tdx/certification/v4/qe/identity`).headers = {};
   const { fetch } = fakePcs(served);
-  const v = await verify(data(QUOTE), { now: NOW, fetcher: createFetcher({ fetch, now: () => Date.parse(NOW) }) });
+  const v = await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher: createFetcher({ fetch, now: () => Date.parse(NOW) }) });
   assert.is(v.decidedBy, "dcap.collateral");
   assert.match(checkOf(v, "dcap.collateral").detail, "SGX-Enclave-Identity-Issuer-Chain");
 });
@@ -161,7 +162,7 @@ test("a response without its issuer chain header fails dcap.collateral and is na
 test("collateral given by the caller wins: the fetcher is not used", async () => {
   let calls = 0;
   const fetcher = createFetcher({ fetch: async () => { calls++; return new Response("", { status: 500 }); } });
-  const v = await verify(data(QUOTE), { now: NOW, fetcher, collateral: BUNDLE });
+  const v = await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher, collateral: BUNDLE });
   assert.ok(v.ok);
   assert.is(calls, 0);
 });

@@ -14,8 +14,9 @@ const VLEK = {
   certs: [data("snp/trustee-vlek-milan.der"), data("collateral/amd/go-sev-guest-ask-ark-milan-vlek.pem")],
   now: "2025-09-12T00:00:00Z",
 };
-// These sets are about the policy, not revocation (test/verify/snp-revocation.test.js): it is waived.
-const run = (s, policy) => verify(data(s.report), { certs: s.certs, now: s.now, policy: { ...policy, allowUncheckedRevocation: true } });
+// These sets are about the policy, not revocation (test/verify/snp-revocation.test.js): it is
+// waived; the nonce is the report's own report data unless a test sets another.
+const run = (s, policy) => verify(data(s.report), { certs: s.certs, now: s.now, policy: { reportData: expected[s.report].report_data, ...policy, allowUncheckedRevocation: true } });
 const checkOf = (v, name) => v.checks.find((c) => c.name === name);
 const failed = (v) => v.checks.filter((c) => !c.ok).map((c) => c.name);
 
@@ -36,6 +37,51 @@ test("expected report data: exact, zero-padded prefix, and a mismatch", async ()
   const v = await run(TR, { reportData: flipped });
   assert.equal(failed(v), ["policy.reportData"]);
 });
+
+// Report data fails closed: without the nonce the relying party sent, genuine evidence could be a
+// replay. One real piece of evidence per verifier, each genuine under its own trust inputs.
+const TDX_Q = "tdx/dcap-qvl-tdx-quote-v4.dat";
+const FRESHNESS = [
+  ["TDX quote", expected[TDX_Q].report_data,
+    (policy) => verify(data(TDX_Q), { now: "2025-07-19T10:00:34Z", collateral: data("collateral/intel/dcap-qvl-tdx-collateral-bundle.json"), policy })],
+  ["SNP report", expected[TR.report].report_data,
+    (policy) => verify(data(TR.report), { certs: TR.certs, now: TR.now, crl: data("collateral/amd/openpcc-milan-vcek-crl-2505.der"), policy })],
+  ["CCA token", decode(data("cca/tfm-tools-cca-example-token-realm2.cbor")).realm.claims.challenge,
+    (policy) => verify(data("cca/tfm-tools-cca-example-token-realm2.cbor"), { roots: { cca: data("cca/ccatoken-tf-rmm-cpak-pub.pem") }, policy })],
+];
+
+for (const [what, nonce, check] of FRESHNESS) {
+  test(`${what}: no reportData fails policy.reportData asking for the nonce; allowAnyReportData passes marked waived; a wrong nonce names the byte`, async () => {
+    assert.is(DEFAULT_POLICY.allowAnyReportData, false);
+    const fresh = await check({ reportData: nonce });
+    assert.equal(failed(fresh), [], "control: the evidence's own nonce verifies");
+    assert.is(checkOf(fresh, "policy.reportData").waived, undefined);
+
+    const none = await check(undefined);
+    assert.not.ok(none.ok);
+    assert.equal(failed(none), ["policy.reportData"]);
+    assert.is(none.decidedBy, "policy.reportData");
+    assert.equal(checkOf(none, "policy.reportData").supply, ["policy.reportData"]);
+    assert.match(checkOf(none, "policy.reportData").detail, "supply the nonce you sent as policy.reportData");
+
+    const waived = await check({ allowAnyReportData: true });
+    assert.ok(waived.ok);
+    const w = checkOf(waived, "policy.reportData");
+    assert.is(w.ok, true);
+    assert.is(w.waived, true);
+    assert.is(w.supply, undefined);
+    assert.match(w.detail, "not compared (policy.allowAnyReportData: the evidence may be a replay)");
+    assert.equal(waived.checks.map((c) => c.name), none.checks.map((c) => c.name), "the same checks ran");
+
+    // A nonce that differs at byte 7 (and a waiver does not excuse a nonce that was given).
+    const wrong = nonce.slice(0, 14) + (nonce.slice(14, 16) === "ff" ? "00" : "ff") + nonce.slice(16);
+    for (const policy of [{ reportData: wrong }, { reportData: wrong, allowAnyReportData: true }]) {
+      const v = await check(policy);
+      assert.equal(failed(v), ["policy.reportData"], JSON.stringify(policy));
+      assert.match(checkOf(v, "policy.reportData").detail, "differs at byte 7");
+    }
+  });
+}
 
 test("pinned measurements: the right value passes, any other fails, a field the evidence lacks fails", async () => {
   const m = expected[TR.report].measurement;
@@ -99,7 +145,7 @@ test("TCB status: OutOfDate and Revoked rejected unless explicitly allowed, unkn
 test("TDX bodies: a debug TD is rejected by default; teeTcbSvn minimum", () => {
   const debugTd = decode(data("tdx/trustee-tdx-quote-v4.dat")).body;
   const c = new Checks();
-  checkTdxBody(c, debugTd, DEFAULT_POLICY);
+  checkTdxBody(c, debugTd, makePolicy({ reportData: expected["tdx/trustee-tdx-quote-v4.dat"].report_data }));
   assert.equal(c.list.filter((x) => !x.ok).map((x) => x.name), ["policy.debug"]);
   const prod = decode(data("tdx/go-tdx-guest-quote-v4-spr-e4.dat")).body;
   const want = expected["tdx/go-tdx-guest-quote-v4-spr-e4.dat"];
@@ -108,7 +154,7 @@ test("TDX bodies: a debug TD is rejected by default; teeTcbSvn minimum", () => {
   assert.ok(ok.ok, JSON.stringify(ok.list));
   // go-tdx-guest: minimum 04.. fails against teeTcbSvn 03 00 04 ..
   const low = new Checks();
-  checkTdxBody(low, prod, makePolicy({ minTeeTcbSvn: "04" + "00".repeat(15) }));
+  checkTdxBody(low, prod, makePolicy({ minTeeTcbSvn: "04" + "00".repeat(15), reportData: want.report_data }));
   assert.equal(low.list.filter((x) => !x.ok).map((x) => x.name), ["policy.minTeeTcbSvn"]);
 });
 
@@ -117,6 +163,7 @@ test("malformed policies throw PolicyError naming the key; JSON policies load", 
     [{ allowDebg: true }, "allowDebg"],
     [{ allowDebug: "yes" }, "allowDebug"],
     [{ reportData: "xyz" }, "reportData"],
+    [{ allowAnyReportData: "yes" }, "allowAnyReportData"],
     [{ measurements: { mrTdd: "00" } }, "measurements.mrTdd"],
     [{ minSnpTcb: { bootloader: 300 } }, "minSnpTcb.bootloader"],
     [{ allowedVmpls: [4] }, "allowedVmpls"],

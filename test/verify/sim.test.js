@@ -68,8 +68,9 @@ test("sev_guest from getReport verifies against the simulator's ARK with its aux
 });
 
 test("sev_guest from getReport fails against the production ARK at the ASK", async () => {
-  const { outblob, auxblob } = await simReport("sev_guest", nonce());
-  const v = await verify(outblob, { auxblob, now: NOW });
+  const inblob = nonce();
+  const { outblob, auxblob } = await simReport("sev_guest", inblob);
+  const v = await verify(outblob, { auxblob, now: NOW, policy: { reportData: hex(inblob) } });
   assert.not.ok(v.ok);
   assert.is(v.decidedBy, "snp.chain");
   assert.match(checkOf(v, "snp.chain").detail, "no-issuer: no certificate named as SEV-Milan's issuer, among the chain and the trust anchors");
@@ -91,19 +92,22 @@ test("CLI: sim roots -> report -> verify, sharing TSMKIT_SIM_PKI: verified again
     ok(r);
     assert.ok(r.stdout.includes(join(roots, "sgx-root-ca.pem")));
 
-    ok(tsmkit("report", "--backend", "sim", "--nonce", "--out", "q.bin"));
-    const tdx = tsmkit("verify", "q.bin", "--roots", join(roots, "sgx-root-ca.pem"), "--collateral", roots, "--offline");
+    // The relying party's nonce goes in as the inblob and comes back as --report-data.
+    const n = hex(nonce());
+    ok(tsmkit("report", "--backend", "sim", "--inblob", n, "--out", "q.bin"));
+    const tdx = tsmkit("verify", "q.bin", "--roots", join(roots, "sgx-root-ca.pem"), "--collateral", roots, "--offline", "--report-data", n);
     ok(tdx);
     assert.match(tdx.stdout, /^verified: UpToDate\n/);
-    const tdxProd = tsmkit("verify", "q.bin", "--collateral", roots, "--offline");
+    assert.match(tdx.stdout, new RegExp(`\\n  ok +policy\\.reportData +reportData matches ${n.slice(0, 16)}`));
+    const tdxProd = tsmkit("verify", "q.bin", "--collateral", roots, "--offline", "--report-data", n);
     assert.is(tdxProd.status, 1);
     assert.match(tdxProd.stdout, /^NOT verified \(Failed\): check dcap\.pckChain failed\n/);
 
-    ok(tsmkit("report", "--backend", "sim", "--provider", "sev_guest", "--nonce", "--out", "s.bin", "--aux", "a.bin"));
-    const snp = tsmkit("verify", "s.bin", "--aux", "a.bin", "--roots", join(roots, "amd-ark-milan.pem"), "--crl", join(roots, "amd-crl-milan.der"), "--offline");
+    ok(tsmkit("report", "--backend", "sim", "--provider", "sev_guest", "--inblob", n, "--out", "s.bin", "--aux", "a.bin"));
+    const snp = tsmkit("verify", "s.bin", "--aux", "a.bin", "--roots", join(roots, "amd-ark-milan.pem"), "--crl", join(roots, "amd-crl-milan.der"), "--offline", "--report-data", n);
     ok(snp);
     assert.match(snp.stdout, /^verified: Verified\n/);
-    const snpProd = tsmkit("verify", "s.bin", "--aux", "a.bin", "--crl", join(roots, "amd-crl-milan.der"), "--offline");
+    const snpProd = tsmkit("verify", "s.bin", "--aux", "a.bin", "--crl", join(roots, "amd-crl-milan.der"), "--offline", "--report-data", n);
     assert.is(snpProd.status, 1);
     assert.match(snpProd.stdout, /^NOT verified \(Failed\): check snp\.chain failed\n/);
   } finally {

@@ -8,7 +8,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { data, DATA, ROOT } from "../data.js";
+import { data, DATA, expected, ROOT } from "../data.js";
 import { verify, createFetcher } from "../../hosts/js/verify/index.js";
 import { crlUrl } from "../../hosts/js/verify/amd/kds.js";
 import { createPki, derivePki, PS384 } from "../../hosts/sim/pki.js";
@@ -27,7 +27,9 @@ const GENOA = { report: "snp/oak-report-v5-genoa.bin", leaf: "snp/oak-vcek-genoa
 const GENOA_LATE = { report: "snp/ms-tee-av-report-v3-genoa.bin", leaf: "snp/ms-tee-av-vcek-genoa.pem", product: "Genoa", now: "2026-03-01T00:00:00Z" };
 const DAYS = 86400;
 
-const run = (s, extra = {}) => verify(data(s.report), { now: s.now, certs: [data(s.leaf), chainPem(s.product)], ...extra });
+// The relying party's nonce is the report's own report data: these sets are about revocation.
+const run = (s, extra = {}) => verify(data(s.report), { now: s.now, certs: [data(s.leaf), chainPem(s.product)], ...extra,
+  policy: { reportData: expected[s.report].report_data, ...extra.policy } });
 
 function crlFails(v, rule) {
   assert.is(v.ok, false);
@@ -140,7 +142,8 @@ test("an empty CRL naming the ARK but signed by the ASK: crl-signature", async (
 // ---- the CLI -----------------------------------------------------------------------------------
 
 const CLI = join(ROOT, "hosts", "node", "cli.js");
-const TRUSTEE = ["verify", join(DATA, "snp/trustee-report-v2-milan.bin"), "--aux", join(DATA, "snp/constructed-certtable-vcek-milan.bin"), "--offline", "--now", "2025-09-12T00:00:00Z"];
+const TRUSTEE = ["verify", join(DATA, "snp/trustee-report-v2-milan.bin"), "--aux", join(DATA, "snp/constructed-certtable-vcek-milan.bin"), "--offline", "--now", "2025-09-12T00:00:00Z",
+  "--report-data", expected["snp/trustee-report-v2-milan.bin"].report_data];
 const tsmkit = (...args) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
 
 test("CLI: tsmkit verify --offline --aux on an SNP report without --crl exits 1 at snp.crl, naming revocation", () => {

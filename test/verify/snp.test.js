@@ -46,7 +46,7 @@ const optsFor = (s, extra = {}) => {
   const crl = crlFor(s);
   return {
     now: s.now, certs: [data(s.leaf), chainPem(s.product, s.key)], ...(crl && { crl }),
-    policy: { ...s.policy, ...(!crl && { allowUncheckedRevocation: true }) }, ...extra,
+    policy: { reportData: expected[s.report].report_data, ...s.policy, ...(!crl && { allowUncheckedRevocation: true }) }, ...extra,
   };
 };
 
@@ -183,11 +183,11 @@ test("a VCEK for another chip is caught by the hwID check (and the signature)", 
 });
 
 test("constructed certificate tables verify as auxblobs", async () => {
-  const vcek = await verify(data(trustee.report), { now: trustee.now, crl: crlFor(trustee), auxblob: data("snp/constructed-certtable-vcek-milan.bin") });
+  const vcek = await verify(data(trustee.report), { now: trustee.now, crl: crlFor(trustee), auxblob: data("snp/constructed-certtable-vcek-milan.bin"), policy: { reportData: expected[trustee.report].report_data } });
   assert.ok(vcek.ok, JSON.stringify(vcek.checks.filter((c) => !c.ok)));
   assert.match(checkOf(vcek, "snp.certificates").detail, "auxblob");
   const s = SETS.find((x) => x.key === "vlek");
-  const vlek = await verify(data(s.report), { now: s.now, policy: { ...s.policy, allowUncheckedRevocation: true }, auxblob: data("snp/constructed-certtable-vlek-milan.bin") });
+  const vlek = await verify(data(s.report), { now: s.now, policy: { ...s.policy, reportData: expected[s.report].report_data, allowUncheckedRevocation: true }, auxblob: data("snp/constructed-certtable-vlek-milan.bin") });
   assert.ok(vlek.ok, JSON.stringify(vlek.checks.filter((c) => !c.ok)));
   assert.match(checkOf(vlek, "snp.chain").detail, "SEV-VLEK -> SEV-VLEK-Milan -> ARK-Milan");
 });
@@ -216,7 +216,7 @@ test("a fetcher gets the VCEK and chain from KDS addresses once, then serves the
   };
   const fetcher = createFetcher({ fetch, sleep: async () => {} });
   for (let i = 0; i < 2; i++) {
-    const v = await verify(data(s.report), { now: s.now, fetcher });
+    const v = await verify(data(s.report), { now: s.now, fetcher, policy: { reportData: expected[s.report].report_data } });
     // No CRL is served here, so the online fetcher's CRL lookup is a NOT_FOUND failure.
     assert.equal(failed(v), ["snp.crl"]);
     assert.match(checkOf(v, "snp.crl").detail, "NOT_FOUND");

@@ -6,7 +6,7 @@
 // Unit rows call path.js validatePath()/checkCrl() directly.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { data } from "../data.js";
+import { data, expected } from "../data.js";
 import { verify } from "../../hosts/js/verify/index.js";
 import { createPki, derivePki, NAMES, pem } from "../../hosts/sim/pki.js";
 import { x509 } from "../../hosts/js/verify/x509.js";
@@ -205,7 +205,7 @@ for (const row of ROWS) {
 const REAL = { quote: "tdx/dcap-qvl-tdx-quote-v4.dat", now: "2025-07-19T10:00:34Z", collateral: data("collateral/intel/dcap-qvl-tdx-collateral-bundle.json") };
 
 test("control: the real dcap-qvl TDX quote with its real collateral verifies UpToDate", async () => {
-  const v = await verify(data(REAL.quote), { now: REAL.now, collateral: REAL.collateral });
+  const v = await verify(data(REAL.quote), { now: REAL.now, collateral: REAL.collateral, policy: { reportData: expected[REAL.quote].report_data } });
   assert.ok(v.ok, failures(v));
   assert.is(v.status, "UpToDate");
 });

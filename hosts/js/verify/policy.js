@@ -52,8 +52,13 @@ export const DEFAULT_POLICY = Object.freeze({
   allowDebug: false,
   allowOutOfDate: false,
   allowRevoked: false,
-  /** Expected report data (hex, up to 64 bytes; a shorter value must be followed by zeros). */
+  /**
+   * Expected report data (hex, up to 64 bytes; a shorter value must be followed by zeros): the
+   * nonce the relying party sent, which makes the evidence fresh. Required unless allowAnyReportData.
+   */
   reportData: null,
+  /** Waive the report data check (evidence may be a replay; the verdict marks the check waived). */
+  allowAnyReportData: false,
   /** Expected measurements: { fieldName: hex | hex[] } (see MEASUREMENT_FIELDS). */
   measurements: Object.freeze({}),
   /** Minimum SNP reported TCB: { bootloader, tee, snp, microcode, fmc } (any subset). */
@@ -164,7 +169,7 @@ export function makePolicy(opts = {}) {
     if (v === undefined) continue;
     switch (k) {
       case "allowDebug": case "allowOutOfDate": case "allowRevoked": case "allowSmt":
-      case "allowMigrationAgent": case "requireSingleSocket": case "allowUncheckedRevocation":
+      case "allowMigrationAgent": case "requireSingleSocket": case "allowUncheckedRevocation": case "allowAnyReportData":
         if (typeof v !== "boolean") throw new PolicyError(k, "expected true or false");
         p[k] = v;
         break;
@@ -252,12 +257,20 @@ function whereDiffers(actual, want) {
   return `differs at byte ${at}: ${piece(actual)} vs expected ${piece(want)}`;
 }
 
-/** Expected report data: exact match, or a shorter expected value followed by zero bytes. */
-export function checkReportData(checks, actual, policy) {
-  if (policy.reportData === null) return;
+/**
+ * Expected report data: exact match, or a shorter expected value followed by zero bytes. Without
+ * an expected value the evidence could be a replay, so the check fails and asks for the nonce,
+ * unless the policy waives it. `what` names the field in messages (the CCA realm challenge).
+ */
+export function checkReportData(checks, actual, policy, what = "reportData") {
+  if (policy.reportData === null) {
+    if (policy.allowAnyReportData) checks.add("policy.reportData", true, `${what} not compared (policy.allowAnyReportData: the evidence may be a replay)`, { waived: true });
+    else checks.add("policy.reportData", false, `no expected ${what}: supply the nonce you sent as policy.reportData (policy.allowAnyReportData waives the check)`, { supply: ["policy.reportData"] });
+    return;
+  }
   const want = policy.reportData;
   const ok = actual.startsWith(want) && /^0*$/.test(actual.slice(want.length));
-  checks.add("policy.reportData", ok, ok ? `reportData matches ${short(want)}` : `reportData ${whereDiffers(actual, want.padEnd(actual.length, "0"))}`);
+  checks.add("policy.reportData", ok, ok ? `${what} matches ${short(want)}` : `${what} ${whereDiffers(actual, want.padEnd(actual.length, "0"))}`);
 }
 
 /**

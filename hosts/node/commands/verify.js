@@ -1,9 +1,10 @@
 // `tsmkit verify`: a relying party's check of evidence — signatures, certificate chains, CRLs,
 // TCB status and the caller's policy — printed as the checks that ran, in order.
 // Exit status: 0 verified, 1 verification failed (naming the deciding check), 2 bad input.
-import { parse, parseTime, readEvidence, readInput, UsageError } from "./args.js";
+import { hexFlag, parse, parseTime, readEvidence, readInput, UsageError } from "./args.js";
 import { decode, DecodeError } from "../../js/decode.js";
-import { verify, policyFromJson, createFetcher } from "../../js/verify/index.js";
+import { verify, makePolicy, policyFromJson, createFetcher } from "../../js/verify/index.js";
+import { hex } from "../../js/bytes.js";
 import { parseCertificates, commonName } from "../../js/verify/x509.js";
 import { AMD_PRODUCTS } from "../../js/verify/roots.js";
 import { keysOf } from "../../js/verify/cca/keys.js";
@@ -11,7 +12,7 @@ import { COLLATERAL_PIECES } from "../../js/verify/dcap/collateral-files.js";
 import { readCollateral } from "../collateral.js";
 
 const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... [--crl F]... [--product P]
-         [--collateral F|DIR] [--roots F]... [--now TIME] [--policy F.json] [--offline]
+         [--collateral F|DIR] [--roots F]... [--now TIME] [--report-data HEX] [--policy F.json] [--offline]
          [--ccel F [--ccel-table F]] [--runtime-log F]
   FILE|-        the evidence: binary, or hex / base64 text (detected, and said on stderr)
   --aux         SEV-SNP: the certificate table (configfs auxblob)
@@ -25,6 +26,8 @@ const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... 
                 Arm CCA: the platform's CPAK/IAK (PEM public key, certificate or JWK)
   --now         judge certificates and collateral at this time instead of now: ISO 8601
                 (2025-07-19T10:00:34Z; a time without a zone is UTC) or Unix seconds
+  --report-data the nonce you asked the TEE to sign (hex, up to 64 bytes; zeros may follow it):
+                required, as policy reportData, unless the policy sets allowAnyReportData
   --policy      JSON policy (expected measurements, nonce, minimum TCB, allowed VMPLs, ...)
   --ccel        TDX: the CC event log (/sys/firmware/acpi/tables/data/CCEL), replayed to RTMR0-3
   --ccel-table  TDX: its ACPI CCEL table (/sys/firmware/acpi/tables/CCEL)
@@ -35,7 +38,7 @@ const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... 
 const OPTIONS = {
   json: { type: "boolean" }, aux: { type: "string" }, certs: { type: "string", multiple: true },
   crl: { type: "string", multiple: true }, collateral: { type: "string" }, roots: { type: "string", multiple: true },
-  now: { type: "string" }, policy: { type: "string" }, offline: { type: "boolean" }, product: { type: "string" },
+  now: { type: "string" }, policy: { type: "string" }, "report-data": { type: "string" }, offline: { type: "boolean" }, product: { type: "string" },
   ccel: { type: "string" }, "ccel-table": { type: "string" }, "runtime-log": { type: "string" },
 };
 
@@ -62,6 +65,7 @@ const APPLIES = {
 /** "supply" option names as the flags (or action) that provide them. */
 function supplyText(keys, offline) {
   const say = (k) => {
+    if (k === "policy.reportData") return "--report-data HEX (the nonce)";
     if (k.startsWith("policy.")) return `set ${k.slice(7)} in --policy FILE`;
     if (k === "fetcher") return offline ? "allow fetching (drop --offline)" : null;
     if (k === "pckCertChain") return "the PCK certificate chain in --collateral DIR";
@@ -185,6 +189,7 @@ async function optionsFrom(values, now, io, format) {
   if (values.ccel) opts.ccel = await readInput(values.ccel, undefined, "--ccel");
   if (values["ccel-table"]) opts.ccelTable = await readInput(values["ccel-table"], undefined, "--ccel-table");
   if (values["runtime-log"]) opts.runtimeLog = await readInput(values["runtime-log"], undefined, "--runtime-log");
+  let policy = {};
   if (values.policy) {
     const text = new TextDecoder().decode(await readInput(values.policy, undefined, "--policy"));
     try {
@@ -192,6 +197,14 @@ async function optionsFrom(values, now, io, format) {
     } catch (e) {
       throw new UsageError(`--policy ${values.policy}: ${e.message}`, { code: e.code ?? "BAD_VALUE", flag: "--policy" });
     }
+    policy = JSON.parse(text); // as written, for --report-data to add to
+  }
+  if (values["report-data"] !== undefined) {
+    const reportData = hex(hexFlag(values["report-data"], "--report-data"));
+    if (!reportData.length || reportData.length > 128) throw new UsageError(`--report-data: expected 1-64 bytes of hex, got ${reportData.length / 2}`, { code: "BAD_VALUE", flag: "--report-data" });
+    const inPolicy = opts.policy?.reportData ?? null;
+    if (inPolicy !== null && inPolicy !== reportData) throw new UsageError(`--report-data differs from reportData in --policy ${values.policy}`, { code: "USAGE", flag: "--report-data" });
+    opts.policy = makePolicy({ ...policy, reportData });
   }
   return { opts, collateral };
 }

@@ -10,18 +10,10 @@ const oneOf = (what, actual, allowed) => (allowed.includes(actual) ? `${what} = 
 // The claim rules tsmkit knows (the decoder's profileRules); "unknown" keeps claims undecoded.
 const KNOWN_RULES = ["legacy", "1.0", "2.0"];
 
-/**
- * The realm challenge against policy.reportData (the caller's nonce, zero-padded to 64 bytes as
- * the RMM pads arm_cca_guest's inblob). Without a nonce the token could be a replay: fails.
- */
+/** The realm challenge against policy.reportData (the caller's nonce, zero-padded to 64 bytes as the RMM pads arm_cca_guest's inblob). */
 function checkChallenge(checks, challenge, policy) {
-  if (policy.reportData === null) {
-    checks.add("policy.reportData", false, "no nonce to compare the realm challenge with: supply the nonce (the inblob) as policy.reportData",
-      { supply: ["policy.reportData"] });
-    return;
-  }
   if (typeof challenge !== "string") checks.add("policy.reportData", false, "the realm token has no challenge claim (10)");
-  else checkReportData(checks, challenge, policy);
+  else checkReportData(checks, challenge, policy, "realm challenge");
 }
 
 function checkProfiles(checks, platform, realm, profiles) {
