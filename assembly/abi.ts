@@ -5,6 +5,7 @@ import { decodeInput, lastFormat, formatName, Format } from "./formats/decode";
 import { T } from "./formats/layout";
 import { Op, reserveInput, entries, count, names, inPtr } from "./formats/table";
 import { errCode, errOffset } from "./formats/error";
+import { shapePin, shapeSame } from "./formats/shapes";
 import { outReset, outPtr, outLen, byte, hex, dec, raw, jsonString } from "./render/out";
 import { renderJson } from "./render/json";
 import { renderText } from "./render/text";
@@ -66,6 +67,10 @@ export function output_ptr(): usize { return outPtr; }
 export function output_len(): u32 { return outLen; }
 
 export function entries_ptr(): usize { return changetype<usize>(entries); }
+/** The last table's shape, kept in its slot (formats/shapes.ts): 1, or 0 when too long to keep. */
+export function shape_pin(): i32 { return shapePin() ? 1 : 0; }
+/** 1 when the last table has the shape pinned in its slot, else 0. */
+export function shape_same(): i32 { return shapeSame() ? 1 : 0; }
 export function entries_count(): i32 { return count; }
 
 /** Writes the layout tables as JSON to the output region. */

@@ -1,6 +1,8 @@
 // Table shapes: the sequence of (op, type, name) of a result table (assembly/formats/table.ts).
 // Evidence of one kind gives one shape again and again, so decode() and view() compile a builder
-// per shape once and reuse it; recognising a shape is one pass over the table's first two words.
+// per shape once and reuse it; recognising a shape is one pass over the table's first two words,
+// done in the core for the shape last seen with that many entries.
+import { core } from "./core.js";
 
 // Bounded, since inputs (certificate tables, PEM chains, CBOR maps) can make any number of shapes;
 // past the bound a shape is described afresh for its one call and never compiled.
@@ -14,18 +16,29 @@ let shapeCount = 0;
  * keep their compiled builders on the record).
  */
 export function shapeOf(words, base, n) {
-  // Evidence of one kind tends to come again and again: the last shape is tried first.
-  if (last !== null && last.n === n && same(last.sig, words, base, n)) {
-    last.seen++;
-    return last;
+  // Evidence of one kind tends to come again and again: the shape pinned in the core for this
+  // entry count is tried first, compared there (assembly/formats/shapes.ts).
+  const slot = n & (PIN_SLOTS - 1);
+  const p = pinned[slot];
+  if (p !== undefined && p.n === n && core.shape_same() === 1) {
+    p.seen++;
+    return p;
   }
+  const s = find(words, base, n);
+  if (core.shape_pin() === 1) pinned[slot] = s;
+  return s;
+}
+const PIN_SLOTS = 8; // as assembly/formats/shapes.ts SLOTS
+const pinned = new Array(PIN_SLOTS);
+
+function find(words, base, n) {
   const list = shapes.get(n);
   if (list) {
     for (let j = 0; j < list.length; j++) {
       const s = list[j];
       if (same(s.sig, words, base, n)) {
         s.seen++;
-        return (last = s);
+        return s;
       }
     }
   }
@@ -36,11 +49,9 @@ export function shapeOf(words, base, n) {
     shapeCount++;
     if (list) list.push(s);
     else shapes.set(n, [s]);
-    last = s;
   }
   return s;
 }
-let last = null;
 
 /** Whether the table at words[base..] has signature `sig` (n entries; one branch per entry). */
 function same(sig, words, base, n) {

@@ -3,7 +3,7 @@
 // core reuses its regions on the next call) and returns an object whose groups and fields are
 // read from those copies on first access and then kept. Accessors live on classes made once per
 // table shape (shape.js), so a repeated shape costs one pass over the table to recognise it.
-import { core, decoder, entries, text } from "./core.js";
+import { core, decoder, entries, text, ascii } from "./core.js";
 import { shapeOf } from "./shape.js";
 import {
   run, errorFromCore, syncNames, nameOf, toBytes, cborInt, setKey,
@@ -11,12 +11,15 @@ import {
   OP_OPEN, OP_CLOSE, OP_ARRAY,
 } from "./decode.js";
 
-// Hex of bytes held in a string (one character per byte), two digits per byte from a table.
-const PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+// Hex of bytes held in a string (one character per byte): each byte's two digits, from a table
+// of their character pairs, go to a scratch buffer read back as one string by the native decoder.
+const PAIRS = new Uint16Array(256);
+new Uint8Array(PAIRS.buffer).set(Array.from({ length: 256 }, (_, i) => [...i.toString(16).padStart(2, "0")].map((c) => c.charCodeAt(0))).flat());
+let scratch = new Uint16Array(256), scratch8 = new Uint8Array(scratch.buffer);
 function hex(r, a, len) {
-  let s = "";
-  for (let i = a; i < a + len; i++) s += PAIRS[r.charCodeAt(i)];
-  return s;
+  if (scratch.length < len) { scratch = new Uint16Array(len); scratch8 = new Uint8Array(scratch.buffer); }
+  for (let i = 0; i < len; i++) scratch[i] = PAIRS[r.charCodeAt(a + i)];
+  return ascii(scratch8, 0, 2 * len);
 }
 const u16s = (r, a) => r.charCodeAt(a) | (r.charCodeAt(a + 1) << 8);
 const u32s = (r, a) => (u16s(r, a) | (u16s(r, a + 2) << 16)) >>> 0;
