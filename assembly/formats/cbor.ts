@@ -181,7 +181,8 @@ export function intAt(at: u32, none: i64): i64 {
 export function textIs(at: u32, s: string): bool {
   const p = headOf(at);
   if (major != M.TEXT || arg != <u64>s.length) return false;
-  for (let i = 0; i < s.length; i++) if (u8at(p + <u32>i) != <u32>s.charCodeAt(i)) return false;
+  const chars = changetype<usize>(s); // UTF-16 code units, read without a call per character
+  for (let i = 0; i < s.length; i++) if (u8at(p + <u32>i) != <u32>load<u16>(chars + (<usize>i << 1))) return false;
   return true;
 }
 
