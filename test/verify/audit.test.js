@@ -8,7 +8,7 @@ import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { data, expected, ROOT } from "../data.js";
-import { verify, CHECKS, RULES, OptionError, PolicyError } from "../../hosts/js/verify/index.js";
+import { verify, CHECKS, DEFAULT_POLICY, RULES, OptionError, PolicyError } from "../../hosts/js/verify/index.js";
 import { createPki, derivePki } from "../../hosts/sim/pki.js";
 import { dcapOptions, jsonBody, snpOptions, snpReport, tdxQuote } from "./forge.js";
 
@@ -45,6 +45,16 @@ test("the README's check table lists exactly the catalogue, in order, with the s
   const section = readme.slice(readme.indexOf("## What a verdict proves"), readme.indexOf("| rule | what it protects |"));
   const rows = [...section.matchAll(/^\| `([a-zA-Z0-9.]+)` \| (.+) \|$/gm)].map((m) => ({ name: m[1], proves: m[2] }));
   assert.equal(rows, CHECKS.map(({ name, proves }) => ({ name, proves })));
+});
+
+test("the README's policy table lists exactly DEFAULT_POLICY's keys, in order, with their defaults", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("| policy key | default | what it asks |"), readme.indexOf("## Architecture"));
+  const rows = [...section.matchAll(/^\| `(\w+)` \| (.+?) \| .+ \|$/gm)].map((m) => [m[1], m[2]]);
+  assert.equal(rows.map(([key]) => key), Object.keys(DEFAULT_POLICY));
+  // Defaults as JSON, except the nested CCA policy, which the API section describes.
+  for (const [key, shown] of rows.filter(([key]) => key !== "cca")) assert.is(shown, `\`${JSON.stringify(DEFAULT_POLICY[key])}\``, key);
+  assert.match(section, /`allowAnyReportData` \| `false` \| waive the report data check/);
 });
 
 test("the README lists every path and CRL rule", () => {
