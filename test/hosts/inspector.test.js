@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { join } from "node:path";
-import { DATA, ROOT, data } from "../data.js";
+import { DATA, ROOT, data, expected } from "../data.js";
 import { decode, locate } from "../../hosts/js/decode.js";
 import { PIECES, PROD_QUOTE, PROD_NOW } from "../collateral-names.js";
 import { startBrowser } from "./browser-server.js";
@@ -36,6 +36,9 @@ async function setPolicy(text) {
   await page.dispatchEvent("#policy", "change");
   await idle();
 }
+
+/** The policy a relying party types for corpus evidence it asked for: its nonce, the file's own report data. */
+const noncePolicy = (rel, more = {}) => JSON.stringify({ reportData: expected[rel].report_data, ...more });
 
 async function reset() {
   await page.click("#clear");
@@ -226,6 +229,7 @@ test("a simulator CCA token (TF-RMM's current shape) with the CPAK sim roots wri
 for (const [scheme, idx] of [["Intel's own names", 0], ["meaningless names", 2]]) {
   test(`a quote, then its collateral split in files with ${scheme}, at the collateral's time: verified; remove one piece and it is not`, async () => {
     await reset();
+    await setPolicy(noncePolicy(PROD_QUOTE));
     await dropFiles([PROD_QUOTE]);
     assert.match(await headline(), /^Not verified/);
     await dropFiles(PIECES.map((p) => [`collateral/intel/${p.src}`, p.names[idx]]));
@@ -259,6 +263,7 @@ test("Intel files that do not form collateral say what is missing; inputs the ev
 
 test("a collateral bundle dropped with the quote, then a later time: the verdict follows each change", async () => {
   await reset();
+  await setPolicy(noncePolicy(PROD_QUOTE));
   await page.setInputFiles("#file", [join(DATA, PROD_QUOTE), join(DATA, "collateral/intel/dcap-qvl-tdx-collateral-bundle.json")]);
   await idle();
   assert.match(await page.textContent("#inputs"), /Intel collateral[\s\S]*dcap-qvl collateral bundle/);
@@ -285,6 +290,7 @@ test("a collateral bundle dropped with the quote, then a later time: the verdict
 
 test("an SGX quote with its collateral bundle at its time: verified", async () => {
   await reset();
+  await setPolicy(noncePolicy("sgx/dcap-qvl-sgx-quote-v3.dat"));
   await page.fill("#now", "2025-07-19T10:01:17");
   await dropFiles(["sgx/dcap-qvl-sgx-quote-v3.dat", "collateral/intel/dcap-qvl-sgx-collateral-bundle.json"]);
   assert.match(await headline(), /^Verified — /);
@@ -294,6 +300,7 @@ test("an SGX quote with its collateral bundle at its time: verified", async () =
 test("an SNP report, its certificate table and the AMD CRL at a pinned time: verified; without the CRL the page asks for it; a policy waiver is marked", async () => {
   await reset();
   await page.fill("#now", SNP.now);
+  await setPolicy(noncePolicy(SNP.report));
   await dropFiles([SNP.report, SNP.table, SNP.crl]);
   assert.equal(await roles(), ["evidence", "certTable", "crl"]);
   assert.is(await headline(), "Verified");
@@ -304,10 +311,18 @@ test("an SNP report, its certificate table and the AMD CRL at a pinned time: ver
   const deciding = await page.textContent("#verdict .check.deciding");
   assert.match(deciding, /Missing: drop the AMD CRL for this product .* here/);
   // Waiving revocation by policy passes, and says it was waived.
-  await setPolicy('{"allowUncheckedRevocation": true}');
+  await setPolicy(noncePolicy(SNP.report, { allowUncheckedRevocation: true }));
   assert.is(await headline(), "Verified");
   assert.is(await page.$$eval("#verdict .check.waived", (l) => l.map((c) => c.dataset.check).join()), "snp.crl");
   assert.match(await page.textContent("#verdict .meta"), /1 check waived by policy/);
+  // Without the nonce the page asks for it; waiving that too is marked as well.
+  await setPolicy('{"allowUncheckedRevocation": true}');
+  assert.is(await headline(), "Not verified — policy.reportData failed");
+  assert.match(await page.textContent("#verdict .check.deciding"), /Missing: set "reportData" \(the nonce, hex\) under Policy/);
+  await setPolicy('{"allowUncheckedRevocation": true, "allowAnyReportData": true}');
+  assert.is(await headline(), "Verified");
+  assert.is(await page.$$eval("#verdict .check.waived", (l) => l.map((c) => c.dataset.check).join()), "snp.crl,policy.reportData");
+  assert.match(await page.textContent("#verdict .meta"), /2 checks waived by policy/);
   // A policy that does not parse is never replaced by the default one: no verdict, and why.
   await setPolicy('{"allowUncheckedRevocaton": true}');
   assert.match(await headline(), /^Cannot verify: .*allowUncheckedRevocaton/);
@@ -318,6 +333,7 @@ test("an SNP report, its certificate table and the AMD CRL at a pinned time: ver
 test("a JSON envelope {provider, outblob, auxblob} pasted: evidence and certificate table", async () => {
   await reset();
   await page.fill("#now", SNP.now);
+  await setPolicy(noncePolicy(SNP.report));
   await paste(JSON.stringify({ provider: "sev_guest", outblob: data(SNP.report).toString("base64"), auxblob: data(SNP.table).toString("hex") }));
   assert.equal(await roles(), ["evidence", "certTable"]);
   await dropFiles([SNP.crl]);
@@ -435,6 +451,7 @@ test("the page works as a plain file (file://), and the server gives nothing out
   }
   await page.goto(`file://${join(ROOT, "build", "browser", "index.html")}`);
   await page.waitForFunction(() => window.inspector !== undefined);
+  await setPolicy(noncePolicy(SNP.report));
   await page.setInputFiles("#file", [join(DATA, SNP.report), join(DATA, SNP.table), join(DATA, SNP.crl)]);
   await page.fill("#now", SNP.now);
   await page.dispatchEvent("#now", "change");
