@@ -3,7 +3,7 @@
 // Each mount is served by a child process and always unmounted at the end.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,8 @@ import { startMount, isMounted } from "../../hosts/sim/mount-process.js";
 import { decode } from "../../hosts/js/decode.js";
 import { getReport } from "../../hosts/node/report.js";
 import { wasmtime } from "./wasi-engines.js";
+
+const CLI = new URL("../../hosts/node/cli.js", import.meta.url).pathname;
 
 const TMP = mkdtempSync(join(tmpdir(), "tsmkit-fuse-"));
 const mounts = {}; // provider -> { dir, stop }
@@ -262,6 +264,25 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     }
   });
 }
+
+test("tsmkit sim mount: SIGTERM after someone else unmounted it (fusermount -u) still ends the command, exit 0", async () => {
+  const dir = join(TMP, "unmounted-outside");
+  const child = spawn(process.execPath, [CLI, "sim", "mount", dir], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise((res) => child.once("exit", (code, sig) => res(sig ?? code)));
+  try {
+    await new Promise((res, rej) => {
+      child.stdout.on("data", (d) => /^mounted /.test(String(d)) && res());
+      child.once("exit", () => rej(new Error("sim mount exited before mounting")));
+    });
+    assert.is(spawnSync("fusermount", ["-u", dir]).status, 0);
+    child.kill("SIGTERM");
+    // The binding's FUSE thread outlived such a mount and held the process up for good.
+    const hung = new Promise((res) => setTimeout(res, 20_000, "still running 20 s after SIGTERM").unref());
+    assert.is(await Promise.race([exited, hung]), 0);
+  } finally {
+    child.kill("SIGKILL");
+  }
+});
 
 test("a server that cannot mount says why and exits 2 for a bad option, leaving nothing mounted", async () => {
   const dir = join(TMP, "bad");

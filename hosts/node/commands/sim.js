@@ -47,11 +47,15 @@ export async function run(argv, io) {
     }
     const { runMount } = await import("../../sim/mount.js");
     try {
-      return await runMount(positionals[0], {
+      const code = await runMount(positionals[0], {
         provider: values.provider, kernel: values.kernel, privlevelFloor: integer(values["privlevel-floor"], "--privlevel-floor"),
         svsm: values.svsm, providerOptions: { latencyMs: integer(values.latency, "--latency"), fault: values.fault, legacy: values["cca-legacy"] },
         stdout: io.stdout,
       });
+      // After a signal stopped it: a FUSE session whose mount someone else removed (fusermount -u)
+      // keeps a native thread that never ends; the command is done, so the process ends with it.
+      if (code === 0) setTimeout(() => process.exit(code), 1000).unref();
+      return code;
     } catch (e) {
       if (e instanceof TypeError) throw new UsageError(e.message, { code: "BAD_VALUE" });
       throw e;
