@@ -4,3 +4,4 @@
 // machine's.
 export * from "./abi";
 export * from "./formats/eventlog_abi";
+export * from "./tsm/providers_abi";

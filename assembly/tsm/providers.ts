@@ -1,9 +1,13 @@
 // Per-provider kernel rules (spec section 3), as data and small functions, and the attribute
 // table they select from (1.2, 1.3). The kernel model (tsm/item) applies them inside report_new,
 // before the evidence generator runs; the client machine (tsm/request) calls the same functions
-// to refuse a request before the expensive call. Imports only errno, so errno <- providers <-
-// profiles <- item <- configfs <- kernel_abi has no cycle (start-up order is then well defined).
+// to refuse a request before the expensive call. Imports only errno and provider_names, so
+// errno <- providers <- profiles <- item <- configfs <- kernel_abi has no cycle (start-up order
+// is then well defined).
 import { Errno } from "./errno";
+import { Provider } from "./provider_names";
+// The providers' names and outblob formats live apart, so decode.wasm takes them without errno.
+export { Provider, providerName, providerByName, outblobFormat } from "./provider_names";
 
 // ---- attributes (1.2) --------------------------------------------------------------------------
 /** Attribute ids; names are the configfs file names. Binary attributes come first. */
@@ -35,40 +39,12 @@ export function attrIsBinary(a: i32): bool { return a <= Attr.manifestblob; }
 export function attrMode(a: i32): u32 { return (WRITE_ONLY & (<u32>1 << a)) != 0 ? 0o200 : 0o444; }
 export function attrWritable(a: i32): bool { return attrMode(a) == 0o200; }
 
-/** The registered provider (module names, as `provider` shows them). */
-export const enum Provider { NONE = 0, TDX = 1, SEV = 2, CCA = 3 }
-
 /** TSM_REPORT_INBLOB_MAX (1.2): longest inblob write. */
 export const INBLOB_MAX: u32 = 64;
 /** TSM_PRIVLEVEL_MAX (1.2): highest privlevel. */
 export const PRIVLEVEL_MAX: u32 = 3;
 /** TDX quote buffer header: version u64, status u64, in_len u32, out_len u32 (3.1 step 2). */
 const TDX_QUOTE_HEADER: u32 = 24;
-
-export function providerName(p: i32): string {
-  switch (p) {
-    case Provider.TDX: return "tdx_guest";
-    case Provider.SEV: return "sev_guest";
-    case Provider.CCA: return "arm_cca_guest";
-  }
-  return "";
-}
-
-/** Provider for a module name, or -1. */
-export function providerByName(name: string): i32 {
-  for (let p = Provider.TDX; p <= Provider.CCA; p++) if (providerName(p) == name) return p;
-  return -1;
-}
-
-/** The evidence format of the provider's outblob, as decoders name it ("" for none). */
-export function outblobFormat(p: i32): string {
-  switch (p) {
-    case Provider.TDX: return "quote";
-    case Provider.SEV: return "snp-report";
-    case Provider.CCA: return "cca-token";
-  }
-  return "";
-}
 
 /**
  * Attributes the provider shows (1.3). `svsm` = sev_guest runs under an SVSM (snp_vmpl != 0).

@@ -14,6 +14,9 @@ export const decoder = await instantiate(wasmBase64);
  */
 export const ENUMS = decoder.json("abi_enums");
 
+/** configfs-tsm provider -> the format its outblob holds (assembly/tsm/provider_names.ts). @type {Record<string, string>} */
+export const PROVIDER_FORMATS = decoder.json("provider_formats");
+
 /**
  * The decode ABI's exports (assembly/abi.ts): decode, render, entries_*, names_*, layouts,
  * field_text, output_*, input_reserve and memory.

@@ -1,11 +1,8 @@
-import { ENUMS } from "./core.js";
+import { ENUMS, PROVIDER_FORMATS as CORE_PROVIDER_FORMATS } from "./core.js";
 
 // Format names and ids of what decode() takes, as the core exports them (abi_enums).
 export const FORMATS = Object.freeze({ ...ENUMS.formats });
 
-// configfs-tsm `provider` -> the format its outblob holds.
-export const PROVIDER_FORMATS = Object.freeze({
-  tdx_guest: "quote",
-  sev_guest: "snp-report",
-  arm_cca_guest: "cca-token",
-});
+// configfs-tsm `provider` -> the format its outblob holds, as the core has it (the rule WASI
+// `show --provider` uses).
+export const PROVIDER_FORMATS = Object.freeze({ ...CORE_PROVIDER_FORMATS });
