@@ -6,6 +6,7 @@ import asc from "assemblyscript/asc";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { mergeDataSegments } from "./segments.js";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -32,7 +33,8 @@ const CORES = [
 const sizes = [];
 for (const [name, entry, options] of CORES) {
   await compile([entry, "--config", "asconfig.json", ...options, "--outFile", `build/${name}.wasm`, "--textFile", `build/${name}.wat`]);
-  const wasm = await readFile(`build/${name}.wasm`);
+  const wasm = mergeDataSegments(await readFile(`build/${name}.wasm`));
+  await writeFile(`build/${name}.wasm`, wasm);
   // Gzipped before base64: a page's own gzip cannot compress base64 text of raw Wasm well (45 KB
   // for decode.wasm), while base64 of the gzipped bytes stays about their size (31 KB).
   await writeFile(
