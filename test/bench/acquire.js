@@ -1,7 +1,8 @@
 // Suite "acquire": getReport() (configfs backend) against the least a hand-written client can do
-// (mkdir, write inblob, read outblob to EOF, rmdir), both on the same simulated configfs-tsm FUSE
-// mount served by a child process (tdx_guest, no provider latency), so the difference is the
-// client's own work: the ABI's extra reads and per-operation overhead.
+// (mkdir, write inblob, read outblob, rmdir) and against one doing getReport's operations (also
+// provider and generation), all on the same simulated configfs-tsm FUSE mount served by a child
+// process (tdx_guest, no provider latency), so the difference is the client's own work: the
+// ABI's extra reads and per-operation overhead.
 import { createRequire } from "node:module";
 import { mkdtempSync, rmSync } from "node:fs";
 import { mkdir, open, rmdir } from "node:fs/promises";
@@ -32,39 +33,44 @@ export function missing() {
   }
 }
 
-/** The least a client can do: one item, inblob written in one write(), outblob read to EOF
- * (configfs's st_size is not the content's length). With `checked`, the operations getReport
- * runs: it also reads provider first (naming the evidence) and re-reads generation as the ABI's
- * contract asks (start 0 + one write), which tells a racing writer apart from your own evidence. */
+/** Reads an attribute as configfs serves it: the whole content comes from the first read, so a
+ * read that does not fill the buffer is the end (no EOF read; st_size is not the content's). */
+async function readAttr(path, size) {
+  const fh = await open(path, constants.O_RDONLY);
+  let buf = Buffer.allocUnsafe(size), len = 0;
+  for (;;) {
+    len += (await fh.read(buf, len, buf.length - len, null)).bytesRead;
+    if (len < buf.length) break;
+    buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
+  }
+  await fh.close();
+  return buf.subarray(0, len);
+}
+
+/** The least a client can do: one item, inblob written in one write(), outblob read. With
+ * `checked`, the operations getReport runs: it also reads provider first (naming the evidence,
+ * refusing what the provider would reject before the expensive outblob read) and generation
+ * last, which must be 1 (a fresh item starts at 0, one write): otherwise another writer
+ * touched the item and the evidence may not be for this inblob. */
 function handWritten(root, { checked = false } = {}) {
   let n = 0;
   return async () => {
     const item = join(root, `hand-${process.pid}-${n++}`);
     await mkdir(item);
     if (checked) {
-      const p = await open(join(item, "provider"), constants.O_RDONLY);
-      const text = (await p.read(Buffer.alloc(64), 0, 64, null)).buffer.toString("latin1");
-      await p.close();
+      const text = (await readAttr(join(item, "provider"), 4096)).toString("latin1");
       if (!text.startsWith("tdx_guest") && !text.startsWith("sev_guest")) throw new Error(`provider ${text}`);
     }
     const w = await open(join(item, "inblob"), constants.O_WRONLY);
     await w.write(inblob, 0, inblob.length, null);
     await w.close();
-    const r = await open(join(item, "outblob"), constants.O_RDONLY);
-    let buf = Buffer.allocUnsafe(64 << 10), len = 0;
-    for (let got; (got = (await r.read(buf, len, buf.length - len, null)).bytesRead) > 0;) {
-      len += got;
-      if (len === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
-    }
-    await r.close();
+    const out = await readAttr(join(item, "outblob"), 64 << 10);
     if (checked) {
-      const g = await open(join(item, "generation"), constants.O_RDONLY);
-      const text = (await g.read(Buffer.alloc(32), 0, 32, null)).buffer.toString("latin1");
-      await g.close();
+      const text = (await readAttr(join(item, "generation"), 4096)).toString("latin1");
       if (parseInt(text, 10) !== 1) throw new Error(`generation ${text.trim()}: another writer`);
     }
     await rmdir(item);
-    return buf.subarray(0, len);
+    return out;
   };
 }
 
@@ -150,13 +156,13 @@ export async function run(ctx) {
         ...profiled,
       ],
       notes: [
-        `getReport runs: ${seq}; the hand-written client: mkdir, write inblob, read outblob, rmdir` +
-          ` (+ read provider and generation when checked: the same operations as getReport, the target's peer). getReport's one further read, provider, lets it refuse a` +
-          ` request the provider would reject before the expensive outblob read, and names the evidence.`,
+        `getReport runs: ${seq}; the hand-written client: mkdir, write inblob, read outblob, rmdir;` +
+          ` checked, it also reads provider (before inblob) and generation (after outblob): the same operations as getReport,` +
+          " the target's peer. Every client reads an attribute until a read comes back short (configfs serves the whole content from the first read).",
         "core-only = getReport on a backend replaying recorded answers (the report machine and report.js, no file I/O).",
         `"hardware latency" rows: the simulator's hardware profile (${Object.entries(LATENCY_PROFILES.hardware).map(([p, ms]) => `${p} ${ms} ms`).join(", ")}` +
           " before each answer; TDX from the kernel's once-a-second poll, SEV-SNP one PSP round trip, CCA an assumption), one call per round.",
-        "ratio = peer ns / ours ns (below 1: getReport is slower). Both read to EOF; both clients are awaited call by call.",
+        "ratio = peer ns / ours ns (below 1: getReport is slower). Both clients are awaited call by call.",
       ],
     };
   } finally {
