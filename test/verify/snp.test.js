@@ -116,11 +116,13 @@ for (const [label, off] of [["trustee byte 42 += 1", 42], ["attestation-rs measu
   });
 }
 
-test("microsoft: Milan report byte 100 ^= 0xff fails the signature", async () => {
+test("microsoft: Milan report byte 100 ^= 0xff (in the report data) fails the signature and the nonce", async () => {
   const bad = copy(ms.report);
   bad[100] ^= 0xff;
   const v = await verify(bad, optsFor(ms));
-  assert.equal(failed(v), ["snp.signature"]);
+  assert.equal(failed(v), ["snp.signature", "policy.reportData"]);
+  assert.is(v.decidedBy, "snp.signature");
+  assert.match(checkOf(v, "policy.reportData").detail, "differs at byte 20"); // 100 - 0x50, where report data starts
 });
 
 test("trustee: VCEK byte 42 += 1 (inside the signed algorithm identifier) fails the chain at the VCEK as malformed", async () => {
