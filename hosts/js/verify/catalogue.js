@@ -59,7 +59,7 @@ export const CHECKS = Object.freeze([
   ["policy.minTcb", "the SNP reported TCB reaches policy.minSnpTcb"],
   ["policy.minTeeTcbSvn", "the TD's TEE_TCB_SVN reaches policy.minTeeTcbSvn"],
   ["policy.minGuestSvn", "the SNP guest SVN reaches policy.minGuestSvn"],
-  ["policy.reportData", "the report data is the expected nonce/binding"],
+  ["policy.reportData", "the report data is the nonce the relying party sent (required; allowAnyReportData waives it)"],
   ...[...new Set(Object.values(MEASUREMENT_FIELDS).flat())].map((f) => [`policy.${f}`, `${f} is one of the pinned values`]),
   ["policy.eventLog", "every eventLog.events rule picks at least one CCEL event, and each one it picks carries one of its SHA-384 digests"],
   ["policy.runtimeEvents", "every eventLog.runtime rule picks at least one runtime-log event, and each one it picks carries one of its digests"],
