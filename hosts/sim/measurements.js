@@ -6,7 +6,7 @@
 // applies sysfs's read clipping (a read past the size is EOF) and kernfs's open check (EACCES
 // against the mode bits, even for root).
 import { MR_RULES, mrWrite } from "../js/tsm-core.js";
-import { errnoName, kernelError } from "../kernel/errno.js";
+import { errnoByName, errnoName, kernelError } from "../kernel/errno.js";
 import { fromHex } from "../js/bytes.js";
 
 const PROVIDER = "tdx_guest";
@@ -14,8 +14,6 @@ const { READABLE, WRITABLE } = MR_RULES.modes;
 
 /** tdx_guest's registers in the kernel's order: { name, file, hash (null: NOHASH), size, flags, mode, field }. */
 export const TDX_REGISTERS = Object.freeze(MR_RULES.groups[PROVIDER].registers.map((r) => Object.freeze(r)));
-
-const errno = (code, message) => Object.assign(new Error(`${code}: ${message}`), { code });
 
 /**
  * A tdx_guest measurement register group. `initial` maps TD report field names (rtmr0..3, mrTd,
@@ -36,7 +34,7 @@ export class Measurements {
 
   #get(file) {
     const r = this.#regs.get(file);
-    if (!r) throw errno("ENOENT", `no register file "${file}"`);
+    if (!r) throw kernelError(errnoByName("ENOENT"), `no register file "${file}"`);
     return r;
   }
 
@@ -52,8 +50,8 @@ export class Measurements {
   /** Checks an open for "r", "w" or "rw" against the mode bits (EACCES), as kernfs does. */
   open(file, access) {
     const { mode } = this.#get(file);
-    if (access.includes("r") && !(mode & READABLE)) throw errno("EACCES", `${file} is not readable`);
-    if (access.includes("w") && !(mode & WRITABLE)) throw errno("EACCES", `${file} is not writable`);
+    if (access.includes("r") && !(mode & READABLE)) throw kernelError(errnoByName("EACCES"), `${file} is not readable`);
+    if (access.includes("w") && !(mode & WRITABLE)) throw kernelError(errnoByName("EACCES"), `${file} is not writable`);
   }
 
   /** pread: at most `length` bytes from `position`; empty at or past the end. */
