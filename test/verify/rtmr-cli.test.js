@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATA, ROOT } from "../data.js";
@@ -75,5 +75,7 @@ test("verify: --ccel-table without --ccel and --ccel for SNP evidence are usage 
   const s = tsmkit("verify", join(DATA, "snp/attestation-rs-report-v5-genoa.bin"), "--ccel", COS_LOG, "--offline");
   assert.is(s.status, 2);
 });
+
+test.after(() => rm(dir, { recursive: true }));
 
 test.run();
