@@ -4,6 +4,9 @@
 import { core, decoder, load, output, entries, fieldText, ENUMS } from "./core.js";
 import { FORMATS, PROVIDER_FORMATS } from "./formats.js";
 import { shapeOf, compileFunction } from "./shape.js";
+import { toBytes } from "./bytes.js";
+
+export { toBytes };
 
 export const RENDER = Object.freeze({ ...ENUMS.render });
 
@@ -31,13 +34,6 @@ function formatId(opts) {
     throw new TypeError(`unknown format "${name}" (known: ${Object.keys(FORMATS).join(", ")}, auto)`);
   }
   return id;
-}
-
-export function toBytes(bytes) {
-  if (bytes instanceof Uint8Array) return bytes;
-  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
-  if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  throw new TypeError("evidence must be a Uint8Array, ArrayBuffer or typed-array view");
 }
 
 /** Runs the core decoder; returns the error code (0 = ok). */

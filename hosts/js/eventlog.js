@@ -3,7 +3,7 @@
 // decodes them (assembly/formats/eventlog.ts); extendRegister continues a register's chain with
 // further digests (tsmkit's runtime log extends RTMR3 after the CCEL's events).
 import { eventLogJson, renderEventLogCore, sha384 } from "./eventlog-core.js";
-import { toBytes } from "./decode.js";
+import { hex, toBytes } from "./bytes.js";
 
 export const RTMRS = Object.freeze(["rtmr0", "rtmr1", "rtmr2", "rtmr3"]);
 const ZERO = "0".repeat(96);
@@ -31,14 +31,13 @@ export function renderEventLog(bytes, mode = "text", opts = {}) {
 }
 
 const fromHex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
-const toHex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /** A register's value after extending `value` (hex, 48 bytes) with `digest` (hex, 48 bytes). */
 export function extendRegister(value, digest) {
   const buf = new Uint8Array(96);
   buf.set(fromHex(value));
   buf.set(fromHex(digest), 48);
-  return toHex(sha384(buf));
+  return hex(sha384(buf));
 }
 
 /**

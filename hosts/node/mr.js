@@ -22,6 +22,7 @@ import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { dirname, join } from "node:path";
 import { MR_RULES, mrParseFileName } from "../js/tsm-core.js";
+import { hex } from "../js/bytes.js";
 import { HASH_SIZES, eventContent, formatRuntimeHeader, formatRuntimeRecord, parseRuntimeLog } from "../js/runtime-log.js";
 
 /** Where tdx_guest's registers are (the class link to /sys/devices/virtual/misc/tdx_guest). */
@@ -48,7 +49,6 @@ export class MrError extends Error {
   }
 }
 
-const hex = (b) => Buffer.from(b).toString("hex");
 const extendValue = (alg, before, digest) => createHash(alg).update(before).update(digest).digest();
 
 /** tsm-mr's file-name grammar: NAME:HASH (HASH a kernel hash name), or NAME alone for a NOHASH register. */

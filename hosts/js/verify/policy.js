@@ -245,7 +245,7 @@ export function policyFromJson(text) {
 
 // --- checks (each records into a Checks list; see result.js) ---
 
-const short = (h) => (h.length > 24 ? `${h.slice(0, 16)}..` : h);
+export const short = (h) => (h.length > 24 ? `${h.slice(0, 16)}..` : h);
 
 /** Where two hex values first differ, for a mismatch message: "at byte 3: 0a.. vs expected 0b..". */
 function whereDiffers(actual, want) {

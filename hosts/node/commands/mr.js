@@ -1,6 +1,7 @@
 // `tsmkit mr list|read|extend`: tsm-mr measurement registers (Linux 6.16+), extends recorded in
 // tsmkit's runtime event log (hosts/node/mr.js does the work; this file parses flags and prints).
 import { parse, readInput, UsageError } from "./args.js";
+import { hex } from "../../js/bytes.js";
 import { MEASUREMENTS_DIR, RUNTIME_LOG, MrError, extend, listRegisters, readRegister } from "../mr.js";
 
 const HELP = `usage: tsmkit mr list [--dir D] [--json]
@@ -54,9 +55,9 @@ async function list(argv, io) {
 async function read(argv, io) {
   const { values, positionals } = parse(argv, common, { positionals: [1, 1], help: HELP });
   if (values.help) { io.stdout.write(HELP + "\n"); return 0; }
-  const { name, file, hashAlg, value } = await readRegister(positionals[0], { dir: values.dir ?? MEASUREMENTS_DIR });
-  const hex = Buffer.from(value).toString("hex");
-  io.stdout.write(values.json ? JSON.stringify({ register: name, file, hashAlg, value: hex }, null, 2) + "\n" : `${hex}\n`);
+  const { name, file, hashAlg, value: bytes } = await readRegister(positionals[0], { dir: values.dir ?? MEASUREMENTS_DIR });
+  const value = hex(bytes);
+  io.stdout.write(values.json ? JSON.stringify({ register: name, file, hashAlg, value }, null, 2) + "\n" : `${value}\n`);
   return 0;
 }
 

@@ -3,6 +3,7 @@
 // challenge (the hash of that RAK), then the caller's policy (nonce, profiles, lifecycle,
 // reference values). Every signed byte is taken from locate()'s extents over the caller's bytes.
 import { Checks, verdict } from "../result.js";
+import { hex } from "../../bytes.js";
 import { checkBinding } from "./binding.js";
 import { cryptoKey, realmKey } from "./keys.js";
 import { checkCcaPolicy } from "./policy.js";
@@ -26,7 +27,7 @@ const sign1 = (bytes, loc, token, which) => ({
   signature: span(bytes, loc, `${which}.signature`),
 });
 
-const keyName = (k) => `the ${k.curve} key x=${Array.from(k.point.subarray(1, 9), (x) => x.toString(16).padStart(2, "0")).join("")}..`;
+const keyName = (k) => `the ${k.curve} key x=${hex(k.point.subarray(1, 9))}..`;
 
 /** The platform token's signature with a key from roots.cca (by instance ID when it is a map). */
 async function platformSignature(signed, instanceId, roots) {

@@ -1,9 +1,8 @@
 // The relying party's policy applied to a CCA token's claims (policy.cca, validated in
 // ../policy.js): the nonce in the realm challenge, the profiles, the platform lifecycle, the
 // realm's measurements and personalization value, and the platform's software components.
-import { checkReportData } from "../policy.js";
+import { checkReportData, short } from "../policy.js";
 
-const short = (h) => (h.length > 24 ? `${h.slice(0, 16)}..` : h);
 const oneOf = (what, actual, allowed) => (allowed.includes(actual) ? `${what} = ${short(actual)}`
   : `${what} ${short(actual ?? "(absent)")} is ${allowed.length === 1 ? `not the expected ${short(allowed[0])}` : `none of the ${allowed.length} allowed values`}`);
 

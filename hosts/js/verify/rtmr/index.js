@@ -3,7 +3,8 @@
 // differs is reported with where its chain departs from the evidence: when the evidence holds
 // the value the chain had after k extends, extend k+1 is the first the TD did not make ("certain");
 // when it holds none of the chain's values, the first extend is the earliest that may differ.
-import { decode, toBytes } from "../../decode.js";
+import { decode } from "../../decode.js";
+import { toBytes } from "../../bytes.js";
 import { decodeEventLog, extendChains, RTMRS, RTMR_ZERO } from "../../eventlog.js";
 import { parseRuntimeLog } from "../../runtime-log.js";
 import { errorDetail } from "../result.js";
