@@ -1,5 +1,7 @@
 // Timing for benchmarks: each candidate runs in short rounds, candidates interleaved round by
 // round (so drift and GC hit all of them alike), and the median round gives ns per operation.
+// Each round starts one candidate further along: a candidate that leaves garbage behind would
+// otherwise always hand its collection to the same neighbour.
 import { performance } from "node:perf_hooks";
 
 /** Calls `fn` until about `ms` milliseconds pass; returns how many calls that was. */
@@ -20,6 +22,9 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** keys in order, starting at index r (mod length). */
+const rotated = (keys, r) => keys.map((_, i) => keys[(i + r) % keys.length]);
+
 // A sink the optimiser cannot see through, so results are not dead code.
 export let sink;
 
@@ -37,7 +42,7 @@ export function compare(candidates, { rounds = 15, roundMs = 40, warmupMs = 150 
   }
   const samples = Object.fromEntries(keys.map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const k of keys) {
+    for (const k of rotated(keys, r)) {
       const fn = candidates[k], n = calls[k];
       const t0 = performance.now();
       for (let i = 0; i < n; i++) sink = fn();
@@ -67,7 +72,7 @@ export async function compareAsync(candidates, { rounds = 15, roundMs = 40, warm
   }
   const samples = Object.fromEntries(keys.map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const k of keys) {
+    for (const k of rotated(keys, r)) {
       const fn = candidates[k];
       const t0 = performance.now();
       for (let i = 0; i < n[k]; i++) sink = await fn();
