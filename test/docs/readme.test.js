@@ -52,7 +52,8 @@ function setUp() {
   symlinkSync(ROOT, join(project, "node_modules", pkg.name));
   for (const [bin, path] of Object.entries(pkg.bin)) symlinkSync(join("..", pkg.name, path), join(project, "node_modules", ".bin", bin));
   // wasmtime's command line over the engine the WASI suites use; only the host side of a
-  // preopen of the configfs-tsm root is redirected, to the simulator mount.
+  // preopen of the configfs-tsm root is redirected, to the simulator mount, and the compilation
+  // cache is off (-C cache=n), so the examples write nothing into the user's ~/.cache/wasmtime.
   const wasmtime = join(shims, "wasmtime");
   writeFileSync(wasmtime, `#!/usr/bin/env bash
 [ "\${1:-}" = run ] || { echo "wasmtime shim: only 'wasmtime run' is provided" >&2; exit 2; }
@@ -64,7 +65,7 @@ for a in "$@"; do
     *) args+=("$a") ;;
   esac
 done
-exec "${join(ROOT, ".venv", "bin", "python")}" "${join(ROOT, "test", "hosts", "wasmtime_run.py")}" "\${args[@]}"
+exec "${join(ROOT, ".venv", "bin", "python")}" "${join(ROOT, "test", "hosts", "wasmtime_run.py")}" -C cache=n "\${args[@]}"
 `);
   chmodSync(wasmtime, 0o755);
   writeFileSync(envFile, [

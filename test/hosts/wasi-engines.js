@@ -21,8 +21,10 @@ function run(cmd, args, input) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// Cache off (`-C cache=n`): wasmtime run's default cache would write compiled code into the
+// user's ~/.cache/wasmtime; the tests check behaviour, which compiling every time does not change.
 export function wasmtime(args, { dirs = [], input } = {}) {
-  return run(PYTHON, [RUNNER, ...dirArgs(dirs), WASM, ...args], input);
+  return run(PYTHON, [RUNNER, "-C", "cache=n", ...dirArgs(dirs), WASM, ...args], input);
 }
 
 export async function nodeWasi(args, { dirs = [], input } = {}) {
