@@ -51,6 +51,8 @@ export function tsm_errno_at(i: i32): i32 { return errnoAt(i); }
 export function tsm_errno_name(e: i32): i32 { return emitText(errnoName(e)); }
 export function tsm_errno_number(len: u32): i32 { return errnoNumber(inputText(len)); }
 export function tsm_profile_by_name(len: u32): i32 { return profileByName(inputText(len)); }
+/** Whether profile p's kernel has tsm-mr measurement registers; false for an unknown id. */
+export function tsm_profile_tsm_mr(p: i32): bool { return p >= 0 && p < PROFILES.length && PROFILES[p].tsmMr; }
 export function tsm_provider_by_name(len: u32): i32 { return providerByName(inputText(len)); }
 export function tsm_provider_name(p: i32): i32 { return emitText(providerName(p)); }
 

@@ -24,6 +24,8 @@ export class KernelProfile {
   tdxQuoteBuffer: u32 = 0;
   /** sev_guest's privlevel_floor is its vmpck_id since 614dc0fb7632 (v6.11); 0 before (3.2). */
   sevFloor: bool = false;
+  /** tsm-mr measurement registers (the provider's sysfs measurements/ group) since v6.16 (3.1). */
+  tsmMr: bool = false;
 }
 
 const TDX_SEV: u32 = (1 << Provider.TDX) | (1 << Provider.SEV);
@@ -33,13 +35,13 @@ const KiB: u32 = 1024;
 // One record per release, every behaviour named.
 export const PROFILES: KernelProfile[] = [
   { name: "6.7", attrs: ALL_ATTRS & ~SVSM_ATTRS, providers: TDX_SEV, noProviderBlobErrno: Errno.ENOTTY,
-    noProviderOops: true, countsItems: false, blobMax: 32 * KiB, tdxQuoteBuffer: 8 * KiB, sevFloor: false },
+    noProviderOops: true, countsItems: false, blobMax: 32 * KiB, tdxQuoteBuffer: 8 * KiB, sevFloor: false, tsmMr: false },
   { name: "6.11", attrs: ALL_ATTRS, providers: TDX_SEV, noProviderBlobErrno: Errno.ENOTTY,
-    noProviderOops: true, countsItems: false, blobMax: 32 * KiB, tdxQuoteBuffer: 8 * KiB, sevFloor: true },
+    noProviderOops: true, countsItems: false, blobMax: 32 * KiB, tdxQuoteBuffer: 8 * KiB, sevFloor: true, tsmMr: false },
   { name: "6.16", attrs: ALL_ATTRS, providers: WITH_CCA, noProviderBlobErrno: Errno.ENXIO,
-    noProviderOops: false, countsItems: true, blobMax: 32 * KiB, tdxQuoteBuffer: 8 * KiB, sevFloor: true },
+    noProviderOops: false, countsItems: true, blobMax: 32 * KiB, tdxQuoteBuffer: 8 * KiB, sevFloor: true, tsmMr: true },
   { name: "7.0", attrs: ALL_ATTRS, providers: WITH_CCA, noProviderBlobErrno: Errno.ENXIO,
-    noProviderOops: false, countsItems: true, blobMax: 16 * KiB * KiB, tdxQuoteBuffer: 128 * KiB, sevFloor: true },
+    noProviderOops: false, countsItems: true, blobMax: 16 * KiB * KiB, tdxQuoteBuffer: 128 * KiB, sevFloor: true, tsmMr: true },
 ];
 
 /** Profile id for "6.7" | "6.11" | "6.16" | "7.0", or -1. */

@@ -45,6 +45,8 @@ export const ERRNOS = Object.freeze(Array.from({ length: core.tsm_errno_count() 
 
 /** A kernel profile's id ("6.7", ..., "7.0"), or -1. @type {(name: string) => number} */
 export const profileByName = (name) => core.tsm_profile_by_name(text(name));
+/** Whether a kernel profile's kernel has tsm-mr measurement registers. @type {(profile: number) => boolean} */
+export const profileHasTsmMr = (profile) => core.tsm_profile_tsm_mr(profile) !== 0;
 /** A provider's id ("tdx_guest", ...), or -1. @type {(name: string) => number} */
 export const providerByName = (name) => core.tsm_provider_by_name(text(name));
 

@@ -57,6 +57,8 @@ export class KernelModel {
     const profile = abi.profileByName(kernel);
     if (profile < 0) throw new RangeError(`unknown kernel profile ${kernel}`);
     this.kernel = kernel;
+    /** Whether this kernel shows the provider's tsm-mr measurement registers. */
+    this.hasTsmMr = abi.profileHasTsmMr(profile);
     this.k = check(abi.kernelNew(profile), "kernel");
     kernels.register(this, this.k);
     this.gen = null;

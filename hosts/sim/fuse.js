@@ -1,7 +1,7 @@
 // FUSE callbacks (@cocalc/fuse-native, libfuse2 high-level API) mapped onto a KernelModel. The mount
 // shows what /sys/kernel/config/tsm shows: a root with the default group report/, whose items
 // and attributes are the KernelModel's. Beside it, while a provider with tsm-mr registers
-// (tdx_guest) is registered on a 6.16+ kernel, measurements/ shows what
+// (tdx_guest) is registered on a kernel whose profile has them (6.16+), measurements/ shows what
 // /sys/class/misc/tdx_guest/measurements shows (hosts/sim/measurements.js). This file only
 // translates (paths, flags, offsets in; bytes, stats, errnos out): every configfs rule
 // (visibility, direction, EFBIG, generations, snapshots) is the KernelModel's, every tsm-mr rule
@@ -42,12 +42,6 @@ function parse(path, registers) {
   return { depth: parts.length, name: parts[1], attr: parts[2] };
 }
 
-/** tsm-mr came with Linux 6.16: older kernel profiles show no measurements/. */
-function hasTsmMr(kernel = "7.0") {
-  const [major, minor] = String(kernel).split(".").map(Number);
-  return major > 6 || (major === 6 && minor >= 16);
-}
-
 /**
  * configfs sizes no attribute by what it holds: a text attribute reports PAGE_SIZE (4096), a
  * binary one 0 (fs/configfs/dir.c, configfs_attach_attr), so clients read to EOF; the mount needs
@@ -69,7 +63,7 @@ function toStat({ kind, mode, binary, size }) {
  */
 export function fuseOps(tsm) {
   // The provider's register group, looked up at each call: unregistering the provider removes it.
-  const registers = () => (hasTsmMr(tsm.kernel) ? tsm.gen?.measurements : undefined);
+  const registers = () => (tsm.hasTsmMr ? tsm.gen?.measurements : undefined);
   const at = (path) => parse(path, registers());
   // The group behind a register file's path (gone with the provider: ENOENT).
   const register = (path) => { if (!at(path).mr) throw errno("ENOENT"); return registers(); };
