@@ -124,8 +124,9 @@ export async function run(ctx) {
         peerName: PLAIN, peer: u.peer, error });
     }
   }
-  notes.push(flat(ctx.quick ? 100_000 : 1_000_000));
-  return { rows: rows.concat(viewRows, usedRows), notes };
+  const memory = flat(ctx.quick ? 100_000 : 1_000_000);
+  notes.push(memory);
+  return { rows: rows.concat(viewRows, usedRows), notes, targets: [memory] };
 }
 
 /**

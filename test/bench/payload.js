@@ -33,8 +33,6 @@ export async function run() {
     ["build/browser/tsmkit.js (shipped bundle)", sizes(readFileSync(join(ROOT, "build", "browser", "tsmkit.js"))), null],
     ["build/browser/index.html (inspector page, inlined)", sizes(readFileSync(join(ROOT, "build", "browser", "index.html"))), null],
   ];
-  return {
-    rows: [],
-    notes: rows.map(([what, s, target]) => `${what}: ${kb(s.raw)} raw, ${kb(s.gzip)} gzip${target ? ` (target <= ${target} KB gzip: ${s.gzip <= target * 1024 ? "met" : "MISSED"})` : ""}`),
-  };
+  const lines = rows.map(([what, s, target]) => [`${what}: ${kb(s.raw)} raw, ${kb(s.gzip)} gzip${target ? ` (target <= ${target} KB gzip: ${s.gzip <= target * 1024 ? "met" : "MISSED"})` : ""}`, target]);
+  return { rows: [], notes: lines.map(([l]) => l), targets: lines.filter(([, t]) => t).map(([l]) => l) };
 }

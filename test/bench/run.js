@@ -1,5 +1,7 @@
-// `npm run bench [suite...] [--quick]`: runs the benchmark suites (suites.js) and prints one table
-// per suite with the machine facts. A benchmark, not a test: it reports, it never fails on speed.
+// `npm run bench [suite...] [--quick] [--markdown]`: runs the benchmark suites (suites.js) and
+// prints one table per suite with the machine facts; --markdown also prints every issue target of
+// the run as one Markdown table (what the README shows). A benchmark, not a test: it reports, it
+// never fails on speed.
 import os from "node:os";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +11,7 @@ import { SUITES } from "./suites.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
+const markdown = args.includes("--markdown");
 const only = args.filter((a) => !a.startsWith("--"));
 const unknown = only.filter((n) => !SUITES.some((s) => s.name === n));
 if (unknown.length) {
@@ -26,23 +29,28 @@ function machine() {
   ];
 }
 
+const targetText = (r, ratio) => {
+  if (r.target !== undefined) return ratio === null ? "n/a" : `>=${r.target}x ${ratio >= r.target ? "met" : "MISSED"}`;
+  if (r.within !== undefined) return ratio === null ? "n/a" : `ours<=${r.within}x peer ${1 / ratio <= r.within ? "met" : "MISSED"}`;
+  return "";
+};
+
 const ns = (m) => (m ? (m.ns >= 100 ? Math.round(m.ns).toLocaleString("en-US") : m.ns.toFixed(1)) : "-");
+
+/** A time for people: ns, µs, ms or s with three significant digits. */
+function human(m) {
+  if (!m) return "-";
+  const [v, unit] = m.ns >= 1e9 ? [m.ns / 1e9, "s"] : m.ns >= 1e6 ? [m.ns / 1e6, "ms"] : m.ns >= 1e3 ? [m.ns / 1e3, "µs"] : [m.ns, "ns"];
+  return `${v.toPrecision(3)} ${unit}`;
+}
 
 function table(rows) {
   const head = ["format", "ours ns/op", "peer", "peer ns/op", "ratio", "core-only ns/op", "target"];
   const body = rows.map((r) => {
     const ratio = r.ours && r.peer ? r.peer.ns / r.ours.ns : null;
-    // target: ours at least `target` times faster than the peer; within: ours at most `within`
-    // times the peer's time (for a peer that is a floor or a minimal baseline).
-    let target = "";
-    if (r.target !== undefined) {
-      target = ratio === null ? "n/a" : `>=${r.target}x ${ratio >= r.target ? "met" : "MISSED"}`;
-    } else if (r.within !== undefined) {
-      target = ratio === null ? "n/a" : `ours<=${r.within}x peer ${1 / ratio <= r.within ? "met" : "MISSED"}`;
-    }
     return [
       r.label, r.error ? "n/a" : ns(r.ours), r.peerName ?? "-", ns(r.peer),
-      ratio === null ? "-" : `${ratio.toFixed(2)}x`, ns(r.core), target,
+      ratio === null ? "-" : `${ratio.toFixed(2)}x`, ns(r.core), targetText(r, ratio),
     ];
   });
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -51,7 +59,9 @@ function table(rows) {
 }
 
 console.log("tsmkit benchmarks");
-for (const m of machine()) console.log(`  ${m}`);
+const facts = machine();
+for (const m of facts) console.log(`  ${m}`);
+const summary = []; // rows with a target, and suites' `targets` notes, for --markdown
 const opts = quick ? { rounds: 5, roundMs: 15, warmupMs: 50 } : {};
 const ctx = {
   quick,
@@ -81,8 +91,20 @@ for (const s of SUITES.filter((x) => !only.length || only.includes(x.name))) {
     continue;
   }
   if (result.rows.length) console.log(table(result.rows));
+  for (const r of result.rows) if (r.target !== undefined || r.within !== undefined) summary.push({ suite: suite.name, ...r });
+  for (const t of result.targets ?? []) summary.push({ suite: suite.name, text: t });
   const errors = [...new Set(result.rows.filter((r) => r.error).map((r) => `${r.label}: not decoded by tsmkit (${r.error})`))];
   for (const n of [...errors, ...result.notes]) console.log(`  * ${n}`);
+}
+if (markdown) {
+  const cell = (x) => String(x).replace(/\|/g, "\\|");
+  console.log(`\n## Markdown: every target of this run\n\n${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${facts.slice(0, 2).join("; ")}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} at the end\n`);
+  console.log("| suite | what | tsmkit | peer | ratio | target |\n|---|---|---|---|---|---|");
+  for (const r of summary) {
+    if (r.text) { console.log(`| ${r.suite} | ${cell(r.text)} | | | | |`); continue; }
+    const ratio = r.ours && r.peer ? r.peer.ns / r.ours.ns : null;
+    console.log(`| ${r.suite} | ${cell(r.label)} | ${human(r.ours)} | ${cell(r.peerName)} ${human(r.peer)} | ${ratio === null ? "-" : `${ratio.toFixed(2)}×`} | ${targetText(r, ratio)} |`);
+  }
 }
 if (notRun.length) console.log(`\nnot run: ${notRun.join(", ")} (their engines are missing: \`bash test/setup.sh\` installs them)`);
 if (failed) process.exit(1);

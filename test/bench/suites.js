@@ -5,7 +5,9 @@
 // where ours/peer are { ns } from ctx.compare (measure.js) or null when not available; run.js
 // prints every suite's rows in one table shape (label, ours ns/op, peer ns/op, ratio).
 // Rows may carry `target` (ours at least that many times faster than the peer) or `within` (ours
-// at most that many times the peer's time); run.js prints whether it is met.
+// at most that many times the peer's time); run.js prints whether it is met. A target that is not
+// a time ratio (memory, bytes) is a line in `targets: []` (also printed among the notes), so
+// --markdown lists every target of the run.
 export const SUITES = [
   { name: "decode", load: () => import("./decode.js") },
   { name: "acquire", load: () => import("./acquire.js") },
