@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATA, ROOT, data } from "../data.js";
@@ -93,6 +93,30 @@ test("exit 2: the negative token (decoder's error object), an unreadable key, a 
   const na = JSON.parse(snp.stdout).error;
   assert.is(na.code, "NOT_APPLICABLE");
   assert.match(na.message, "a public key is a CCA platform key (CPAK/IAK); this evidence is a snp-report");
+});
+
+test("--roots MAP.json: keys by platform instance ID; the token's own ID picks its key, another ID's key is not tried", async () => {
+  const pem = data("cca/ccatoken-tf-rmm-cpak-pub.pem").toString();
+  const id = decode(data("cca/tfm-tools-cca-example-token-realm2.cbor")).platform.claims.instanceId;
+  await writeFile(at("map.json"), JSON.stringify({ [id.toUpperCase()]: pem, ["00".repeat(33)]: JSON.parse(await readFile(at("cpak.jwk"), "utf8")) }));
+  const ok = tsmkit("--json", TOKEN, "--roots", at("map.json"), "--report-data", CHALLENGE);
+  assert.is(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(JSON.parse(ok.stdout).checks.find((c) => c.name === "cca.platformSignature").detail, `roots.cca["${id}"]`);
+
+  // the right key under another platform's ID: refused, naming the token's instance ID
+  await writeFile(at("other-map.json"), JSON.stringify({ ["00".repeat(33)]: pem }));
+  const other = tsmkit("--json", TOKEN, "--roots", at("other-map.json"), "--report-data", CHALLENGE);
+  assert.is(other.status, 1);
+  assert.match(JSON.parse(other.stdout).error.message, `roots.cca has no key for platform instance ID ${id}`);
+
+  // a map entry that is not a key, and a map with other --roots: bad input, exit 2
+  await writeFile(at("bad-map.json"), JSON.stringify({ [id]: "not a key" }));
+  const bad = tsmkit(TOKEN, "--roots", at("bad-map.json"), "--report-data", CHALLENGE);
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, `key of instance ${id}: neither a PEM PUBLIC KEY or CERTIFICATE nor a JWK`);
+  const mixed = tsmkit(TOKEN, "--roots", at("map.json"), "--roots", CPAK, "--report-data", CHALLENGE);
+  assert.is(mixed.status, 2);
+  assert.match(mixed.stderr, "a map by platform instance ID names every platform's key; give it alone");
 });
 
 test.after(() => rm(dir, { recursive: true }));

@@ -23,7 +23,8 @@ const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... 
                 file names: TCB info, QE identity, TCB signing chain, Root CA and PCK CA CRLs
                 (PEM, DER or hex), each recognised by its content and listed on stderr
   --roots       trust anchors replacing the embedded Intel/AMD roots (PEM/DER), repeatable;
-                Arm CCA: the platform's CPAK/IAK (PEM public key, certificate or JWK)
+                Arm CCA: the platform's CPAK/IAK (PEM public key, certificate or JWK), or a
+                JSON map from platform instance ID (hex) to key(s) (PEM text or JWK)
   --now         judge certificates and collateral at this time instead of now: ISO 8601
                 (2025-07-19T10:00:34Z; a time without a zone is UTC) or Unix seconds
   --report-data the nonce you asked the TEE to sign (hex, up to 64 bytes; zeros may follow it):
@@ -86,6 +87,11 @@ async function rootsFrom(paths, format) {
   const ccaEvidence = format === "cca-token";
   for (const p of paths) {
     const input = await readInput(p, undefined, "--roots");
+    const map = ccaEvidence ? instanceMap(input) : null;
+    if (map) {
+      if (paths.length > 1) throw new UsageError(`--roots ${p}: a map by platform instance ID names every platform's key; give it alone`, { code: "USAGE", flag: "--roots" });
+      return { cca: map };
+    }
     let certs;
     try {
       certs = parseCertificates(input);
@@ -103,6 +109,16 @@ async function rootsFrom(paths, format) {
     }
   }
   return { ...(intel.length && { intel }), ...(amd.length && { amd }), ...(cca.length && { cca }) };
+}
+
+/**
+ * A CCA roots file that is a JSON object other than a JWK or JWK Set: a map from platform
+ * instance ID to key(s), which verify() checks entry by entry. null for anything else.
+ */
+function instanceMap(input) {
+  let v;
+  try { v = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(input)); } catch { return null; }
+  return v && typeof v === "object" && !Array.isArray(v) && !("kty" in v) && !("keys" in v) ? v : null;
 }
 
 /** --collateral FILE|DIR, classified by content; the listing goes to stderr (or into --json). */
