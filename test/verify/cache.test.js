@@ -120,4 +120,21 @@ test("SNP: a cached success does not carry over to a tampered VCEK or report, or
   assert.ok((await snp()).ok, "the untouched evidence still verifies");
 });
 
+test("SNP: a VCEK passed as a Node Buffer of PEM and changed in place after a cached success fails, at every byte", async () => {
+  // Buffer#slice is a view, not a copy: a private copy taken with it changes with the caller's
+  // buffer, and a change at a byte the bucket hash does not sample then hits the old entry.
+  const b64 = Buffer.from(data(SNP.vcek)).toString("base64").match(/.{1,64}/g).join("\n");
+  const pem = Buffer.from(`-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`);
+  assert.ok((await snp(pem)).ok, "baseline");
+  const end = pem.indexOf("-----END");
+  for (let i = end - 80; i < end - 20; i++) { // base64 of the signature value
+    if (pem[i] === 0x0a) continue;
+    const was = pem[i];
+    pem[i] = was === 0x41 ? 0x42 : 0x41;
+    assert.not.ok((await snp(pem)).ok, `PEM byte ${i} changed in place`);
+    pem[i] = was;
+  }
+  assert.ok((await snp(pem)).ok, "restored");
+});
+
 test.run();

@@ -50,7 +50,7 @@ class BytesMemo {
     const b = toBytes(bytes);
     const h = sampleHash(b);
     const bucket = (this.buckets.get(h) ?? []).filter((e) => !equalBytes(b, e.bytes)).slice(-7);
-    bucket.push({ bytes: b.slice(), value });
+    bucket.push({ bytes: new Uint8Array(b), value }); // a copy even of a Node Buffer, whose slice() is a view
     this.buckets.set(h, bucket);
     return value;
   }

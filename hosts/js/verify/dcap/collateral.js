@@ -319,7 +319,7 @@ const { collateralTexts: loadedText, collateralBytes: loadedBytes } = caches;
 export function loadCollateralCached(input) {
   if (typeof input !== "string" && !ArrayBuffer.isView(input) && !(input instanceof ArrayBuffer)) return loadCollateral(input);
   const cache = typeof input === "string" ? loadedText : loadedBytes;
-  return cache.get(input) ?? cache.set(input, deepFreeze(loadCollateral(typeof input === "string" ? input : toBytes(input).slice())));
+  return cache.get(input) ?? cache.set(input, deepFreeze(loadCollateral(typeof input === "string" ? input : new Uint8Array(toBytes(input)))));
 }
 
 function deepFreeze(o) {
@@ -353,7 +353,7 @@ export async function signedBy(obj, cert) {
   if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256") return false;
   const hit = signatures.get(obj, cert);
   if (hit && equalBytes(hit.signature, obj.signature) && equalBytes(hit.signed, obj.signed)) return hit.ok;
-  const signed = toBytes(obj.signed).slice(), signature = toBytes(obj.signature).slice();
+  const signed = new Uint8Array(toBytes(obj.signed)), signature = new Uint8Array(toBytes(obj.signature)); // copies, even of Buffers
   const key = await verifyKey(cert, { name: "ECDSA", namedCurve: "P-256" });
   const ok = await globalThis.crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, signature, signed);
   signatures.set(obj, cert, { signed, signature, ok });
