@@ -63,6 +63,33 @@ export function head(at: u32, end: u32, field: string): bool {
   return true;
 }
 
+// The ends of the arrays, maps and tags `check` validated in this decode, by offset: decoders
+// skip the same claims several times (find, decodeMap, their values' own decoders), and a skip
+// over a remembered item is one lookup instead of a walk of everything inside it. An entry holds
+// the decode's generation, so nothing from an earlier input is ever taken.
+const ENDS: u32 = 1024; // a power of two
+const endAt = new StaticArray<u32>(ENDS);
+const endOf = new StaticArray<u32>(ENDS);
+const endGen = new StaticArray<u32>(ENDS);
+let generation: u32 = 0;
+
+/** Forgets every remembered end: call when a decode starts on a new input. */
+export function newInput(): void {
+  if (++generation == 0) { // after 2^32 decodes: clear rather than let old generations match
+    memory.fill(changetype<usize>(endGen), 0, ENDS << 2);
+    generation = 1;
+  }
+}
+
+@inline function slot(at: u32): u32 { return (at * 0x9e3779b1) >> 22; } // 10 bits: ENDS slots
+
+function remember(at: u32, end: u32): void {
+  const s = slot(at);
+  unchecked(endAt[s] = at);
+  unchecked(endOf[s] = end);
+  unchecked(endGen[s] = generation);
+}
+
 // Offsets of the keys of the maps being checked, innermost last, to find duplicates.
 const MAX_KEYS: i32 = 1024;
 const keyAt = new StaticArray<u32>(MAX_KEYS);
@@ -138,6 +165,7 @@ export function check(at: u32, end: u32, field: string, depth: i32 = 0): bool {
           " (false, true and null only)");
       }
   }
+  if (m == M.ARRAY || m == M.MAP || m == M.TAG) remember(at, p);
   next = p;
   return true;
 }
@@ -150,14 +178,27 @@ export function checkExact(at: u32, end: u32, field: string): bool {
     next.toString() + " to " + end.toString() + ")");
 }
 
-/** Reads the head of a checked item (it cannot fail) and returns the offset after it. */
+/**
+ * Reads the head of a checked item and returns the offset after it. `check` has validated it,
+ * so nothing is checked again: the decoders walk checked items many times (skip, find).
+ */
 export function headOf(at: u32): u32 {
-  head(at, inLen, "");
+  const ib = u8at(at);
+  major = ib >> 5;
+  const ai = ib & 31;
+  if (ai < 24) { arg = ai; headLen = 1; return at + 1; }
+  const a = inPtr + at + 1;
+  if (ai == 24) { arg = <u64>load<u8>(a); headLen = 2; }
+  else if (ai == 25) { arg = <u64>bswap<u16>(load<u16>(a)); headLen = 3; }
+  else if (ai == 26) { arg = <u64>bswap<u32>(load<u32>(a)); headLen = 5; }
+  else { arg = bswap<u64>(load<u64>(a)); headLen = 9; }
   return at + headLen;
 }
 
 /** Sets `next` past a checked item. */
 export function skip(at: u32): void {
+  const s = slot(at);
+  if (unchecked(endAt[s]) == at && unchecked(endGen[s]) == generation) { next = unchecked(endOf[s]); return; }
   let p = headOf(at);
   let n = arg;
   switch (major) {
@@ -253,35 +294,38 @@ function member(key: u32): bool {
 
 /**
  * Emits a checked item as it is: integers as numbers, byte strings as hex, text as text, arrays
- * and maps as groups (members named by keyName), a tag as {tag, value}, false/true/null.
+ * and maps as groups (members named by keyName), a tag as {tag, value}, false/true/null. Sets
+ * `next` past the item.
  */
 export function emitAny(name: string, at: u32): bool {
   const p = headOf(at);
   const m = major;
   const n = arg;
   switch (m) {
-    case M.UINT: case M.NINT: return bytes(name, T.CBOR_INT, at, headLen);
-    case M.BYTES: return bytes(name, T.HEX, p, <u32>n);
-    case M.TEXT: return bytes(name, T.TEXT, p, <u32>n);
+    case M.UINT: case M.NINT: next = p; return bytes(name, T.CBOR_INT, at, headLen);
+    case M.BYTES: next = p + <u32>n; return bytes(name, T.HEX, p, <u32>n);
+    case M.TEXT: next = p + <u32>n; return bytes(name, T.TEXT, p, <u32>n);
     case M.SIMPLE:
+      next = p;
       return n == SIMPLE_NULL ? computed(name, T.NULL, 0) : computed(name, T.BOOL, n == SIMPLE_TRUE ? 1 : 0);
   }
   skip(at);
-  const size = next - at;
+  const end = next;
   if (m == M.TAG) {
-    open(name, at, size);
+    open(name, at, end - at);
     bytes("tag", T.CBOR_INT, at, p - at);
     if (!emitAny("value", p)) return false;
   } else if (m == M.ARRAY) {
-    openArray(name, at, size);
+    openArray(name, at, end - at);
     let q = p;
     for (let i: u64 = 0; i < n; i++) {
       if (!emitAny("", q)) return false;
-      skip(q); q = next;
+      q = next;
     }
   } else {
-    open(name, at, size);
+    open(name, at, end - at);
     if (!emitMembers(at)) return false;
   }
+  next = end;
   return close();
 }

@@ -7,7 +7,7 @@
 import { T } from "./layout";
 import { E, fail } from "./error";
 import { open, close, bytes, str, fieldPath } from "./table";
-import { M, major, arg, headLen, next, head, headOf, skip, checkExact, intAt, keyName, majorName } from "./cbor";
+import { M, major, arg, headLen, next, head, headOf, skip, checkExact, intAt, keyName, majorName, newInput } from "./cbor";
 import { wrongType } from "./cbor_map";
 import { decodeSign1 } from "./cose";
 import { decodeClaims } from "./cca_claims";
@@ -22,6 +22,7 @@ function platformClaims(at: u32, end: u32): bool { return decodeClaims(at, end, 
 function realmClaims(at: u32, end: u32): bool { return decodeClaims(at, end, true); }
 
 export function decodeCcaToken(len: u32): bool {
+  newInput();
   if (!head(0, len, "")) return false;
   if (major != M.TAG || (arg != CMW_TAG && arg != LEGACY_TAG)) {
     return fail(E.UNSUPPORTED_TYPE, "", 0, (major == M.TAG ? "CBOR tag " + arg.toString() +
@@ -86,6 +87,7 @@ function token(name: string, at: u32, cmw: bool, claims: (at: u32, end: u32) => 
 
 /** A bare (unsigned) claims-set: formats cca-realm-claims and cca-platform-claims. */
 export function decodeCcaClaims(len: u32, realm: bool): bool {
+  newInput();
   str("format", realm ? "cca-realm-claims" : "cca-platform-claims");
   open("claims", 0, len);
   return decodeClaims(0, len, realm) && close();

@@ -176,10 +176,11 @@ function maps(name: string, at: u32, rows: Row[]): bool {
     const iName = i.toString();
     if (major != M.MAP) return wrongType(iName, p, "a map");
     skip(p);
-    open(iName, p, next - p);
+    const end = next;
+    open(iName, p, end - p);
     if (!decodeMap(rows, p, 1, "", "unknown")) return false;
     close();
-    skip(p); p = next;
+    p = end;
   }
   return close();
 }

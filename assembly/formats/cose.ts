@@ -52,7 +52,7 @@ export function decodeSign1(at: u32, end: u32, payload: Payload): bool {
   headOf(p);
   if (major != M.MAP) return wrongType("unprotected", p, "a header map");
   if (!emitAny("unprotected", p)) return false;
-  skip(p); p = next;
+  p = next;
   // payload: the claims-set (a detached payload, nil, has nothing to decode)
   q = headOf(p);
   if (major != M.BYTES) return wrongType("claims", p, "a byte string (the attached payload)");
