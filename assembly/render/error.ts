@@ -16,13 +16,19 @@ export function renderErrorJson(indent: i32): void {
   const pretty = indent > 0;
   byte(0x7b);
   if (pretty) ascii("\n  ");
+  renderErrorMember(pretty);
+  ascii(pretty ? "\n}" : "}");
+}
+
+/** `"error": {...}` as a member of an object at depth 0 (report --json puts it beside the evidence). */
+export function renderErrorMember(pretty: bool): void {
   ascii(pretty ? "\"error\": {" : "\"error\":{");
   key("code", pretty, true); jsonString(codeName(errCode));
   key("format", pretty, false); jsonString(formatName(lastFormat));
   key("field", pretty, false); jsonString(errField);
   key("offset", pretty, false); dec(<u64>errOffset);
   key("message", pretty, false); jsonString(errMessage);
-  ascii(pretty ? "\n  }\n}" : "}}");
+  ascii(pretty ? "\n  }" : "}");
 }
 
 export function renderErrorText(): void {

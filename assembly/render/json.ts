@@ -33,15 +33,18 @@ function value(type: u32, a: u32, len: u32): void {
   }
 }
 
-/** Writes the whole table as one JSON object; indent 0 = compact, 2 = JSON.stringify style. */
-export function renderJson(indent: i32): void {
+/**
+ * Writes the whole table as one JSON object; indent 0 = compact, 2 = JSON.stringify style. `base`
+ * is the depth the object stands at when it is a member of another (report --json's evidence).
+ */
+export function renderJson(indent: i32, base: i32 = 0): void {
   // inArray[d] says whether depth d is an array (its members have no keys).
   const inArray = new StaticArray<bool>(64);
   const first = new StaticArray<bool>(64);
-  let depth = 1;
+  let depth = base + 1;
   byte(0x7b);
-  first[1] = true;
-  inArray[1] = false;
+  first[depth] = true;
+  inArray[depth] = false;
   for (let i = 0; i < count; i++) {
     const k = i << 2;
     const op = entries[k] & 0xff;
@@ -72,6 +75,6 @@ export function renderJson(indent: i32): void {
       inArray[depth] = isArr;
     }
   }
-  if (indent && count > 0) byte(0x0a);
+  if (indent && count > 0) { byte(0x0a); spaces(base * indent); }
   byte(0x7d);
 }

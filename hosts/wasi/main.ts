@@ -1,12 +1,12 @@
 // build/tsmkit.wasm: the WASI command for minimal guests (no Node). Subcommands mirror the Node
 // CLI and print through the same core renderers, so output is byte-identical.
 // Exit status: 0 ok, 1 runtime failure, 2 bad arguments or bad input.
-import { decodeInput } from "../../assembly/formats/decode";
+import { decodeInput, Format } from "../../assembly/formats/decode";
 import { reserveInput } from "../../assembly/formats/table";
-import { outReset, outPtr, outLen, ascii } from "../../assembly/render/out";
+import { outReset, outPtr, outLen, ascii, dec, jsonString } from "../../assembly/render/out";
 import { renderJson } from "../../assembly/render/json";
 import { renderText } from "../../assembly/render/text";
-import { renderErrorJson, renderErrorText } from "../../assembly/render/error";
+import { renderErrorJson, renderErrorMember, renderErrorText } from "../../assembly/render/error";
 import { FsResult, readFile, readFd, writeRaw } from "./fs";
 import { Args } from "./args";
 import { formatId, FORMAT_NAMES } from "./formats";
@@ -51,6 +51,31 @@ export function show(bytes: Uint8Array, format: i32, json: bool): i32 {
   return 2;
 }
 
+/**
+ * `report --json`: {provider, generation, attempts, evidence} with the evidence decoded (null when
+ * no decoder knows the provider; null and the decode error beside it when it does not decode, exit
+ * status 1), byte for byte as `tsmkit report --json` prints it.
+ */
+export function showReport(provider: string, generation: u64, attempts: i32, bytes: Uint8Array | null): i32 {
+  let code = 0;
+  if (bytes !== null) {
+    const ptr = reserveInput(<u32>bytes.length);
+    memory.copy(ptr, bytes.dataStart, bytes.length);
+    code = decodeInput(Format.AUTO, <u32>bytes.length);
+  }
+  outReset();
+  ascii("{\n  \"provider\": "); jsonString(provider);
+  ascii(",\n  \"generation\": "); dec(generation);
+  ascii(",\n  \"attempts\": "); dec(<u64>attempts);
+  ascii(",\n  \"evidence\": ");
+  if (bytes === null) ascii("null");
+  else if (code == 0) renderJson(2, 1);
+  else { ascii("null,\n  "); renderErrorMember(true); }
+  ascii("\n}\n");
+  flushOutput(1);
+  return code == 0 ? 0 : 1;
+}
+
 function cmdShow(a: Args): i32 {
   if (a.positionals.length != 1) { err("tsmkit show: expected 1 argument(s), got " + a.positionals.length.toString() + "\n"); return 2; }
   // --provider P (the configfs-tsm provider the bytes came from) stands for its outblob's format,
@@ -79,7 +104,7 @@ function main(): i32 {
   }
   if (cmd == "report") {
     if (!a.parse(REPORT_FLAGS, REPORT_OPTIONS)) { err("tsmkit report: " + a.error + "\n"); return 2; }
-    return cmdReport(a, new ReportIo(out, err, flushOutput, show));
+    return cmdReport(a, new ReportIo(out, err, flushOutput, show, showReport));
   }
   if (cmd == "eventlog") {
     if (!a.parse(EVENTLOG_FLAGS, EVENTLOG_OPTIONS)) { err("tsmkit eventlog: " + a.error + "\n"); return 2; }

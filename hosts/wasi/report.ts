@@ -2,6 +2,7 @@
 // file calls on a preopened configfs-tsm directory. Output and errors mirror `tsmkit report`.
 import { ReportMachine, ReportRequest, OpKind } from "../../assembly/tsm/request";
 import { errnoNumber, Errno } from "../../assembly/tsm/errno";
+import { providerByName } from "../../assembly/tsm/providers";
 import { Format } from "../../assembly/formats/decode";
 import { outReset, ascii } from "../../assembly/render/out";
 import { renderReportError } from "../../assembly/render/report_error";
@@ -32,6 +33,7 @@ export class ReportIo {
     public err: (s: string) => void,
     public flush: (fd: u32) => void,
     public show: (bytes: Uint8Array, format: i32, json: bool) => i32,
+    public showReport: (provider: string, generation: u64, attempts: i32, bytes: Uint8Array | null) => i32,
   ) {}
 }
 
@@ -138,11 +140,14 @@ export function cmdReport(a: Args, io: ReportIo): i32 {
     if (man !== null && man.length) head += "manifestblob: " + man.length.toString() + " bytes\n";
     io.out(head + "\n");
   }
-  // Detected, as the Node CLI does, rather than mapped from the provider.
-  if (m.provider != "tdx_guest" && m.provider != "sev_guest") {
+  // The format is detected, as the Node CLI does (tdx_guest over the legacy ioctl gives a
+  // TDREPORT); only a provider the core knows has a decoder at all.
+  const decodable = providerByName(m.provider) >= 0;
+  if (!decodable) {
     io.err("tsmkit report: no decoder for " + m.provider + " evidence yet; raw outblob " +
       (a.has("out") ? "in " + a.get("out") : "not printed") + "\n");
-    return 0;
   }
-  return io.show(outblob, Format.AUTO, a.has("json")) == 0 ? 0 : 1;
+  if (a.has("json")) return io.showReport(m.provider, m.generation, m.attempts, decodable ? outblob : null);
+  if (!decodable) return 0;
+  return io.show(outblob, Format.AUTO, false) == 0 ? 0 : 1;
 }

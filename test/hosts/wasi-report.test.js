@@ -1,6 +1,7 @@
 // `tsmkit.wasm report` against the simulator's real FUSE mount, on wasmtime and node:wasi (the
 // mount is served by a child process: node:wasi makes synchronous fs calls). The JSON it prints
-// is byte-identical to `tsmkit show --json` of the outblob it wrote.
+// is byte-identical to `tsmkit report --json`: provider, generation, attempts and, as evidence,
+// `tsmkit show --json` of the outblob it wrote.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
@@ -20,7 +21,7 @@ async function showJson(file) {
   return { status, stdout: Buffer.concat(out) };
 }
 
-for (const provider of ["tdx_guest", "sev_guest"]) {
+for (const provider of ["tdx_guest", "sev_guest", "arm_cca_guest"]) {
   test(`${provider}: report with and without privlevel, on both engines, decodes to the nonce`, async () => {
     const mnt = join(work, `mnt-${provider}`);
     const m = await startMount(mnt, { provider });
@@ -33,15 +34,21 @@ for (const provider of ["tdx_guest", "sev_guest"]) {
           writeFileSync(join(work, "nonce.bin"), nonce);
           const r = await run(["report", "--inblob-file", "/w/nonce.bin", "--out", "/w/out.bin", "--aux", "/w/aux.bin", "--json", ...extra], { dirs });
           assert.is(r.status, 0, `${engine} ${extra.join(" ")}: ${r.stderr}`);
-          const decoded = JSON.parse(r.stdout);
-          const reportData = decoded.body?.reportData ?? decoded.reportData;
+          const printed = JSON.parse(r.stdout);
+          assert.equal(Object.keys(printed), ["provider", "generation", "attempts", "evidence"], "the Node CLI's report --json members");
+          assert.is(printed.provider, provider);
+          const decoded = printed.evidence;
+          const reportData = decoded.body?.reportData ?? decoded.reportData ?? decoded.realm?.claims.challenge;
           assert.is(reportData, Buffer.from(nonce).toString("hex"), `${engine}: report data is the nonce`);
           if (provider === "sev_guest") {
             assert.is(decoded.vmpl, extra.length ? Number(extra[1]) : 0);
             assert.is(JSON.parse((await showJson(join(work, "aux.bin"))).stdout).format, "snp-certs");
           }
+          // Byte for byte what `tsmkit report --json` prints (JSON.stringify(..., null, 2)) around
+          // `tsmkit show --json` of the outblob it wrote.
           const show = await showJson(join(work, "out.bin"));
-          assert.ok(show.stdout.equals(r.stdout), `${engine}: report --json prints show --json of its outblob, byte for byte`);
+          const node = JSON.stringify({ provider, generation: printed.generation, attempts: printed.attempts, evidence: JSON.parse(show.stdout) }, null, 2) + "\n";
+          assert.is(r.stdout.toString(), node, `${engine}: report --json is the Node CLI's envelope, byte for byte`);
         }
         const text = await run(["report", "--nonce"], { dirs });
         assert.is(text.status, 0);
