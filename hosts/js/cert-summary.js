@@ -30,7 +30,7 @@ export function certificateSummaries(evidence) {
       return {
         label,
         subject: commonName(cert),
-        issuer: cert.issuerName.getField("CN")[0] ?? cert.issuer,
+        issuer: cert.issuerCn ?? cert.issuer,
         notBefore: isoTime(cert.notBefore),
         notAfter: isoTime(cert.notAfter),
       };

@@ -364,9 +364,12 @@ export interface FetcherOptions {
 }
 export interface CacheEntry { bytes: Uint8Array; headers: Record<string, string | null>; expires: number }
 
-/** A certificate as PEM text, DER bytes, or an @peculiar/x509 X509Certificate. */
+/**
+ * A certificate as PEM text, DER bytes, or any certificate object carrying its DER as `rawData`
+ * (an ArrayBuffer), such as @peculiar/x509's X509Certificate: the verifier parses those bytes itself.
+ */
 export type CertificateInput = Bytes | string | { rawData: ArrayBuffer };
-/** A CRL as PEM text, DER bytes, or an @peculiar/x509 X509Crl. */
+/** A CRL as PEM text, DER bytes, or any CRL object carrying its DER as `rawData` (e.g. @peculiar/x509's X509Crl). */
 export type CrlInput = Bytes | string | { rawData: ArrayBuffer };
 export type AmdProduct = "Milan" | "Genoa" | "Turin";
 

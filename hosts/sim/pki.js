@@ -12,7 +12,9 @@
 // set of trust anchors. Seed-derived keys were not chosen: RSA-4096 from a seed needs a
 // home-grown prime search.
 import { readFile, writeFile } from "node:fs/promises";
-import { x509 } from "../js/verify/x509.js";
+// @peculiar/x509 issues the certificates; its DI layer needs the Reflect metadata polyfill.
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
 import * as der from "./der.js";
 import { isoSeconds } from "../js/time.js";
 import { hex, fromHex } from "../js/bytes.js";

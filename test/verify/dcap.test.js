@@ -261,7 +261,7 @@ test("Intel's status convergence: an OutOfDate QE/module keeps configuration nee
 function bundleFrom(p) {
   const c = loadCollateral(p);
   const text = (b) => new TextDecoder().decode(b);
-  const pem = (certs) => certs.map((x) => x.toString("pem")).join("\n");
+  const pem = (certs) => certs.map((x) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(x.rawData).toString("base64")}\n-----END CERTIFICATE-----`).join("\n");
   return {
     tcb_info: text(c.tcbInfo.signed), tcb_info_signature: hex(c.tcbInfo.signature), tcb_info_issuer_chain: pem(c.tcbSigningChain),
     qe_identity: text(c.qeIdentity.signed), qe_identity_signature: hex(c.qeIdentity.signature), qe_identity_issuer_chain: pem(c.qeIdentityChain),

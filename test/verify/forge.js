@@ -4,7 +4,8 @@
 // changed chain (TDX quotes, SNP reports, through the simulator's own providers), re-signs
 // collateral (TCB info, QE identity, CRLs) with any signer, and patches DER bytes where re-signing
 // cannot express the defect. Nothing here verifies anything: the suites ask verify().
-import { x509 } from "../../hosts/js/verify/x509.js";
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
 import { NAMES, PS384, crl, pem, signedJson, verifierOptions } from "../../hosts/sim/pki.js";
 import { createProvider } from "../../hosts/sim/providers/index.js";
 

@@ -9,7 +9,9 @@ import * as assert from "uvu/assert";
 import { data, expected } from "../data.js";
 import { verify } from "../../hosts/js/verify/index.js";
 import { createPki, derivePki, NAMES, pem } from "../../hosts/sim/pki.js";
-import { x509 } from "../../hosts/js/verify/x509.js";
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
+import { parseCertificates } from "../../hosts/js/verify/x509.js";
 import {
   KEY_INFO_VLEK, KU, OID, crlOf, dcapOptions, genKeys, patchPemCertificate, reissue, shortenSignatureSequence,
   snpOptions, snpReport, tdxQuote, unknownCritical, utf8CommonName, vlekUnderAsk, withHolders,
@@ -240,9 +242,12 @@ const pathJs = () => import("../../hosts/js/verify/path.js");
 /** A shape of `n` roles that any CN fills: the generic RFC 5280 rules alone decide. */
 const anyShape = (n) => ({ name: `any ${n}-certificate path`, roles: Array.from({ length: n }, (_, i) => ({ name: `role ${i}`, cn: /^/ })) });
 
+/** The verifier's own certificate object for a forged @peculiar/x509 one (path.js takes only those). */
+const own = (cert) => parseCertificates(cert)[0];
+
 async function pathCase(leaf, intermediates, anchors, n = intermediates.length + 1 + (anchors.length ? 1 : 0)) {
   const { validatePath } = await pathJs();
-  return validatePath(leaf, { intermediates, anchors, now: NOW, shape: anyShape(n) });
+  return validatePath(own(leaf), { intermediates: intermediates.map(own), anchors: anchors.map(own), now: NOW, shape: anyShape(n) });
 }
 
 test("validatePath: the simulator's PCK chain is valid (control)", async () => {
@@ -298,7 +303,7 @@ for (const row of PATH_ROWS) {
 async function crlCase(crlBytes, opts) {
   const { checkCrl } = await pathJs();
   const { parseCrl } = await import("../../hosts/js/verify/x509.js");
-  return checkCrl(parseCrl(crlBytes), { now: NOW, ...opts });
+  return checkCrl(parseCrl(crlBytes), { now: NOW, ...opts, issuer: own(opts.issuer), certs: opts.certs?.map(own) });
 }
 
 const crlAt = (offsetDays, revoked = [], signer = I.platformCa, named = I.platformCa) => crlOf(named, signer, new Date(NOW.getTime() + offsetDays * DAY), revoked);

@@ -5,7 +5,7 @@
 // - keyed by exact bytes (BytesMemo): a hit needs every byte equal to a private copy taken when
 //   the entry was made, so bytes changed in place since then miss;
 // - keyed by parsed certificate/CRL object (WeakMap, PairMemo): those objects are parsed from
-//   private copies (x509.js) and never change their bytes;
+//   private copies (certificate.js, crl.js) and never change their bytes;
 // - nothing time-dependent is cached (validity windows, CRL currency, collateral windows are
 //   evaluated on every call), and no cached value records whether something is trusted: anchors
 //   are compared byte for byte on every call, so a result cannot carry over to other roots.
@@ -73,16 +73,14 @@ const perObject = () => new WeakMap();
 
 // ---- the caches ------------------------------------------------------------------------------
 export const caches = Object.freeze({
-  /** DER bytes -> parsed X509Certificate (parsed from a private copy). */
+  /** DER bytes -> parsed Certificate (parsed from a private copy). */
   certificates: new BytesMemo(),
   /** PEM/DER input bytes -> its certificates. */
   certificateInputs: new BytesMemo(64),
   /** PEM text -> its certificates. */
   pemTexts: new Memo(),
-  /** DER bytes -> parsed X509Crl (from a private copy). */
+  /** DER bytes -> parsed Crl (from a private copy). */
   crls: new BytesMemo(64),
-  /** certificate object -> its common name. */
-  names: perObject(),
   /** certificate or CRL object -> strict-DER facts (certinfo.js). */
   derFacts: perObject(),
   /** (signed certificate or CRL object, issuer certificate) -> { ok, rule, detail } of its signature. */

@@ -41,6 +41,9 @@ function publicKey(b, node) {
   return { type: a.oid, spki };
 }
 
+/** A SubjectPublicKeyInfo read on its own (the key of a certificate whose DER is not strict, as its parser re-encodes it). */
+export const readPublicKey = (spki) => publicKey(spki, root(spki));
+
 function algorithm(b, node) {
   if (node.tag !== TAG.SEQUENCE) throw new DerError("AlgorithmIdentifier is not a SEQUENCE", node.off);
   const [id, params, extra] = children(b, node);

@@ -7,7 +7,8 @@ import { equalBytes } from "../bytes.js";
 import { caches } from "./cache.js";
 import { KEY_USAGE, OID, authorityKeyId, basicConstraints, keyUsage, readCertificate, readCrl, subjectKeyId } from "./certinfo.js";
 import { DerError, TAG, children, ecdsaSignature, oidText, root, smallInt } from "./der.js";
-import { commonName, x509 } from "./x509.js";
+import { Crl } from "./crl.js";
+import { commonName } from "./x509.js";
 import { isoTime } from "../time.js";
 
 /** Every rule a path or CRL check can fail, with what it protects against. */
@@ -118,7 +119,7 @@ export function verifyKey(cert, importAlg) {
   if (!byAlg) caches.keys.set(cert, (byAlg = new Map()));
   const k = JSON.stringify(importAlg);
   let key = byAlg.get(k);
-  if (!key) byAlg.set(k, (key = globalThis.crypto.subtle.importKey("spki", certFacts(cert).key?.spki ?? cert.publicKey.rawData, importAlg, false, ["verify"])));
+  if (!key) byAlg.set(k, (key = globalThis.crypto.subtle.importKey("spki", certFacts(cert).key?.spki ?? cert.spki, importAlg, false, ["verify"])));
   return key;
 }
 
@@ -203,7 +204,7 @@ const isAnchor = (cert, anchors) => anchors.some((a) => sameCertificate(a, cert)
 
 /** Whether `signed` (a certificate or CRL) names `cert` as its issuer: by DER, or by text when either is not strict DER. */
 export function namesIssuer(signed, cert) {
-  const f = signed instanceof x509.X509Crl ? crlFacts(signed) : certFacts(signed);
+  const f = signed instanceof Crl ? crlFacts(signed) : certFacts(signed);
   const c = certFacts(cert);
   return f.problem || c.problem ? signed.issuer === cert.subject : sameName(f.issuer, c.subject);
 }

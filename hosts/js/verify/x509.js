@@ -1,13 +1,11 @@
-// Certificates and CRLs parsed with @peculiar/x509 (which runs on WebCrypto, so the same code
-// verifies in Node and in browsers): input forms (PEM, DER, lists), names and extension values.
-// Unparsable input throws a CertError with a code. Path validation is in path.js.
-// @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect metadata API.
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
+// Certificates and CRLs from their input forms (PEM, DER, lists, objects carrying DER as rawData),
+// parsed once per distinct bytes (certificate.js, crl.js), and the small readers of extension
+// values the vendors' extensions need. Unparsable input throws a CertError with a code. Path
+// validation is in path.js.
 import { hex, toBytes } from "../bytes.js";
 import { caches } from "./cache.js";
-
-export { x509 };
+import { Certificate } from "./certificate.js";
+import { Crl } from "./crl.js";
 
 /** Unparsable certificate or CRL input. `code` is BAD_CERTIFICATE, BAD_CRL or BAD_PEM. */
 export class CertError extends Error {
@@ -51,11 +49,14 @@ export function pemBlocks(text, label = "CERTIFICATE") {
 
 const { certificates: certCache, certificateInputs: parsedInput, pemTexts: pemCache, crls: crlCache } = caches;
 
-// Parsed from a private copy: @peculiar/x509 may keep the caller's buffer as rawData, and results
-// are cached by certificate object on the promise that its bytes never change.
+/** The DER a certificate or CRL object of any X.509 library carries as `rawData` (@peculiar/x509's do), else undefined. */
+const rawDer = (v) => (v?.rawData instanceof ArrayBuffer ? v.rawData : undefined);
+
+// Certificate and Crl copy the bytes they parse, and results are cached by object on the promise
+// that its bytes never change.
 function oneCertificate(der, index) {
   try {
-    return certCache.get(der) ?? certCache.set(der, new x509.X509Certificate(toBytes(der).slice()));
+    return certCache.get(der) ?? certCache.set(der, new Certificate(der));
   } catch (e) {
     throw new CertError("BAD_CERTIFICATE", `certificate ${index ?? ""} is not DER X.509: ${e.message}`.replace("  ", " "), { index });
   }
@@ -70,13 +71,15 @@ function certificatesOfText(text) {
 }
 
 /**
- * Certificates from any of: an X509Certificate, DER bytes, PEM text (string or bytes, one or many
- * blocks), or an array of those. Order is kept.
+ * Certificates from any of: DER bytes, PEM text (string or bytes, one or many blocks), a
+ * certificate object (this verifier's, or any with its DER as `rawData`, an ArrayBuffer, such as
+ * @peculiar/x509's X509Certificate), or an array of those. Order is kept.
  */
 export function parseCertificates(input) {
   if (input == null) return [];
   if (Array.isArray(input)) return input.flatMap((v) => parseCertificates(v));
-  if (input instanceof x509.X509Certificate) return [input];
+  if (input instanceof Certificate) return [input];
+  if (rawDer(input)) return [oneCertificate(rawDer(input))];
   if (typeof input === "string") {
     const text = textOf(input);
     return text !== null ? [...certificatesOfText(text)] : [oneCertificate(input)];
@@ -87,31 +90,21 @@ export function parseCertificates(input) {
   return [...parsedInput.set(input, text !== null ? certificatesOfText(text) : [oneCertificate(input)])];
 }
 
-/** A CRL from DER bytes, PEM text ("X509 CRL") or an X509Crl. */
+/** A CRL from DER bytes, PEM text ("X509 CRL") or a CRL object (this verifier's, or any with its DER as `rawData`). */
 export function parseCrl(input) {
-  if (input instanceof x509.X509Crl) return input;
-  const text = textOf(input);
-  const der = text !== null ? pemBlocks(text, "X509 CRL")[0] : toBytes(input);
+  if (input instanceof Crl) return input;
+  const text = rawDer(input) ? null : textOf(input);
+  const der = text !== null ? pemBlocks(text, "X509 CRL")[0] : toBytes(rawDer(input) ?? input);
   if (!der) throw new CertError("BAD_PEM", "no X509 CRL block in PEM text");
   try {
-    return crlCache.get(der) ?? crlCache.set(der, new x509.X509Crl(der.slice())); // private copy, as for certificates
+    return crlCache.get(der) ?? crlCache.set(der, new Crl(der));
   } catch (e) {
     throw new CertError("BAD_CRL", `CRL is not DER: ${e.message}`);
   }
 }
 
-/** The certificate's common name (for messages and product matching); read once per object. */
-export function commonName(cert) {
-  let cn = caches.names.get(cert);
-  if (cn === undefined) caches.names.set(cert, (cn = cert.subjectName.getField("CN")[0] ?? cert.subject));
-  return cn;
-}
-
-/** The raw value (extnValue contents) of the extension `oid`, or undefined. */
-export function extensionValue(cert, oid) {
-  const ext = cert.extensions.find((e) => e.type === oid);
-  return ext ? new Uint8Array(ext.value) : undefined;
-}
+/** The certificate's common name, else its whole subject name (for messages and role matching). */
+export const commonName = (cert) => cert.subjectCn ?? cert.subject;
 
 /**
  * A small non-negative DER INTEGER (tag 0x02) as a number; throws CertError on anything else.

@@ -5,7 +5,7 @@
 // trusted: the anchors come from roots.js.
 import { namesIssuer } from "../path.js";
 import { decode } from "../../decode.js";
-import { commonName, parseCertificates, pemBlocks, x509 } from "../x509.js";
+import { commonName, parseCertificates } from "../x509.js";
 import { fromHex } from "../../bytes.js";
 import { amdExtensions } from "./extensions.js";
 import { chainUrl, vcekUrl } from "./kds.js";
@@ -24,8 +24,7 @@ export function roleOf(cert) {
 
 /** The product line named by a VCEK/VLEK's issuer CN ("SEV-Milan", "SEV-VLEK-Genoa"), if any. */
 export function issuerProduct(cert) {
-  const cn = cert.issuerName.getField("CN")[0] ?? "";
-  return /^SEV-(?:VLEK-)?(Milan|Genoa|Turin)$/.exec(cn)?.[1];
+  return /^SEV-(?:VLEK-)?(Milan|Genoa|Turin)$/.exec(cert.issuerCn ?? "")?.[1];
 }
 
 /** The certificates of an auxblob (SNP certificate table, decoded by the core) with their entries' kinds. */
@@ -34,12 +33,7 @@ function auxblobEntries(auxblob) {
   return table.entries.filter((e) => e.length > 0).map((e) => ({ kind: e.kind, cert: parseCertificates(fromHex(e.certificate))[0] }));
 }
 
-
-const expiresOfCerts = (bytes) => {
-  const text = new TextDecoder().decode(bytes);
-  const certs = text.includes("-----BEGIN") ? pemBlocks(text).map((d) => new x509.X509Certificate(d)) : [new x509.X509Certificate(bytes)];
-  return new Date(Math.min(...certs.map((c) => c.notAfter.getTime())));
-};
+const expiresOfCerts = (bytes) => new Date(Math.min(...parseCertificates(bytes).map((c) => c.notAfter.getTime())));
 
 /**
  * Gathers the certificates for a report: { leaf, intermediates, sources, table } where leaf is

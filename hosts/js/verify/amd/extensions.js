@@ -2,7 +2,7 @@
 // the TCB the key was derived for, and the chip it belongs to (hwID, VCEK only) or the cloud
 // provider it was issued to (cspID, VLEK only).
 import { caches } from "../cache.js";
-import { CertError, derSmallInt, extensionValue } from "../x509.js";
+import { CertError, derSmallInt } from "../x509.js";
 import { hex, toBytes } from "../../bytes.js";
 
 const OID = "1.3.6.1.4.1.3704.1";
@@ -45,7 +45,7 @@ export function amdExtensions(cert) {
 }
 
 function readAmdExtensions(cert) {
-  const get = (name) => extensionValue(cert, AMD_OIDS[name]);
+  const get = (name) => cert.extension(AMD_OIDS[name]);
   const out = { tcb: {} };
   const sv = get("structVersion");
   if (sv) out.structVersion = derSmallInt(sv, "structVersion");

@@ -11,7 +11,7 @@ import { checkEventLogPolicy } from "../rtmr/policy.js";
 import { FetchError } from "../fetch.js";
 import { Checks, errorDetail, verdict } from "../result.js";
 import { resolveRoots } from "../roots.js";
-import { CertError, commonName, parseCrl, x509 } from "../x509.js";
+import { CertError, commonName, parseCrl } from "../x509.js";
 import { toBytes } from "../../bytes.js";
 import { gatherCertificates, issuerProduct, roleOf } from "./certs.js";
 import { TCB_PARTS, amdExtensions } from "./extensions.js";
@@ -73,7 +73,7 @@ async function crlFor(opts, product, key, ark) {
   if (!opts.fetcher) return { missing: "no CRL given and no fetcher" };
   if (opts.fetcher.offline) return { missing: "no CRL given and the fetcher is offline" };
   const bytes = await opts.fetcher.get(crlUrl(product, key === "VLEK" ? "vlek" : "vcek"), {
-    expiresOf: (b) => new x509.X509Crl(b).nextUpdate,
+    expiresOf: (b) => parseCrl(b).nextUpdate,
   });
   return { crl: parseCrl(bytes) };
 }

@@ -32,9 +32,9 @@ export async function verifyReportSignature(bytes, loc, key) {
 
 /** The report signature checked with a VCEK/VLEK certificate's key, as { ok, detail }. */
 export async function checkReportSignature(bytes, loc, cert) {
-  const alg = cert.publicKey.algorithm;
-  if (alg.name !== "ECDSA" || alg.namedCurve !== "P-384") {
-    return { ok: false, detail: `signing certificate key is ${alg.name} ${alg.namedCurve ?? ""}, not ECDSA P-384`.trim() };
+  const k = cert.key;
+  if (k?.curve !== "P-384") {
+    return { ok: false, detail: `signing certificate key is ${k ? `${k.type} ${k.curve ?? k.bits ?? ""}`.trim() : "unreadable"}, not ECDSA P-384` };
   }
   const key = await verifyKey(cert, ECDSA_P384);
   const ok = await verifyReportSignature(bytes, loc, key);

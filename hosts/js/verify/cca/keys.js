@@ -4,7 +4,7 @@
 // the uncompressed point 04||x||y, which WebCrypto imports as "raw" on every platform.
 import { TAG, children, oidText, root } from "../der.js";
 import { fromHex, hex, toBytes } from "../../bytes.js";
-import { parseCertificates, pemBlocks, x509 } from "../x509.js";
+import { parseCertificates, pemBlocks } from "../x509.js";
 
 /** A key that cannot be read: `code` BAD_KEY. */
 export class KeyError extends Error {
@@ -72,7 +72,7 @@ function fromJwk(jwk, label) {
   return [fromCoordinates(jwk.crv, b64url(jwk.x, `${label}: JWK x`), b64url(jwk.y, `${label}: JWK y`), label)];
 }
 
-const fromCertificate = (cert, label) => fromSpki(new Uint8Array(cert.publicKey.rawData), `${label} (certificate ${cert.subject})`);
+const fromCertificate = (cert, label) => fromSpki(cert.spki, `${label} (certificate ${cert.subject})`);
 
 /** Whether `v` is a JWK or JWK Set object (rather than a map of keys). */
 export const isJwk = (v) => v !== null && typeof v === "object" && (typeof v.kty === "string" || Array.isArray(v.keys));
@@ -99,11 +99,12 @@ function fromText(text, label) {
 
 /**
  * The keys in one input: PEM text (PUBLIC KEY or CERTIFICATE blocks), DER (SPKI or certificate),
- * an X509Certificate, a JWK / JWK Set object, or JWK JSON text; throws KeyError (or CertError).
+ * a certificate object (with its DER as rawData), a JWK / JWK Set object, or JWK JSON text; throws
+ * KeyError (or CertError).
  */
 export function keysOf(input, label = "key") {
   if (typeof input === "string") return fromText(input, label);
-  if (input instanceof x509.X509Certificate) return [fromCertificate(input, label)];
+  if (input?.rawData instanceof ArrayBuffer) return parseCertificates(input).map((c) => fromCertificate(c, label));
   if (isJwk(input)) return fromJwk(input, label);
   let b;
   try { b = toBytes(input); } catch { throw new KeyError(`${label}: expected PEM, DER, a certificate or a JWK, not ${input === null ? "null" : typeof input}`); }

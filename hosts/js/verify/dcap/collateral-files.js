@@ -51,7 +51,7 @@ function ofJson(o) {
 }
 
 function ofCrl(crl) {
-  const issuer = crl.issuerName.getField("CN")[0] ?? crl.issuer;
+  const issuer = crl.issuerCn ?? crl.issuer;
   const what = `CRL issued by ${issuer}, next update ${crl.nextUpdate ? isoTime(crl.nextUpdate) : "none"}`;
   if (/^Intel SGX Root CA$/.test(issuer)) return { role: "rootCaCrl", what };
   if (/^Intel SGX PCK (Platform|Processor) CA$/.test(issuer)) return { role: "pckCrl", what };

@@ -342,15 +342,14 @@ export function windowAt(obj, now, what) {
   return { ok: true, detail: `${what} current (${span})` };
 }
 
-// By signed object and certificate (whose bytes never change, x509.js); a hit also needs the
+// By signed object and certificate (whose bytes never change, certificate.js); a hit also needs the
 // object's signed bytes and signature to equal copies taken when it was checked, since a reused
 // object (e.g. loaded from a fetcher's cache) may hold bytes that changed in place since.
 const signatures = caches.collateralSignatures;
 
 /** Whether the signing certificate's P-256 key verifies the object's signature over its exact bytes. */
 export async function signedBy(obj, cert) {
-  const alg = cert.publicKey.algorithm;
-  if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256") return false;
+  if (cert.key?.curve !== "P-256") return false;
   const hit = signatures.get(obj, cert);
   if (hit && equalBytes(hit.signature, obj.signature) && equalBytes(hit.signed, obj.signed)) return hit.ok;
   const signed = new Uint8Array(toBytes(obj.signed)), signature = new Uint8Array(toBytes(obj.signature)); // copies, even of Buffers

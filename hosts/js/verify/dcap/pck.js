@@ -4,7 +4,7 @@
 // FMSPC and PCE-ID (which TCB info applies) and the TCB the key was certified at (the 16 CPUSVN
 // components and PCESVN that select the TCB level).
 import { DerError, oidText, root, smallInt, children } from "../der.js";
-import { CertError, commonName, extensionValue, parseCertificates } from "../x509.js";
+import { CertError, commonName, parseCertificates } from "../x509.js";
 import { hex, toBytes } from "../../bytes.js";
 
 const SGX = "1.2.840.113741.1.13.1";
@@ -73,7 +73,7 @@ const octets = (b, node) => b.subarray(node.start, node.end);
  * Throws CertError (BAD_CERTIFICATE, field sgxExtensions.*) when absent or malformed.
  */
 export function pckExtensions(cert) {
-  const raw = extensionValue(cert, SGX_OIDS.extensions);
+  const raw = cert.extension(SGX_OIDS.extensions);
   if (!raw) throw fail("", `${commonName(cert)} has no Intel SGX extensions (${SGX})`);
   const b = toBytes(raw);
   const top = oidMap(b, derRead("", () => root(b)), "");

@@ -5,7 +5,9 @@
 // for as long as the object itself is current (its nextUpdate).
 import { errorDetail } from "../result.js";
 import { CollateralError, loadCollateral } from "./collateral.js";
-import { commonName, parseCrl, x509 } from "../x509.js";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { CRLDistributionPoints, id_ce_cRLDistributionPoints } from "@peculiar/asn1-x509";
+import { commonName, parseCrl } from "../x509.js";
 
 export const PCS_BASE_URL = "https://api.trustedservices.intel.com";
 // Where Intel publishes the Root CA CRL; used when the trusted root names no distribution point.
@@ -39,8 +41,8 @@ const ITEMS = [
 
 /** The first URI of a certificate's CRL distribution points, if any. */
 function crlDistributionPoint(cert) {
-  const ext = cert?.getExtension(x509.CRLDistributionPointsExtension);
-  for (const point of ext?.distributionPoints ?? []) {
+  const ext = cert?.extension(id_ce_cRLDistributionPoints);
+  for (const point of ext ? AsnConvert.parse(ext, CRLDistributionPoints) : []) {
     const uri = point.distributionPoint?.fullName?.find((n) => n.uniformResourceIdentifier)?.uniformResourceIdentifier;
     if (uri) return uri;
   }

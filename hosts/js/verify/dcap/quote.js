@@ -60,8 +60,7 @@ export async function checkQuoteSignature(bytes, loc) {
 
 /** The QE report signed by the PCK leaf's key, as { ok, detail }. */
 export async function checkQeReportSignature(bytes, loc, pckLeaf) {
-  const alg = pckLeaf.publicKey.algorithm;
-  if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256") return { ok: false, detail: "PCK key is not ECDSA P-256" };
+  if (pckLeaf.key?.curve !== "P-256") return { ok: false, detail: "PCK key is not ECDSA P-256" };
   const key = await verifyKey(pckLeaf, ECDSA_P256);
   const p = qePath(loc);
   const ok = await subtle().verify(ECDSA_SHA256, key, span(bytes, loc, `${p}.qeReportSignature`), span(bytes, loc, `${p}.qeReport`));
