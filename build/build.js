@@ -46,6 +46,10 @@ for (const [name, entry, options] of CORES) {
   );
   sizes.push(`${name}.wasm (${wasm.length} bytes)`);
 }
+// tsmkit.wasm runs the stub runtime (hosts/wasi/asconfig.json): one command per process, so
+// nothing needs freeing, and without a collector or shadow stack its code section is 42% smaller
+// (80.4 -> 46.8 KB), and that is what wasmtime compiles on a first run (a third less time). Peak
+// memory is no higher than the incremental runtime's (a 1 MiB event log: 8 MiB, was 9).
 if (existsSync("hosts/wasi/asconfig.json")) {
   await compile(["--config", "hosts/wasi/asconfig.json"]);
 }
