@@ -6,7 +6,7 @@ import { T } from "./formats/layout";
 import { Op, reserveInput, entries, count, names, inPtr } from "./formats/table";
 import { errCode, errOffset } from "./formats/error";
 import { shapePin, shapeSame } from "./formats/shapes";
-import { outReset, outPtr, outLen, byte, hex, dec, raw, jsonString } from "./render/out";
+import { outReset, outPtr, outLen, byte, hex, dec, raw, jsonString, guidText, ucs2 } from "./render/out";
 import { renderJson } from "./render/json";
 import { renderText } from "./render/text";
 import { renderErrorJson, renderErrorText } from "./render/error";
@@ -38,9 +38,9 @@ export function render(mode: i32, width: i32): usize {
 
 /**
  * Writes the text of the last result's fields that a host would otherwise format itself, in entry
- * order and back to back, to the output region: the lowercase hex of every HEX and GUID field,
- * every U64 field in decimal after one byte holding its digit count, and the bytes of every TEXT
- * field. A host reads it as one string and slices it field by field instead of hexing bytes,
+ * order and back to back, to the output region: the lowercase hex of every HEX and GUID field
+ * (an EFI_GUID's in text order), every U64 field in decimal after one byte holding its digit
+ * count, the bytes of every TEXT field and the characters of every UCS2 field. A host reads it as one string and slices it field by field instead of hexing bytes,
  * printing 64-bit integers and making a string per text.
  */
 export function field_text(): usize {
@@ -52,7 +52,9 @@ export function field_text(): usize {
     const type = w >> 8;
     if (type == T.HEX) hex(inPtr + unchecked(entries[k + 2]), unchecked(entries[k + 3]));
     else if (type == T.GUID) hex(inPtr + unchecked(entries[k + 2]), 16);
+    else if (type == T.EFI_GUID) guidText(inPtr + unchecked(entries[k + 2]), true, false);
     else if (type == T.TEXT) raw(inPtr + unchecked(entries[k + 2]), unchecked(entries[k + 3]));
+    else if (type == T.UCS2) ucs2(inPtr + unchecked(entries[k + 2]), unchecked(entries[k + 3]));
     else if (type == T.U64) {
       const at = outLen;
       byte(0);
@@ -105,7 +107,7 @@ export function abi_enums(): usize {
   member("U8", T.U8); member("U16", T.U16); member("U32", T.U32); member("U64", T.U64);
   member("HEX", T.HEX); member("TEXT", T.TEXT); member("BOOL", T.BOOL); member("UINT", T.UINT);
   member("NAME", T.NAME); member("GUID", T.GUID); member("U16BE", T.U16BE); member("U32BE", T.U32BE);
-  member("CBOR_INT", T.CBOR_INT); member("NULL", T.NULL);
+  member("CBOR_INT", T.CBOR_INT); member("NULL", T.NULL); member("EFI_GUID", T.EFI_GUID); member("UCS2", T.UCS2);
   group("ops");
   member("FIELD", Op.FIELD); member("OPEN", Op.OPEN); member("CLOSE", Op.CLOSE); member("ARRAY", Op.ARRAY);
   group("formats");

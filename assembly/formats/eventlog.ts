@@ -10,7 +10,7 @@ import { E, fail } from "./error";
 import { emitLayout, open, openArray, close, computed, str, bytes, u8at, u16at, u32at, u64at, inPtr } from "./table";
 import {
   eventTypeName, isStringEvent, algorithmName, algorithmSize, tdxRegisterName, ccTypeName, CC_TYPE_TDX,
-  EV_NO_ACTION, EV_EVENT_TAG, EV_EFI_PLATFORM_FIRMWARE_BLOB2, EV_EFI_HANDOFF_TABLES2, TPM_ALG_SHA384,
+  EV_NO_ACTION, EV_EVENT_TAG, EV_EFI_PLATFORM_FIRMWARE_BLOB2, EV_EFI_HANDOFF_TABLES2, TPM_ALG_SHA384, isVariableEvent,
 } from "./eventlog_names";
 import { resetReplay, extend, copyReplay, lastEvent, RTMR_COUNT, RTMR_SIZE } from "./eventlog_replay";
 
@@ -53,6 +53,13 @@ export const SPEC_ID = layout("specIdEvent", 28, [
   f("specErrata", 22, 1, T.U8),
   f("uintnSize", 23, 1, T.U8),
   f("numberOfAlgorithms", 24, 4, T.U32),
+]);
+// PFP section 10.2.6 "UEFI_VARIABLE_DATA", fixed part: the variable's vendor GUID and the sizes of
+// its name (CHAR16 units, UTF-16LE, no terminating NUL) and data (bytes), which follow.
+export const VARIABLE_DATA = layout("uefiVariableData", 32, [
+  f("variableGuid", 0, 16, T.EFI_GUID),
+  f("unicodeNameLength", 16, 8, T.U64),
+  f("variableDataLength", 24, 8, T.U64),
 ]);
 export const ALGORITHM_SIZE = layout("algorithmSize", 4, [
   f("algorithmId", 0, 2, T.U16), // TPM_ALG_ID
@@ -215,8 +222,27 @@ function printable(a: u32, len: u32): bool {
   return true;
 }
 
+/**
+ * A variable event's GUID and sizes, and its name as `text` when the name is printable ASCII (what
+ * firmware measures: SecureBoot, PK, KEK, db, dbx, Boot0000, ...). Data whose sizes disagree with
+ * the event's is left as the event's hex: replay does not depend on it.
+ */
+function variableData(a: u32, len: u32): void {
+  if (len < VARIABLE_DATA.size) return;
+  const units = u64at(a + 16), dataLen = u64at(a + 24);
+  if (units > <u64>len || dataLen > <u64>len || <u64>VARIABLE_DATA.size + 2 * units + dataLen != <u64>len) return;
+  emitLayout(VARIABLE_DATA, a);
+  const name = a + VARIABLE_DATA.size, size: u32 = 2 * <u32>units;
+  for (let i: u32 = 0; i < size; i += 2) {
+    const c = u16at(name + i);
+    if (c < 0x20 || c > 0x7e) return;
+  }
+  if (size) bytes("text", T.UCS2, name, size);
+}
+
 /** `text`: the event data's string where its type defines one (PFP 10.4.1), NULs at the end dropped. */
 function eventText(type: u32, a: u32, len: u32): void {
+  if (isVariableEvent(type)) { variableData(a, len); return; }
   if (type == EV_EFI_PLATFORM_FIRMWARE_BLOB2 || type == EV_EFI_HANDOFF_TABLES2) {
     // UEFI_PLATFORM_FIRMWARE_BLOB2 / UEFI_HANDOFF_TABLE_POINTERS2: a u8-length description first.
     if (len == 0 || <u32>u8at(a) + 1 > len) return;

@@ -55,6 +55,11 @@ export const EV_EVENT_TAG: u32 = 0x00000006;
 export const EV_EFI_PLATFORM_FIRMWARE_BLOB2: u32 = 0x8000000a;
 export const EV_EFI_HANDOFF_TABLES2: u32 = 0x8000000b;
 
+/** Event types whose data is a UEFI_VARIABLE_DATA (PFP 10.4.1 and 10.2.6). */
+export function isVariableEvent(t: u32): bool {
+  return t == 0x80000001 || t == 0x80000002 || t == 0x8000000c || t == 0x800000e0;
+}
+
 /** Event types whose data is an ASCII string (PFP section 10.4.1's descriptions). */
 export function isStringEvent(t: u32): bool {
   return t == 0x00000001 || t == 0x00000005 || t == 0x0000000a || t == 0x0000000d ||

@@ -27,6 +27,9 @@ export function isGuidText(s: string): bool {
 const TEXT_POS: u8[] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 const GUID_INDEX: u8[] = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
 
+/** Where text byte pair k of a GUID stands in a guid_t (EFI_GUID). */
+export function guidTextIndex(k: i32): i32 { return <i32>GUID_INDEX[k]; }
+
 /** The 16 bytes of valid GUID text in RFC 4122 order. */
 export function uuidBytes(text: string): StaticArray<u8> {
   const out = new StaticArray<u8>(16);

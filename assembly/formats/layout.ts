@@ -17,6 +17,8 @@ export const enum T {
   U32BE = 12,
   CBOR_INT = 13, // a CBOR integer head (major 0, 1 or a tag's 6): a number below 2^53, else a decimal string
   NULL = 14, // computed: CBOR null
+  EFI_GUID = 15, // 16 bytes of an EFI_GUID (first three groups little-endian), rendered 8-4-4-4-12
+  UCS2 = 16, // CHAR16 text (UTF-16LE); decoders emit it only when every unit is printable ASCII
 }
 
 /** A named part of an integer field: width 1 renders as a boolean, wider as a number. */

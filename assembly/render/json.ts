@@ -2,7 +2,7 @@
 // prints for the same value, so every host (Node CLI, WASI command, browser) prints one form.
 import { T } from "../formats/layout";
 import { Op, entries, count, names, inPtr, readValue } from "../formats/table";
-import { byte, ascii, hex, dec, spaces, jsonEscaped, jsonString, cborInt } from "./out";
+import { byte, ascii, hex, dec, spaces, jsonEscaped, jsonString, cborInt, guidText } from "./out";
 
 function value(type: u32, a: u32, len: u32): void {
   switch (type) {
@@ -20,11 +20,15 @@ function value(type: u32, a: u32, len: u32): void {
       dec(<u64>a); break;
     case T.NAME:
       jsonString(names[a]); break;
-    case T.GUID:
+    case T.GUID: case T.EFI_GUID:
+      byte(0x22); guidText(inPtr + a, type == T.EFI_GUID); byte(0x22); break;
+    case T.UCS2: // printable ASCII: only the quote and the backslash need escaping
       byte(0x22);
-      hex(inPtr + a, 4); byte(0x2d); hex(inPtr + a + 4, 2); byte(0x2d);
-      hex(inPtr + a + 6, 2); byte(0x2d); hex(inPtr + a + 8, 2); byte(0x2d);
-      hex(inPtr + a + 10, 6);
+      for (let i: u32 = 0; i + 1 < len; i += 2) {
+        const c = <u32>load<u8>(inPtr + a + i);
+        if (c == 0x22 || c == 0x5c) byte(0x5c);
+        byte(c);
+      }
       byte(0x22); break;
     case T.CBOR_INT:
       cborInt(inPtr + a, len, true); break;

@@ -1,5 +1,6 @@
 // A growable byte buffer for rendered text (JSON, human-readable), exported to hosts as
 // (output_ptr, output_len). Only ASCII is written by tsmkit itself; TEXT fields are escaped.
+import { guidTextIndex } from "../formats/guid";
 let buf: ArrayBuffer = new ArrayBuffer(64 * 1024);
 export let outPtr: usize = changetype<usize>(buf);
 export let outLen: u32 = 0;
@@ -81,6 +82,23 @@ export function hex(ptr: usize, len: u32): void {
     store<u8>(out + (i << 1) + 1, <u8>HEX.charCodeAt(v & 15));
   }
   outLen += len << 1;
+}
+
+/**
+ * The 32 hex digits of a GUID's 16 bytes at `ptr` in text order, with a hyphen before text byte
+ * 4, 6, 8 and 10 when `hyphens`. An EFI_GUID (the kernel's guid_t) keeps its first three groups
+ * little-endian: guidTextIndex says where each text byte stands.
+ */
+export function guidText(ptr: usize, efi: bool, hyphens: bool = true): void {
+  for (let k = 0; k < 16; k++) {
+    if (hyphens && (k == 4 || k == 6 || k == 8 || k == 10)) byte(0x2d);
+    hex(ptr + <usize>(efi ? guidTextIndex(k) : k), 1);
+  }
+}
+
+/** The low bytes of the `len / 2` CHAR16 units at `ptr` (text a decoder checked is ASCII). */
+export function ucs2(ptr: usize, len: u32): void {
+  for (let i: u32 = 0; i + 1 < len; i += 2) byte(<u32>load<u8>(ptr + i));
 }
 
 // "00" to "99", two bytes per pair: decimals are written two digits at a time.

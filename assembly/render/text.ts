@@ -3,7 +3,7 @@
 // terminal width, TD attributes named, and bytes after the decoded evidence noted.
 import { T } from "../formats/layout";
 import { Op, entries, count, names, nameId, inPtr, inLen, readValue } from "../formats/table";
-import { byte, ascii, hex, dec, spaces, cborInt, cborArg } from "./out";
+import { byte, ascii, hex, dec, spaces, cborInt, cborArg, guidText, ucs2 } from "./out";
 
 const SHOW_FULL: u32 = 64; // bytes of hex shown in full (covers report data and measurements)
 export const DEFAULT_WIDTH: i32 = 80;
@@ -87,11 +87,8 @@ function value(type: u32, a: u32, len: u32, col: i32, width: i32): void {
     case T.BOOL: ascii(a ? "yes" : "no"); break;
     case T.UINT: dec(<u64>a); break;
     case T.NAME: ascii(names[a]); break;
-    case T.GUID:
-      hex(inPtr + a, 4); byte(0x2d); hex(inPtr + a + 4, 2); byte(0x2d);
-      hex(inPtr + a + 6, 2); byte(0x2d); hex(inPtr + a + 8, 2); byte(0x2d);
-      hex(inPtr + a + 10, 6);
-      break;
+    case T.GUID: case T.EFI_GUID: guidText(inPtr + a, type == T.EFI_GUID); break;
+    case T.UCS2: ucs2(inPtr + a, len); break;
     case T.CBOR_INT: {
       cborInt(inPtr + a, len, false);
       const v = cborArg(inPtr + a, len);

@@ -76,6 +76,7 @@ export function decode(bytes, opts) {
 export const {
   U8: T_U8, U16: T_U16, U32: T_U32, U64: T_U64, HEX: T_HEX, TEXT: T_TEXT, BOOL: T_BOOL, UINT: T_UINT,
   NAME: T_NAME, GUID: T_GUID, U16BE: T_U16BE, U32BE: T_U32BE, CBOR_INT: T_CBOR_INT, NULL: T_NULL,
+  EFI_GUID: T_EFI_GUID, UCS2: T_UCS2,
 } = ENUMS.types;
 export const { FIELD: OP_FIELD, OPEN: OP_OPEN, CLOSE: OP_CLOSE, ARRAY: OP_ARRAY } = ENUMS.ops;
 
@@ -146,7 +147,8 @@ function build(b, e, first, end, hex) {
         case T_BOOL: v = a !== 0; break;
         case T_UINT: v = a; break;
         case T_NAME: v = nameOf(a); break;
-        case T_GUID: v = guid(h(16)); break;
+        case T_GUID: case T_EFI_GUID: v = guid(h(16)); break; // the core gave both in text order
+        case T_UCS2: v = hex.slice(at, (at += len >> 1)); break;
         case T_U16BE: v = u16be(b, a); break;
         case T_U32BE: v = u32be(b, a); break;
         case T_CBOR_INT: v = cborInt(b, a, len); break;
@@ -189,7 +191,8 @@ function compileBuild(sig, n) {
       case T_BOOL: return `${a} !== 0`;
       case T_UINT: return a;
       case T_NAME: return `nm[${a}]`;
-      case T_GUID: return "guid(h.slice(p, p += 32))";
+      case T_GUID: case T_EFI_GUID: return "guid(h.slice(p, p += 32))";
+      case T_UCS2: return `h.slice(p, p += ${len} >> 1)`;
       case T_U16BE: return `u16be(b, ${a})`;
       case T_U32BE: return `u32be(b, ${a})`;
       case T_CBOR_INT: return `cborInt(b, ${a}, ${len})`;

@@ -8,6 +8,7 @@ import { shapeOf } from "./shape.js";
 import {
   run, errorFromCore, syncNames, nameOf, toBytes, cborInt, setKey,
   T_U8, T_U16, T_U32, T_U64, T_HEX, T_TEXT, T_BOOL, T_UINT, T_NAME, T_GUID, T_U16BE, T_U32BE, T_CBOR_INT,
+  T_EFI_GUID, T_UCS2,
   OP_OPEN, OP_CLOSE, OP_ARRAY,
 } from "./decode.js";
 
@@ -51,9 +52,17 @@ function fieldReader(k, type) {
     case T_BOOL: return (r, t) => u32s(t, A) !== 0;
     case T_UINT: return (r, t) => u32s(t, A);
     case T_NAME: return (r, t) => nameOf(u32s(t, A));
-    case T_GUID: return (r, t) => {
+    case T_GUID: case T_EFI_GUID: return (r, t) => {
       const h = hex(r, u32s(t, A), 16);
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+      // An EFI_GUID's first three groups are little-endian integers.
+      const g = type === T_EFI_GUID ? [6, 4, 2, 0, 10, 8, 14, 12].map((i) => h.slice(i, i + 2)).join("") + h.slice(16) : h;
+      return `${g.slice(0, 8)}-${g.slice(8, 12)}-${g.slice(12, 16)}-${g.slice(16, 20)}-${g.slice(20)}`;
+    };
+    case T_UCS2: return (r, t) => {
+      const a = u32s(t, A);
+      let s = "";
+      for (let i = 0; i + 1 < u32s(t, L); i += 2) s += r[a + i]; // checked printable ASCII by the core
+      return s;
     };
     case T_U16BE: return (r, t) => { const a = u32s(t, A); return (r.charCodeAt(a) << 8) | r.charCodeAt(a + 1); };
     case T_U32BE: return (r, t) => {

@@ -89,9 +89,60 @@ test("event data is shown as text where its type is a string (EV_IPL, EV_EFI_ACT
   assert.ok(cos.events.some((e) => e.type === "EV_IPL" && e.text === "/syslinux/vmlinuz.A"));
   assert.ok(cos.events.some((e) => e.type === "EV_EFI_ACTION" && e.text === "Exit Boot Services Invocation"));
   assert.ok(cos.events.some((e) => e.type === "EV_EFI_PLATFORM_FIRMWARE_BLOB2" && e.text.startsWith("Fv(")));
-  assert.not.ok(cos.events.some((e) => e.type === "EV_EFI_VARIABLE_DRIVER_CONFIG" && "text" in e), "binary data has no text");
+  assert.not.ok(cos.events.some((e) => e.type === "EV_SEPARATOR" && "text" in e), "binary data has no text");
   const live = decodeEventLog(data("tdx/attestation-rs-ccel-live.dat"));
   assert.ok(live.events.some((e) => e.type === "EV_EVENT_TAG" && e.text === "Linux initrd"));
+});
+
+// UEFI spec (Globally Defined Variables; Image Execution Information Table) and shim's SHIM_LOCK_GUID.
+const EFI_GLOBAL_VARIABLE = "8be4df61-93ca-11d2-aa0d-00e098032b8c";
+const EFI_IMAGE_SECURITY_DATABASE = "d719b2cb-3d3a-4596-a3bc-dad00e67656f";
+const SHIM_LOCK = "605dab50-e046-4300-abb6-3dd810dd8b23";
+const SECURE_BOOT_VARS = [["SecureBoot", EFI_GLOBAL_VARIABLE], ["PK", EFI_GLOBAL_VARIABLE], ["KEK", EFI_GLOBAL_VARIABLE],
+  ["db", EFI_IMAGE_SECURITY_DATABASE], ["dbx", EFI_IMAGE_SECURITY_DATABASE]];
+const variables = (log, type) => log.events.filter((e) => e.type === type).map((e) => [e.text, e.variableGuid]);
+const dataAt = (e) => e.offset + 12 + 50 * e.digests.length + 4; // TCG_PCR_EVENT2 with SHA-384 digests
+
+test("UEFI variable events: vendor GUID, sizes and the CHAR16 name as text (Secure Boot's variables in the PFP's order)", () => {
+  const cos = decodeEventLog(COS_LOG);
+  assert.equal(variables(cos, "EV_EFI_VARIABLE_DRIVER_CONFIG"), SECURE_BOOT_VARS);
+  assert.equal(variables(cos, "EV_EFI_VARIABLE_BOOT"), [["BootOrder", EFI_GLOBAL_VARIABLE], ["Boot0001", EFI_GLOBAL_VARIABLE], ["Boot0000", EFI_GLOBAL_VARIABLE]]);
+  assert.equal(variables(cos, "EV_EFI_VARIABLE_AUTHORITY"), [["SbatLevel", SHIM_LOCK], ["MokListTrusted", SHIM_LOCK]]);
+  const live = decodeEventLog(data("tdx/attestation-rs-ccel-live2.dat"));
+  assert.equal(variables(live, "EV_EFI_VARIABLE_DRIVER_CONFIG"), SECURE_BOOT_VARS);
+  const sb = cos.events.find((e) => e.text === "SecureBoot");
+  assert.is(sb.unicodeNameLength, "10");
+  assert.is(sb.variableDataLength, "1");
+  assert.is(sb.eventSize, 32 + 2 * 10 + 1);
+  // the core's own JSON and text renderings say the same
+  assert.equal(JSON.parse(renderEventLog(COS_LOG, "pretty").text), cos);
+  assert.match(renderEventLog(COS_LOG, "text").text, /variableGuid +d719b2cb-3d3a-4596-a3bc-dad00e67656f\n +unicodeNameLength +3\n +variableDataLength +\d+ \(0x[0-9a-f]+\)\n +text +dbx\n/);
+});
+
+test("UEFI variable events: sizes that disagree with the event leave it raw; a name that is not printable ASCII is not text", () => {
+  const cos = decodeEventLog(COS_LOG);
+  const i = cos.events.findIndex((e) => e.text === "SecureBoot");
+  const at = dataAt(cos.events[i]);
+  const mutate = (f) => { const b = Uint8Array.from(COS_LOG); f(new DataView(b.buffer)); return decodeEventLog(b).events[i]; };
+  for (const [what, f] of [
+    ["name length + 1", (v) => v.setUint32(at + 16, 11, true)],
+    ["data length - 1", (v) => v.setUint32(at + 24, 0, true)],
+    ["name length 2^63", (v) => v.setUint32(at + 20, 0x80000000, true)],
+    ["data length 2^64 - 1", (v) => { v.setUint32(at + 24, 0xffffffff, true); v.setUint32(at + 28, 0xffffffff, true); }],
+  ]) {
+    const e = mutate(f);
+    assert.is(e.type, "EV_EFI_VARIABLE_DRIVER_CONFIG", what);
+    assert.not.ok("variableGuid" in e || "text" in e, what);
+    assert.is(e.event.length, 2 * e.eventSize, `${what}: the data stays as hex`);
+  }
+  for (const [what, unit] of [["é", 0xe9], ["NUL", 0], ["ESC", 0x1b], ["DEL", 0x7f]]) {
+    const e = mutate((v) => v.setUint16(at + 32 + 2, unit, true));
+    assert.is(e.variableGuid, EFI_GLOBAL_VARIABLE, what);
+    assert.not.ok("text" in e, `${what} in the name: no text`);
+  }
+  const quoted = mutate((v) => { v.setUint16(at + 32, 0x22, true); v.setUint16(at + 34, 0x5c, true); });
+  assert.is(quoted.text, '"\\cureBoot');
+  assert.is(JSON.parse(renderEventLog(Uint8Array.from(COS_LOG, (x, k) => (k === at + 32 ? 0x22 : k === at + 34 ? 0x5c : x)), "pretty").text).events[i].text, '"\\cureBoot');
 });
 
 test("the text rendering names types and replayed registers", () => {
