@@ -11,8 +11,8 @@ import { Crl } from "./crl.js";
 import { commonName } from "./x509.js";
 import { isoTime } from "../time.js";
 
-/** Every rule a path or CRL check can fail, with what it protects against. */
-export const RULES = Object.freeze({
+/** Every rule a path or CRL check can fail, with what it protects against (for people: verify() never reads it, so bundles may leave it out). */
+export const RULES = /* @__PURE__ */ Object.freeze({
   "malformed-der": "certificates and CRLs are strict DER, signature values included (no second reading of the same bytes)",
   algorithm: "signature and key algorithms come from the allow-list (ECDSA P-256/SHA-256, P-384/SHA-384, RSASSA-PSS SHA-384)",
   signature: "each certificate's signature verifies with its issuer's key",
