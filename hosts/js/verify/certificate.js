@@ -29,7 +29,7 @@ export const nameCn = (name) => name.flat().find((a) => a.type === CN)?.value.to
 
 /** An X.509 certificate; throws what the ASN.1 parser throws when `der` is not one. */
 export class Certificate {
-  #spki;
+  #publicKey;
   #key;
 
   /** @param {Uint8Array | ArrayBuffer} der copied: the caller's bytes may change, these never do */
@@ -61,15 +61,15 @@ export class Certificate {
     return ext && new Uint8Array(ext.extnValue.buffer);
   }
 
-  /** The SubjectPublicKeyInfo, DER. */
-  get spki() {
-    return (this.#spki ??= new Uint8Array(AsnConvert.serialize(this.asn.subjectPublicKeyInfo)));
+  /** The key as @peculiar/x509 objects carry it: { rawData } = the SubjectPublicKeyInfo's DER (an ArrayBuffer). */
+  get publicKey() {
+    return (this.#publicKey ??= { rawData: AsnConvert.serialize(this.asn.subjectPublicKeyInfo) });
   }
 
   /** The key: { type: "EC", curve } | { type: "RSA", bits } | { type: oid } (certinfo.js), or null if unreadable. */
   get key() {
     if (this.#key === undefined) {
-      try { this.#key = readPublicKey(this.spki); } catch (e) { if (!(e instanceof DerError)) throw e; this.#key = null; }
+      try { this.#key = readPublicKey(new Uint8Array(this.publicKey.rawData)); } catch (e) { if (!(e instanceof DerError)) throw e; this.#key = null; }
     }
     return this.#key;
   }

@@ -119,7 +119,7 @@ export function verifyKey(cert, importAlg) {
   if (!byAlg) caches.keys.set(cert, (byAlg = new Map()));
   const k = JSON.stringify(importAlg);
   let key = byAlg.get(k);
-  if (!key) byAlg.set(k, (key = globalThis.crypto.subtle.importKey("spki", certFacts(cert).key?.spki ?? cert.spki, importAlg, false, ["verify"])));
+  if (!key) byAlg.set(k, (key = globalThis.crypto.subtle.importKey("spki", certFacts(cert).key?.spki ?? cert.publicKey.rawData, importAlg, false, ["verify"])));
   return key;
 }
 

@@ -72,7 +72,7 @@ function fromJwk(jwk, label) {
   return [fromCoordinates(jwk.crv, b64url(jwk.x, `${label}: JWK x`), b64url(jwk.y, `${label}: JWK y`), label)];
 }
 
-const fromCertificate = (cert, label) => fromSpki(cert.spki, `${label} (certificate ${cert.subject})`);
+const fromCertificate = (cert, label) => fromSpki(new Uint8Array(cert.publicKey.rawData), `${label} (certificate ${cert.subject})`);
 
 /** Whether `v` is a JWK or JWK Set object (rather than a map of keys). */
 export const isJwk = (v) => v !== null && typeof v === "object" && (typeof v.kty === "string" || Array.isArray(v.keys));
