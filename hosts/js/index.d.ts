@@ -445,7 +445,11 @@ export interface EventLogEvent {
   offset: number; mrIndex: number; eventType: number; digestCount: number;
   register: "mrtd" | Rtmr | "unknown"; type: string;
   digests: { algorithmId: number; algorithm: string; digest: string }[];
-  eventSize: number; event: string; text?: string;
+  eventSize: number; event: string;
+  /** UEFI variable events (EV_EFI_VARIABLE_*): the UEFI_VARIABLE_DATA's vendor GUID and sizes (decimal). */
+  variableGuid?: string; unicodeNameLength?: string; variableDataLength?: string;
+  /** The data's string where its type defines one; a UEFI variable's name when it is printable ASCII. */
+  text?: string;
 }
 export interface EventLog {
   format: "eventlog";

@@ -1,6 +1,6 @@
 // Compiled (not run) by test/types/types.test.js: a program written against tsmkit's published
 // types, so a declaration that drifts from the API breaks the test suite.
-import { decode, view, verify, DecodeError, type SnpReport, type DcapQuote } from "tsmkit";
+import { decode, decodeEventLog, view, verify, DecodeError, type SnpReport, type DcapQuote } from "tsmkit";
 import { getReport, TsmError } from "tsmkit/node";
 
 export async function attest(nonce: Uint8Array): Promise<string> {
@@ -18,4 +18,11 @@ export async function attest(nonce: Uint8Array): Promise<string> {
     if (e instanceof DecodeError) return `${e.code} at ${e.field}+${e.offset}`;
     throw e;
   }
+}
+
+/** Which Secure Boot variables a CC event log measured, with their vendor GUIDs. */
+export function secureBootVariables(ccel: Uint8Array): string[] {
+  return decodeEventLog(ccel).events
+    .filter((e) => e.type === "EV_EFI_VARIABLE_DRIVER_CONFIG" && e.variableGuid !== undefined)
+    .map((e) => `${e.text ?? "(name not ASCII)"} ${e.variableGuid} ${e.variableDataLength}`);
 }
