@@ -34,6 +34,8 @@ const CORES = [
 ];
 const sizes = [];
 for (const [name, entry, options] of CORES) {
+  // build/NAME.wat is asc's listing before the data segments are merged: the same functions in
+  // the same order (it names a profile's wasm-function[N]), the static data still in pieces.
   await compile([entry, "--config", "asconfig.json", ...options, "--outFile", `build/${name}.wasm`, "--textFile", `build/${name}.wat`]);
   const wasm = mergeDataSegments(await readFile(`build/${name}.wasm`));
   await writeFile(`build/${name}.wasm`, wasm);
