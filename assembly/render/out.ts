@@ -1,7 +1,8 @@
 // A growable byte buffer for rendered text (JSON, human-readable), exported to hosts as
 // (output_ptr, output_len). Only ASCII is written by tsmkit itself; TEXT fields are escaped.
 import { guidTextIndex } from "../formats/guid";
-let buf: ArrayBuffer = new ArrayBuffer(64 * 1024);
+import { unzeroed } from "../formats/table";
+let buf: ArrayBuffer = unzeroed<ArrayBuffer>(64 * 1024);
 export let outPtr: usize = changetype<usize>(buf);
 export let outLen: u32 = 0;
 
