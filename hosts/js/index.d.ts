@@ -408,7 +408,7 @@ export interface VerifyOptions extends DecodeOptions {
   /** When to judge certificates and collateral: a Date, ISO 8601 text or ms since the epoch (default: now). */
   now?: Date | string | number;
   policy?: Policy;
-  /** Trust anchors replacing the embedded Intel SGX Root CA / AMD ARKs (AMD: one list, or by product). */
+  /** Trust anchors replacing the pinned Intel SGX Root CA / AMD ARKs (AMD: one list, or by product). */
   roots?: {
     intel?: CertificateInput | CertificateInput[];
     amd?: CertificateInput | CertificateInput[] | { [P in AmdProduct]?: CertificateInput | CertificateInput[] };

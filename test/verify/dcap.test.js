@@ -112,7 +112,7 @@ const TAMPER = [
   [0x00, 0x03, "decode", "UNSUPPORTED_TYPE"], // version 3 with a TDX TEE type
   [0x278, 0x10, "decode", "BAD_LENGTH"], // certification data size no longer fits
   [0x1343, 0x32, "decode", "pckCertChain.2"], // breaks the root's PEM framing: the chain does not parse
-  [0x1329, 0x32, "dcap.pckChain", "shape: the PCK chain from the quote carries Intel SGX Root CA, which is not on the validated path"], // a changed copy of the root
+  [0x1329, 0x32, "dcap.pckChain", "untrusted-root: Intel SGX Root CA is self-issued but not a configured trust anchor; no certificate given is the pinned Intel SGX Root CA"], // a changed copy of the root
   [0xf5f, 0x32, "dcap.pckChain", "signature: Intel SGX PCK Platform CA's signature does not verify"],
   [0xb77, 0x32, "dcap.pckChain", "signature: Intel SGX PCK Certificate's signature does not verify"],
   [0x1e, 0x32, "dcap.quoteSignature", "does not verify"],

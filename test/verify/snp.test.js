@@ -194,6 +194,37 @@ test("constructed certificate tables verify as auxblobs", async () => {
   assert.match(checkOf(vlek, "snp.chain").detail, "SEV-VLEK -> SEV-VLEK-Milan -> ARK-Milan");
 });
 
+// The production ARKs are pinned by the SHA-256 of their DER (roots.js): the ARK comes with the
+// evidence (virtee's ASK and ARK files are AMD's, as KDS serves them) and must be those bytes.
+const ASK = data("collateral/amd/virtee-sev-milan-ask.pem"), ARK = data("collateral/amd/virtee-sev-milan-ark.pem");
+test("pinned ARK: the ASK without the ARK fails the chain asking for it; with AMD's ARK beside it, the chain verifies", async () => {
+  const without = await verify(data(trustee.report), { ...optsFor(trustee), certs: [data(trustee.leaf), ASK] });
+  assert.is(without.decidedBy, "snp.chain");
+  const c = checkOf(without, "snp.chain");
+  assert.match(c.detail, "no certificate given is the pinned ARK-Milan (SHA-256 69d063b45344d26a2e94e1f4210de49ef555308287d4c174445c95639a540bcd): supply it");
+  assert.equal(c.supply, ["certs", "auxblob", "fetcher"]);
+  const withArk = await verify(data(trustee.report), { ...optsFor(trustee), certs: [data(trustee.leaf), ASK, ARK] });
+  assert.ok(withArk.ok, JSON.stringify(withArk.checks.filter((x) => !x.ok)));
+  assert.match(checkOf(withArk, "snp.chain").detail, "SEV-VCEK -> SEV-Milan -> ARK-Milan");
+});
+
+test("pinned ARK: a copy of AMD's ARK with one byte changed in its signature is not the root, whatever it says", async () => {
+  const der = Buffer.from(ARK.toString().replace(/-----[^-]+-----|\s/g, ""), "base64");
+  der[der.length - 5] ^= 1;
+  const v = await verify(data(trustee.report), { ...optsFor(trustee), certs: [data(trustee.leaf), ASK, der] });
+  assert.is(v.decidedBy, "snp.chain");
+  assert.is(checkOf(v, "snp.chain").rule, "no-issuer"); // nothing left that the pin trusts above the ASK
+  assert.match(checkOf(v, "snp.chain").detail, "no certificate given is the pinned ARK-Milan");
+});
+
+test("pinned ARK: with the VCEK and ASK given but no ARK, a fetcher gets KDS's cert_chain for it", async () => {
+  const asked = [];
+  const fetch = async (url) => { asked.push(url); return url === chainUrl("Milan") ? new Response(chainPem("Milan")) : new Response("", { status: 404 }); };
+  const v = await verify(data(trustee.report), { ...optsFor(trustee), certs: [data(trustee.leaf), ASK], fetcher: createFetcher({ fetch, sleep: async () => {} }) });
+  assert.ok(checkOf(v, "snp.chain").ok, checkOf(v, "snp.chain").detail);
+  assert.ok(asked.includes(chainUrl("Milan")));
+});
+
 test("without certificates and with an offline fetcher, the network is never touched", async () => {
   let calls = 0;
   const fetcher = createFetcher({ offline: true, fetch: async () => { calls++; throw new Error("network"); } });

@@ -8,7 +8,8 @@
 //   private copies (certificate.js, crl.js) and never change their bytes;
 // - nothing time-dependent is cached (validity windows, CRL currency, collateral windows are
 //   evaluated on every call), and no cached value records whether something is trusted: anchors
-//   are compared byte for byte on every call, so a result cannot carry over to other roots.
+//   are compared byte for byte (or by the SHA-256 of those bytes, for a pinned root) on every
+//   call, so a result cannot carry over to other roots.
 import { equalBytes, toBytes } from "../bytes.js";
 
 /** A bounded cache; the oldest entry goes first once full. */
@@ -102,4 +103,6 @@ export const caches = Object.freeze({
   amdExtensions: perObject(),
   /** (certificate, certificate) -> whether their DER bytes are equal. */
   sameDer: new PairMemo(),
+  /** certificate object -> SHA-256 of its DER (hex), compared with the pinned roots (roots.js). */
+  fingerprints: perObject(),
 });

@@ -34,7 +34,7 @@ const NOT_VERIFIABLE = {
  * Verifies attestation evidence. Options (options.js; any other key throws OptionError):
  * - now: Date, ISO 8601 text or ms since epoch to judge certificates and collateral at (default: now)
  * - policy: partial policy (see policy.js; DEFAULT_POLICY is safe)
- * - roots: { intel, amd } trust anchors replacing the embedded ones (see roots.js); cca: the
+ * - roots: { intel, amd } trust anchors replacing the pinned ones (see roots.js); cca: the
  *   CCA platform keys (CPAK/IAK) trusted to sign platform tokens (cca/roots.js)
  * - format / provider: as for decode(), when detection is not wanted
  * - SNP: auxblob (certificate table), certs (PEM/DER VCEK/VLEK/ASK/ASVK), crl, product, fetcher

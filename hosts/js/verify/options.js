@@ -17,7 +17,7 @@ export class OptionError extends Error {
 const KNOWN = Object.freeze({
   now: "time to judge certificates and collateral at (Date, ISO 8601 text or ms since epoch)",
   policy: "what the evidence must say (policy.js)",
-  roots: "trust anchors replacing the embedded Intel/AMD roots; cca: the trusted CCA platform keys",
+  roots: "trust anchors replacing the pinned Intel/AMD roots; cca: the trusted CCA platform keys",
   format: "the evidence format, when detection is not wanted",
   provider: "the configfs-tsm provider the evidence came from",
   auxblob: "SEV-SNP certificate table",

@@ -22,7 +22,7 @@ const HELP = `usage: npx tsmkit verify [--json] FILE|- [--aux F] [--certs F]... 
   --collateral  TDX/SGX: a dcap-qvl bundle (JSON), or a directory of Intel collateral under any
                 file names: TCB info, QE identity, TCB signing chain, Root CA and PCK CA CRLs
                 (PEM, DER or hex), each recognised by its content and listed on stderr
-  --roots       trust anchors replacing the embedded Intel/AMD roots (PEM/DER), repeatable;
+  --roots       trust anchors replacing the pinned Intel/AMD roots (PEM/DER), repeatable;
                 Arm CCA: the platform's CPAK/IAK (PEM public key, certificate or JWK), or a
                 JSON map from platform instance ID (hex) to key(s) (PEM text or JWK)
   --now         judge certificates and collateral at this time instead of now: ISO 8601

@@ -1,8 +1,8 @@
 // Where the SNP verifier gets its certificates: the auxblob's certificate table (GHCB extended
 // report), certificates the caller passes, and — only for what is still missing — the AMD KDS
 // through a fetcher. Certificates are sorted by role from their common names, so a PEM bundle,
-// a KDS cert_chain and a certificate table all work the same way. ARKs found here are never
-// trusted: the anchors come from roots.js.
+// a KDS cert_chain and a certificate table all work the same way. An ARK found here is trusted
+// only when its DER is the pinned root (roots.js); a caller's own roots replace the pins.
 import { namesIssuer } from "../path.js";
 import { decode } from "../../decode.js";
 import { commonName, parseCertificates } from "../x509.js";
@@ -36,11 +36,13 @@ function auxblobEntries(auxblob) {
 const expiresOfCerts = (bytes) => new Date(Math.min(...parseCertificates(bytes).map((c) => c.notAfter.getTime())));
 
 /**
- * Gathers the certificates for a report: { leaf, intermediates, sources, table } where leaf is
- * the VCEK/VLEK matching keyInfo.signingKey (preferring one whose hwID is the report's chip),
- * intermediates are every ASK/ASVK seen and table the auxblob's entries ({ kind, cert }). `product` may be undefined until a certificate names it.
+ * Gathers the certificates for a report: { leaf, intermediates, arks, sources, table } where leaf
+ * is the VCEK/VLEK matching keyInfo.signingKey (preferring one whose hwID is the report's chip),
+ * intermediates are every ASK/ASVK seen, arks every ARK seen and table the auxblob's entries
+ * ({ kind, cert }). `product` may be undefined until a certificate names it. With `wantArk` (the
+ * root is pinned, so it must come with the evidence) a missing ARK is fetched like a missing ASK.
  */
-export async function gatherCertificates(report, { auxblob, certs, fetcher, product }) {
+export async function gatherCertificates(report, { auxblob, certs, fetcher, product, wantArk = false }) {
   const pool = [];
   const sources = [];
   const table = auxblob ? auxblobEntries(auxblob) : [];
@@ -57,13 +59,14 @@ export async function gatherCertificates(report, { auxblob, certs, fetcher, prod
   const p = product ?? (leaf && issuerProduct(leaf));
   const intermediate = kind === "VLEK" ? "ASVK" : "ASK";
   const wanted = (c) => roleOf(c).role === intermediate && (!leaf || namesIssuer(leaf, c));
-  if (!pool.some(wanted) && fetcher && p) {
+  const isArk = (c) => roleOf(c).role === "ARK";
+  if ((!pool.some(wanted) || (wantArk && !pool.some(isArk))) && fetcher && p) {
     const url = chainUrl(p, kind === "VLEK" ? "vlek" : "vcek");
     pool.push(...parseCertificates(await fetcher.get(url, { expiresOf: expiresOfCerts })));
     sources.push(url);
   }
   const intermediates = pool.filter((c) => roleOf(c).role === "ASK" || roleOf(c).role === "ASVK");
-  return { leaf, intermediates, sources, table };
+  return { leaf, intermediates, arks: pool.filter(isArk), sources, table };
 }
 
 // A VCEK for this chip: its hwID is the chip ID (Turin: the chip ID's first 8 bytes).

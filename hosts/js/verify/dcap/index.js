@@ -11,7 +11,7 @@ import { readOptions } from "../options.js";
 import { checkCrl, namesIssuer, sameCertificate, validatePath } from "../path.js";
 import { checkFreshness, checkSgxBody, checkTcbStatus, checkTdxBody, revocationUnchecked } from "../policy.js";
 import { Checks, errorDetail, verdict } from "../result.js";
-import { resolveRoots } from "../roots.js";
+import { resolveRoots, anchorsFor, withRootHint } from "../roots.js";
 import { commonName, parseCertificates } from "../x509.js";
 import { loadCollateralCached, signedBy, windowAt } from "./collateral.js";
 import { fetchCollateral } from "./pcs.js";
@@ -152,7 +152,9 @@ function pckExtensionsOf(leaf) {
  */
 async function pckPhase(checks, chain, roots, now) {
   const { leaf, cas } = chain;
-  let path = await validatePath(leaf, { intermediates: cas, anchors: roots, now, shape: INTEL_SHAPES.pck });
+  const anchors = await anchorsFor(roots, cas);
+  let path = withRootHint(await validatePath(leaf, { intermediates: cas, anchors, now, shape: INTEL_SHAPES.pck }),
+    roots, anchors, "the PCK chain (the quote's, or pckCertChain)", ["pckCertChain"]);
   // Every certificate the quote carries must be on the path (a copy of the root counts): bytes
   // that no check covers would let a changed quote pass as the same evidence.
   const onPath = (c) => path.path.some((p) => sameCertificate(p, c));
@@ -196,9 +198,12 @@ async function collateralPhase(checks, ev, pck, roots, opts) {
   }
   const tcbSigner = signerIn(collateral.tcbSigningChain);
   const qeSigner = signerIn(collateral.qeIdentityChain);
-  const signingPath = (signer, list, what) => (signer
-    ? validatePath(signer, { intermediates: list, anchors: roots, now, shape: INTEL_SHAPES.tcbSigning })
-    : { ok: false, rule: "no-issuer", detail: `no-issuer: no "${TCB_SIGNING_CN}" certificate in the ${what} issuer chain` });
+  const signingPath = async (signer, list, what) => {
+    if (!signer) return { ok: false, rule: "no-issuer", detail: `no-issuer: no "${TCB_SIGNING_CN}" certificate in the ${what} issuer chain` };
+    const anchors = await anchorsFor(roots, list);
+    return withRootHint(await validatePath(signer, { intermediates: list, anchors, now, shape: INTEL_SHAPES.tcbSigning }),
+      roots, anchors, `the ${what} issuer chain (collateral)`, ["collateral"]);
+  };
   const tcbPath = await signingPath(tcbSigner, collateral.tcbSigningChain, "TCB info");
   checks.record("dcap.tcbSigningChain", tcbPath);
   const sameSigner = tcbSigner && qeSigner && sameCertificate(qeSigner, tcbSigner);
@@ -207,7 +212,8 @@ async function collateralPhase(checks, ev, pck, roots, opts) {
   checks.record("dcap.qeIdentityChain", qePath);
 
   // Revocation: the root's CRL covers the CAs and TCB signers it issued, the PCK CA's the leaf.
-  const anchor = pck.anchor ?? roots.find((r) => tcbSigner && namesIssuer(tcbSigner, r));
+  const anchor = pck.anchor ?? (await anchorsFor(roots, [...collateral.tcbSigningChain, ...collateral.qeIdentityChain]))
+    .find((r) => tcbSigner && namesIssuer(tcbSigner, r));
   const crls = [];
   const crlCheck = async (crl, issuer, certs, what) => {
     if (!crl) return revocationUnchecked(policy, `no ${what} in the collateral`, ["collateral", "fetcher"]);
