@@ -220,8 +220,15 @@ test("pinned ARK: a copy of AMD's ARK with one byte changed in its signature is 
 test("pinned ARK: with the VCEK and ASK given but no ARK, a fetcher gets KDS's cert_chain for it", async () => {
   const asked = [];
   const fetch = async (url) => { asked.push(url); return url === chainUrl("Milan") ? new Response(chainPem("Milan")) : new Response("", { status: 404 }); };
-  const v = await verify(data(trustee.report), { ...optsFor(trustee), certs: [data(trustee.leaf), ASK], fetcher: createFetcher({ fetch, sleep: async () => {} }) });
+  const fetcher = createFetcher({ fetch, sleep: async () => {} });
+  const v = await verify(data(trustee.report), { ...optsFor(trustee), certs: [data(trustee.leaf), ASK], fetcher });
   assert.ok(checkOf(v, "snp.chain").ok, checkOf(v, "snp.chain").detail);
+  assert.ok(asked.includes(chainUrl("Milan")));
+  // Another product's root replaced by the caller leaves Milan's pinned: its ARK is still fetched.
+  asked.length = 0;
+  const other = await verify(data(trustee.report), { ...optsFor(trustee), certs: [data(trustee.leaf), ASK], roots: { amd: { Genoa: data("collateral/amd/virtee-sev-genoa-ark.pem") } },
+    fetcher: createFetcher({ fetch, sleep: async () => {} }) });
+  assert.ok(checkOf(other, "snp.chain").ok, checkOf(other, "snp.chain").detail);
   assert.ok(asked.includes(chainUrl("Milan")));
 });
 

@@ -24,7 +24,8 @@ export const AMD_ARK = Object.freeze({
 
 export const AMD_PRODUCTS = Object.freeze(Object.keys(AMD_ARK));
 
-const isPin = (root) => typeof root?.sha256 === "string";
+/** Whether a resolved root is a pin (the production root) rather than the caller's certificates. */
+export const isPin = (root) => typeof root?.sha256 === "string";
 
 /**
  * The trust anchors to use: { intel, amd: { Milan, Genoa, Turin } }, each a pinned production

@@ -10,7 +10,7 @@ import { checkNoRtmrs } from "../rtmr/index.js";
 import { checkEventLogPolicy } from "../rtmr/policy.js";
 import { FetchError } from "../fetch.js";
 import { Checks, errorDetail, verdict } from "../result.js";
-import { resolveRoots, anchorsFor, withRootHint } from "../roots.js";
+import { resolveRoots, anchorsFor, isPin, withRootHint } from "../roots.js";
 import { CertError, commonName, parseCrl } from "../x509.js";
 import { toBytes } from "../../bytes.js";
 import { gatherCertificates, issuerProduct, roleOf } from "./certs.js";
@@ -92,11 +92,14 @@ export async function checkSnp(checks, bytes, report, loc, opts) {
   /** @type {any} set by the snp.certificates check below */
   let gathered;
   const pre = productOf(report, undefined, opts);
+  const amdRoots = resolveRoots(opts.roots).amd;
   const haveCerts = await checks.run("snp.certificates", async () => {
     const missing = (why) => ({ ok: false, supply: ["auxblob", "certs", ...(kind === "VCEK" ? ["fetcher"] : [])],
       detail: `no ${kind} certificate: supply the certificate table (auxblob) or the ${kind} (certs)${kind === "VCEK" ? ", or allow fetching from AMD KDS" : ""}${why ? ` (${why})` : ""}` });
     try {
-      gathered = await gatherCertificates(report, { ...opts, product: pre.product, wantArk: !opts.roots?.amd });
+      // A pinned ARK must come with the evidence; the caller's own roots need none.
+      const wantArk = pre.product ? isPin(amdRoots[pre.product]) : Object.values(amdRoots).some(isPin);
+      gathered = await gatherCertificates(report, { ...opts, product: pre.product, wantArk });
     } catch (e) {
       if (e instanceof FetchError) return missing(`fetching failed: ${errorDetail(e)}`);
       throw e;
@@ -111,9 +114,9 @@ export async function checkSnp(checks, bytes, report, loc, opts) {
   const prod = productOf(report, leaf, opts);
   checks.record("snp.product", prod);
   if (prod.product) {
-    const root = resolveRoots(opts.roots).amd[prod.product];
+    const root = amdRoots[prod.product];
     const anchors = root ? await anchorsFor(root, gathered.arks) : [];
-    let path = anchors.length || root
+    let path = root
       ? withRootHint(await validatePath(leaf, { intermediates, anchors, now, shape: amdShape(prod.product, kind) }), root, anchors,
         `the ${kind === "VCEK" ? "ASK" : "ASVK"} (certs), in the certificate table (auxblob), or from AMD KDS's cert_chain (fetcher)`, ["certs", "auxblob", "fetcher"])
       : { ok: false, rule: "untrusted-root", detail: `untrusted-root: no trusted ARK for ${prod.product}`, supply: ["roots"] };
