@@ -35,11 +35,16 @@ function flushOutput(fd: u32): void {
   writeRaw(fd, outPtr, <i32>outLen, new FsResult(), "");
 }
 
-/** Decodes bytes and prints them (or the decode error) exactly as `tsmkit show` does. */
-export function show(bytes: Uint8Array, format: i32, json: bool): i32 {
+/** Copies bytes into the core's input region and decodes them; the core's status (0 = decoded). */
+function decodeBytes(bytes: Uint8Array, format: i32): i32 {
   const ptr = reserveInput(<u32>bytes.length);
   memory.copy(ptr, bytes.dataStart, bytes.length);
-  const code = decodeInput(format, <u32>bytes.length);
+  return decodeInput(format, <u32>bytes.length);
+}
+
+/** Decodes bytes and prints them (or the decode error) exactly as `tsmkit show` does. */
+export function show(bytes: Uint8Array, format: i32, json: bool): i32 {
+  const code = decodeBytes(bytes, format);
   outReset();
   if (code == 0) {
     if (json) { renderJson(2); ascii("\n"); } else renderText();
@@ -57,12 +62,7 @@ export function show(bytes: Uint8Array, format: i32, json: bool): i32 {
  * status 1), byte for byte as `tsmkit report --json` prints it.
  */
 export function showReport(provider: string, generation: u64, attempts: i32, bytes: Uint8Array | null): i32 {
-  let code = 0;
-  if (bytes !== null) {
-    const ptr = reserveInput(<u32>bytes.length);
-    memory.copy(ptr, bytes.dataStart, bytes.length);
-    code = decodeInput(Format.AUTO, <u32>bytes.length);
-  }
+  const code = bytes !== null ? decodeBytes(bytes, Format.AUTO) : 0;
   outReset();
   ascii("{\n  \"provider\": "); jsonString(provider);
   ascii(",\n  \"generation\": "); dec(generation);
