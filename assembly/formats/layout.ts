@@ -43,7 +43,18 @@ export class Field {
 }
 
 export class Layout {
-  constructor(public name: string, public size: u32, public fields: Field[]) {}
+  /**
+   * The result-table entries of every row relative to offset 0 (four u32 each, as table.ts
+   * pushes them), made on first emit when no row has a bit table: emitting is then one copy
+   * with the base added, instead of reading each row's five members.
+   */
+  rows: StaticArray<u32> | null = null;
+  plain: bool;
+  constructor(public name: string, public size: u32, public fields: Field[]) {
+    let plain = true;
+    for (let i = 0; i < fields.length; i++) if (fields[i].bits) plain = false;
+    this.plain = plain;
+  }
 }
 
 /** Shorthands that keep the tables one row per line. */

@@ -80,10 +80,19 @@ const DASHES: u64 = 0x2d * ONES;
 
 /** Offset of the first '-' in [p, end), or end. */
 function nextDash(p: u32, end: u32): u32 {
-  // With SIMD (not in the WASI command's build), 16 bytes at a time: one bit per '-'.
+  // With SIMD (not in the WASI command's build): 64 bytes per test while none is a '-' (a
+  // certificate's base64 body holds none), then 16 at a time, one bit per '-'.
   if (ASC_FEATURE_SIMD) {
+    const dash = i8x16.splat(0x2d);
+    for (; p + 64 <= end; p += 64) {
+      const at = inPtr + p;
+      const hits = v128.or(
+        v128.or(i8x16.eq(v128.load(at), dash), i8x16.eq(v128.load(at, 16), dash)),
+        v128.or(i8x16.eq(v128.load(at, 32), dash), i8x16.eq(v128.load(at, 48), dash)));
+      if (v128.any_true(hits)) break;
+    }
     for (; p + 16 <= end; p += 16) {
-      const m = i8x16.bitmask(i8x16.eq(v128.load(inPtr + p), i8x16.splat(0x2d)));
+      const m = i8x16.bitmask(i8x16.eq(v128.load(inPtr + p), dash));
       if (m) return p + ctz(m);
     }
   }

@@ -189,10 +189,50 @@ export function emitField(fd: Field, base: u32): bool {
 /** Emits every row of a layout at `base` (bounds-checked as a whole first). */
 export function emitLayout(l: Layout, base: u32): bool {
   if (!need(l.name, base, l.size)) return false;
+  if (l.plain) return emitRows(rowsOf(l), base);
   const fields = changetype<usize>(l.fields);
   for (let i = 0, n = lengthOf<Field>(fields); i < n; i++) {
     if (!emitRow(itemAt<Field>(fields, i), base)) return false;
   }
+  return true;
+}
+
+/** A plain layout's entries at offset 0 (Layout.rows), made on its first emit. */
+function rowsOf(l: Layout): StaticArray<u32> {
+  const made = l.rows;
+  if (made) return made;
+  const fs = l.fields;
+  const rows = new StaticArray<u32>(fs.length << 2);
+  for (let i = 0; i < fs.length; i++) {
+    const fd = fs[i];
+    rows[i << 2] = Op.FIELD | (<u32>fd.type << 8);
+    rows[(i << 2) + 1] = fd.id;
+    rows[(i << 2) + 2] = fd.offset;
+    rows[(i << 2) + 3] = fd.size;
+  }
+  l.rows = rows;
+  return rows;
+}
+
+/** Appends entries `rows` with `base` added to each offset: 16 bytes per entry, one add each. */
+function emitRows(rows: StaticArray<u32>, base: u32): bool {
+  const n = rows.length >> 2;
+  if (count + n > MAX_ENTRIES) return full(base);
+  const src = changetype<usize>(rows), dst = ENTRIES + (<usize>count << 4);
+  if (ASC_FEATURE_SIMD) {
+    const add = i32x4.replace_lane(i32x4.splat(0), 2, base);
+    for (let i = 0; i < n; i++) {
+      const at = <usize>i << 4;
+      v128.store(dst + at, i32x4.add(v128.load(src + at), add));
+    }
+  } else {
+    memory.copy(dst, src, <usize>n << 4);
+    for (let i = 0; i < n; i++) {
+      const at = dst + (<usize>i << 4);
+      store<u32>(at, load<u32>(at, 8) + base, 8);
+    }
+  }
+  count += n;
   return true;
 }
 
