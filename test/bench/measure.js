@@ -1,7 +1,11 @@
-// Timing for benchmarks: each candidate runs in short rounds, candidates interleaved round by
-// round (so drift and GC hit all of them alike), and the median round gives ns per operation.
-// Each round starts one candidate further along: a candidate that leaves garbage behind would
-// otherwise always hand its collection to the same neighbour.
+// Timing for benchmarks: each candidate runs in rounds, candidates interleaved round by round (so
+// drift hits all of them alike), and the median round gives ns per operation. Each round starts
+// one candidate further along: a candidate that leaves garbage behind would otherwise always hand
+// its collection to the same neighbour. Synchronous rounds last 250 ms, long enough to hold the
+// candidate's own collections: in 40 ms rounds dcap-qvl's Quote.parse (30 ArrayBuffers a parse)
+// had its garbage freed during other candidates' rounds, its rounds spread 370% and its median
+// swung 7-20 us between runs, while it takes 26-29 us a parse in a sustained loop (and in 250 ms
+// rounds, spread 12%).
 import { performance } from "node:perf_hooks";
 
 /** Calls `fn` until about `ms` milliseconds pass; returns how many calls that was. */
@@ -16,10 +20,19 @@ function calibrate(fn, ms) {
   }
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** The value at fraction q of sorted xs, interpolated. */
+function quantile(s, q) {
+  const at = (s.length - 1) * q, i = Math.floor(at);
+  return i + 1 < s.length ? s[i] + (s[i + 1] - s[i]) * (at - i) : s[i];
+}
+
+/**
+ * A candidate's rounds as { ns, spread, iqr }: the median ns/op, (max - min) / median, and the
+ * interquartile range / median (how far the middle half of the rounds disagree).
+ */
+function summary(xs) {
+  const s = [...xs].sort((a, b) => a - b), m = quantile(s, 0.5);
+  return { ns: m, spread: (s[s.length - 1] - s[0]) / m, iqr: (quantile(s, 0.75) - quantile(s, 0.25)) / m };
 }
 
 /** keys in order, starting at index r (mod length). */
@@ -28,11 +41,14 @@ const rotated = (keys, r) => keys.map((_, i) => keys[(i + r) % keys.length]);
 // A sink the optimiser cannot see through, so results are not dead code.
 export let sink;
 
+/** What compare() and compareAsync() run unless told otherwise. */
+export const ROUNDS = Object.freeze({ sync: { rounds: 9, roundMs: 250 }, async: { rounds: 15, roundMs: 40 } });
+
 /**
  * Measures candidates { key: fn } together: warm-up, then `rounds` interleaved rounds of about
- * `roundMs` each. Returns { key: { ns, spread } } (median ns/op, and (max-min)/median of rounds).
+ * `roundMs` each. Returns { key: summary } (see summary()).
  */
-export function compare(candidates, { rounds = 15, roundMs = 40, warmupMs = 150 } = {}) {
+export function compare(candidates, { rounds = ROUNDS.sync.rounds, roundMs = ROUNDS.sync.roundMs, warmupMs = 150 } = {}) {
   const keys = Object.keys(candidates);
   const calls = {};
   for (const k of keys) {
@@ -49,18 +65,15 @@ export function compare(candidates, { rounds = 15, roundMs = 40, warmupMs = 150 
       samples[k].push(((performance.now() - t0) * 1e6) / n);
     }
   }
-  return Object.fromEntries(keys.map((k) => {
-    const s = samples[k], m = median(s);
-    return [k, { ns: m, spread: (Math.max(...s) - Math.min(...s)) / m }];
-  }));
+  return Object.fromEntries(keys.map((k) => [k, summary(samples[k])]));
 }
 
 /**
  * compare() for operations that return promises (file I/O, child processes): each candidate is
  * awaited call by call, `rounds` interleaved rounds of `calls` calls (default: as many as fit in
- * about `roundMs`, at least 1). Returns { key: { ns, spread } } like compare().
+ * about `roundMs`, at least 1). Returns { key: summary } like compare().
  */
-export async function compareAsync(candidates, { rounds = 15, roundMs = 40, warmupMs = 150, calls } = {}) {
+export async function compareAsync(candidates, { rounds = ROUNDS.async.rounds, roundMs = ROUNDS.async.roundMs, warmupMs = 150, calls } = {}) {
   const keys = Object.keys(candidates);
   const n = {};
   for (const k of keys) {
@@ -79,8 +92,5 @@ export async function compareAsync(candidates, { rounds = 15, roundMs = 40, warm
       samples[k].push(((performance.now() - t0) * 1e6) / n[k]);
     }
   }
-  return Object.fromEntries(keys.map((k) => {
-    const s = samples[k], m = median(s);
-    return [k, { ns: m, spread: (Math.max(...s) - Math.min(...s)) / m }];
-  }));
+  return Object.fromEntries(keys.map((k) => [k, summary(samples[k])]));
 }

@@ -6,7 +6,7 @@ import os from "node:os";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../data.js";
-import { compare, compareAsync } from "./measure.js";
+import { compare, compareAsync, ROUNDS } from "./measure.js";
 import { SUITES } from "./suites.js";
 
 const args = process.argv.slice(2);
@@ -25,7 +25,7 @@ function machine() {
   return [
     `node ${process.version} (V8 ${process.versions.v8}), ${process.platform}/${process.arch}`,
     `cpu: ${cpus[0]?.model ?? "unknown"} x${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`,
-    `core.wasm: ${wasm} bytes; ${quick ? "quick run (fewer rounds)" : "15 interleaved rounds of ~40 ms per candidate"}, median ns/op`,
+    `core.wasm: ${wasm} bytes; ${quick ? "quick run (fewer, shorter rounds)" : `interleaved rounds per candidate: ${ROUNDS.sync.rounds} of ~${ROUNDS.sync.roundMs} ms (synchronous), ${ROUNDS.async.rounds} of ~${ROUNDS.async.roundMs} ms (asynchronous)`}, median ns/op`,
   ];
 }
 
@@ -62,12 +62,15 @@ console.log("tsmkit benchmarks");
 const facts = machine();
 for (const m of facts) console.log(`  ${m}`);
 const summary = []; // rows with a target, and suites' `targets` notes, for --markdown
-const opts = quick ? { rounds: 5, roundMs: 15, warmupMs: 50 } : {};
+const opts = quick ? { sync: { rounds: 3, roundMs: 100, warmupMs: 50 }, async: { rounds: 5, roundMs: 15, warmupMs: 50 } } : { sync: {}, async: {} };
 const ctx = {
   quick,
-  compare: (candidates) => compare(candidates, opts),
-  compareAsync: (candidates, o = {}) => compareAsync(candidates, { ...opts, ...o }),
+  compare: (candidates) => compare(candidates, opts.sync),
+  compareAsync: (candidates, o = {}) => compareAsync(candidates, { ...opts.async, ...o }),
 };
+// A median is only as good as its rounds agree: rows whose middle half of rounds differ by more
+// than this fraction of the median are named.
+const UNSTEADY = 0.25;
 // A suite whose engine is not installed (after `npm install` alone) says so and how to get it;
 // the others still run. A suite that fails is reported, the others still run, and the exit
 // status says so.
@@ -94,6 +97,9 @@ for (const s of SUITES.filter((x) => !only.length || only.includes(x.name))) {
   for (const r of result.rows) if (r.target !== undefined || r.within !== undefined) summary.push({ suite: suite.name, ...r });
   for (const t of result.targets ?? []) summary.push({ suite: suite.name, text: t });
   const errors = [...new Set(result.rows.filter((r) => r.error).map((r) => `${r.label}: not decoded by tsmkit (${r.error})`))];
+  const unsteady = [...new Set(result.rows.flatMap((r) => [["ours", r.ours], [r.peerName, r.peer]]
+    .filter(([, m]) => m?.iqr > UNSTEADY).map(([who, m]) => `${r.label}, ${who}: ${Math.round(100 * m.iqr)}%`)))];
+  if (unsteady.length) errors.push(`unsteady (interquartile range of the rounds over ${100 * UNSTEADY}% of the median, so the median is uncertain): ${unsteady.join("; ")}`);
   for (const n of [...errors, ...result.notes]) console.log(`  * ${n}`);
 }
 if (markdown) {
