@@ -27,12 +27,14 @@ function quantile(s, q) {
 }
 
 /**
- * A candidate's rounds as { ns, spread, iqr }: the median ns/op, (max - min) / median, and the
- * interquartile range / median (how far the middle half of the rounds disagree).
+ * A candidate's rounds as { ns, spread, error }: the median ns/op, (max - min) / median, and the
+ * median's standard error relative to it, estimated from the rounds' interquartile range
+ * (0.93 IQR / sqrt(n) for normally spread rounds).
  */
 function summary(xs) {
   const s = [...xs].sort((a, b) => a - b), m = quantile(s, 0.5);
-  return { ns: m, spread: (s[s.length - 1] - s[0]) / m, iqr: (quantile(s, 0.75) - quantile(s, 0.25)) / m };
+  const iqr = quantile(s, 0.75) - quantile(s, 0.25);
+  return { ns: m, spread: (s[s.length - 1] - s[0]) / m, error: (0.93 * iqr) / Math.sqrt(s.length) / m };
 }
 
 /** keys in order, starting at index r (mod length). */

@@ -68,9 +68,9 @@ const ctx = {
   compare: (candidates) => compare(candidates, opts.sync),
   compareAsync: (candidates, o = {}) => compareAsync(candidates, { ...opts.async, ...o }),
 };
-// A median is only as good as its rounds agree: rows whose middle half of rounds differ by more
-// than this fraction of the median are named.
-const UNSTEADY = 0.25;
+// A median is only as good as its rounds agree: rows whose median's standard error (measure.js
+// summary) exceeds this fraction of it are named.
+const UNSTEADY = 0.05;
 // A suite whose engine is not installed (after `npm install` alone) says so and how to get it;
 // the others still run. A suite that fails is reported, the others still run, and the exit
 // status says so.
@@ -98,8 +98,8 @@ for (const s of SUITES.filter((x) => !only.length || only.includes(x.name))) {
   for (const t of result.targets ?? []) summary.push({ suite: suite.name, text: t });
   const errors = [...new Set(result.rows.filter((r) => r.error).map((r) => `${r.label}: not decoded by tsmkit (${r.error})`))];
   const unsteady = [...new Set(result.rows.flatMap((r) => [["ours", r.ours], [r.peerName, r.peer]]
-    .filter(([, m]) => m?.iqr > UNSTEADY).map(([who, m]) => `${r.label}, ${who}: ${Math.round(100 * m.iqr)}%`)))];
-  if (unsteady.length) errors.push(`unsteady (interquartile range of the rounds over ${100 * UNSTEADY}% of the median, so the median is uncertain): ${unsteady.join("; ")}`);
+    .filter(([, m]) => m?.error > UNSTEADY).map(([who, m]) => `${r.label}, ${who}: ±${Math.round(100 * m.error)}%`)))];
+  if (unsteady.length) errors.push(`unsteady (the median's standard error, from the rounds' spread, is over ${100 * UNSTEADY}%): ${unsteady.join("; ")}`);
   for (const n of [...errors, ...result.notes]) console.log(`  * ${n}`);
 }
 if (markdown) {
