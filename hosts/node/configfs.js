@@ -34,7 +34,9 @@ export function configfsBackend(root = DEFAULT_ROOT) {
           // read (a text attribute's show() into a page, a binary one's read() into a buffer)
           // and serves every read from that snapshot (simple_read_from_buffer), so only a read
           // that fills the buffer can have more behind it. No EOF read() needed.
-          if (len < buf.length) return Uint8Array.prototype.slice.call(buf, 0, len); // exact size, not the chunk
+          // Exact size, as a view: its reader (the report machine's feed) copies it at once, and a
+          // copy here was one more ArrayBuffer (~2 µs for a quote) per read.
+          if (len < buf.length) return buf.subarray(0, len);
           const bigger = Buffer.allocUnsafe(buf.length * 2);
           buf.copy(bigger, 0, 0, len);
           buf = bigger;
