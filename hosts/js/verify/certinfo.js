@@ -3,7 +3,7 @@
 // value, the issuer and subject names as DER (RFC 5280 section 6 chains names; comparing DER
 // means a look-alike name never matches), and every extension with its criticality. A
 // certificate or CRL that is not strict DER keeps its problem here, for path.js to report.
-import { DerError, TAG, checkStrict, children, oidText, root, smallInt, tlv } from "./der.js";
+import { DerError, TAG, checkStrict, children, oidText, root, smallInt } from "./der.js";
 
 export const OID = Object.freeze({
   basicConstraints: "2.5.29.19",
@@ -72,7 +72,7 @@ function extensions(b, node) {
     }
     const value = parts[parts.length - 1];
     if (value.tag !== TAG.OCTET_STRING) throw new DerError("extension value is not an OCTET STRING", value.off);
-    return { oid: oidText(b, parts[0]), critical, value: b.subarray(value.start, value.end), offset: ext.off };
+    return { oid: oidText(b, parts[0]), critical, value: b.subarray(value.start, value.end), valueOffset: value.start };
   });
 }
 
@@ -135,7 +135,34 @@ export const readCertificate = (bytes) => readSigned(bytes, (b, f, info) => {
   };
 });
 
-/** CRL facts (RFC 5280 section 5.1): version, issuer, CRL and entry extensions. */
+/**
+ * `read(value)` of extension `ext` after a strict-DER check of its value; a DerError then names
+ * the extension and the byte of the whole certificate or CRL where it broke.
+ */
+function readExtension(ext, name, read) {
+  try {
+    checkStrict(ext.value);
+    return read(ext.value);
+  } catch (e) {
+    if (!(e instanceof DerError)) throw e;
+    throw new DerError(`${name} (${ext.oid}): ${e.reason}`, ext.valueOffset + e.offset);
+  }
+}
+
+/** The CRL and entry extensions whose values readCrl checks: cRLNumber (RFC 5280 section 5.2.3), reasonCode (5.3.1). */
+const CRL_VALUES = {
+  [OID.crlNumber]: (ext) => readExtension(ext, "crlNumber", (b) => {
+    const n = root(b);
+    if (n.tag !== TAG.INTEGER || b[n.start] & 0x80) throw new DerError("not a non-negative INTEGER", 0);
+  }),
+  // CRLReason ::= ENUMERATED { 0..6, 8..10 } (7 is unused).
+  [OID.crlReason]: (ext) => readExtension(ext, "crlReason", (b) => {
+    const n = root(b);
+    if (n.tag !== TAG.ENUMERATED || n.end - n.start !== 1 || b[n.start] > 10 || b[n.start] === 7) throw new DerError("not a CRLReason (ENUMERATED 0-6 or 8-10)", 0);
+  }),
+};
+
+/** CRL facts (RFC 5280 section 5.1): version, issuer, CRL and entry extensions (cRLNumber and reasonCode values checked). */
 export const readCrl = (bytes) => readSigned(bytes, (b, f, info) => {
   let i = 0;
   let version = 1;
@@ -162,6 +189,8 @@ export const readCrl = (bytes) => readSigned(bytes, (b, f, info) => {
       }
     }
   }
+  // path.js counts these as processed but decides nothing by them, so they are checked here.
+  for (const e of [...exts, ...entryExtensions]) CRL_VALUES[e.oid]?.(e);
   return { version, issuer: b.subarray(issuer.off, issuer.end), extensions: exts, entryExtensions };
 });
 
@@ -171,46 +200,58 @@ const extensionsOf = (info, oid) => info.extensions.filter((e) => e.oid === oid)
 /** basicConstraints: { ca, pathLen (null = unlimited) } or null when absent. */
 export function basicConstraints(info) {
   const [ext] = extensionsOf(info, OID.basicConstraints);
-  if (!ext) return null;
-  const b = ext.value;
-  const seq = root(b);
-  if (seq.tag !== TAG.SEQUENCE) throw new DerError("basicConstraints is not a SEQUENCE", ext.offset);
-  let ca = false, pathLen = null;
-  for (const c of children(b, seq)) {
-    if (c.tag === TAG.BOOLEAN) {
-      if (b[c.start] !== 0xff) throw new DerError("basicConstraints cA=FALSE encoded explicitly", ext.offset);
-      ca = true;
-    } else pathLen = smallInt(b, c);
-  }
-  return { ca, pathLen };
+  return ext ? readExtension(ext, "basicConstraints", (b) => {
+    const seq = root(b);
+    if (seq.tag !== TAG.SEQUENCE) throw new DerError("not a SEQUENCE", 0);
+    const parts = children(b, seq);
+    const ca = parts[0]?.tag === TAG.BOOLEAN;
+    if (ca && b[parts[0].start] !== 0xff) throw new DerError("cA=FALSE encoded explicitly (DEFAULT)", parts[0].off);
+    const [len, extra] = parts.slice(ca ? 1 : 0);
+    if (extra) throw new DerError("more than { cA, pathLenConstraint }, or not in that order", extra.off);
+    return { ca, pathLen: len ? smallInt(b, len) : null };
+  }) : null;
 }
 
 /** keyUsage as a predicate on bit numbers (KEY_USAGE), or null when absent. */
 export function keyUsage(info) {
   const [ext] = extensionsOf(info, OID.keyUsage);
-  if (!ext) return null;
-  const b = ext.value;
-  const n = tlv(b, 0, b.length);
-  if (n.tag !== TAG.BIT_STRING || n.end !== b.length || n.end - n.start < 2) throw new DerError("keyUsage is not a non-empty BIT STRING", ext.offset);
-  const bits = b.subarray(n.start + 1, n.end);
-  return (bit) => Boolean(bits[bit >> 3] & (0x80 >> (bit & 7)));
+  return ext ? readExtension(ext, "keyUsage", (b) => {
+    const n = root(b);
+    if (n.tag !== TAG.BIT_STRING || n.end - n.start < 2) throw new DerError("not a non-empty BIT STRING", 0);
+    // X.690 11.2.1: unused bits are zero. (Not 11.2.2's shortest named-bit list: AMD's ASKs say 03 02 01 04.)
+    if (b[n.end - 1] & ((1 << b[n.start]) - 1)) throw new DerError("unused bits are not zero", n.end - 1);
+    const bits = b.subarray(n.start + 1, n.end);
+    return (bit) => Boolean(bits[bit >> 3] & (0x80 >> (bit & 7)));
+  }) : null;
 }
 
 /** subjectKeyIdentifier bytes, or null. */
 export function subjectKeyId(info) {
   const [ext] = extensionsOf(info, OID.subjectKeyId);
-  if (!ext) return null;
-  const n = root(ext.value);
-  if (n.tag !== TAG.OCTET_STRING) throw new DerError("subjectKeyIdentifier is not an OCTET STRING", ext.offset);
-  return ext.value.subarray(n.start, n.end);
+  return ext ? readExtension(ext, "subjectKeyIdentifier", (b) => {
+    const n = root(b);
+    if (n.tag !== TAG.OCTET_STRING) throw new DerError("not an OCTET STRING", 0);
+    return b.subarray(n.start, n.end);
+  }) : null;
 }
+
+// AuthorityKeyIdentifier fields in their order: keyIdentifier [0], authorityCertIssuer [1] (constructed), authorityCertSerialNumber [2].
+const AKI_FIELDS = [0x80, 0xa1, 0x82];
 
 /** authorityKeyIdentifier's keyIdentifier bytes, or null. */
 export function authorityKeyId(info) {
   const [ext] = extensionsOf(info, OID.authorityKeyId);
-  if (!ext) return null;
-  const seq = root(ext.value);
-  if (seq.tag !== TAG.SEQUENCE) throw new DerError("authorityKeyIdentifier is not a SEQUENCE", ext.offset);
-  const id = children(ext.value, seq).find((c) => c.tag === 0x80);
-  return id ? ext.value.subarray(id.start, id.end) : null;
+  return ext ? readExtension(ext, "authorityKeyIdentifier", (b) => {
+    const seq = root(b);
+    if (seq.tag !== TAG.SEQUENCE) throw new DerError("not a SEQUENCE", 0);
+    let last = -1, id = null;
+    for (const c of children(b, seq)) {
+      const k = AKI_FIELDS.indexOf(c.tag);
+      if (k < 0) throw new DerError(`unexpected field with tag 0x${c.tag.toString(16)}`, c.off);
+      if (k <= last) throw new DerError("fields repeated or out of order", c.off);
+      last = k;
+      if (k === 0) id = b.subarray(c.start, c.end);
+    }
+    return id;
+  }) : null;
 }

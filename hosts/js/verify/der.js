@@ -8,6 +8,8 @@ export class DerError extends Error {
   constructor(message, offset) {
     super(`${message} at byte ${offset}`);
     this.name = "DerError";
+    /** The message without its place, for a reader that reports the place in a larger structure. */
+    this.reason = message;
     this.code = "MALFORMED_DER";
     this.offset = offset;
   }
