@@ -2,17 +2,20 @@
 // (Intel's PCK chain and PCK CRL of the dcap-qvl TDX quote and collateral, AMD's Milan ASK): each
 // one the verifier reads fails closed, as malformed-der naming the certificate (or CRL), the
 // extension and the byte: basicConstraints, keyUsage, subjectKeyIdentifier and
-// authorityKeyIdentifier in path validation, cRLNumber and reasonCode of a CRL. Never a pass,
-// never a throw; an unknown extension is ignored unless critical (RFC 5280 4.2). Rows that must
-// fail on the extension alone run on the real chain and CRL re-signed under TEST keys (names,
-// validity, serials and every other extension stay Intel's), so no signature can decide them.
+// authorityKeyIdentifier in path validation, cRLNumber and reasonCode of a CRL, and
+// cRLDistributionPoints where PCS fetching reads the trusted root's (a typed CertError there).
+// Never a pass, never a throw; an unknown extension is ignored unless critical (RFC 5280 4.2).
+// Rows that must fail on the extension alone run on the real chain and CRL re-signed under TEST
+// keys (names, validity, serials and every other extension stay Intel's), so no signature can
+// decide them.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { data, expected } from "../data.js";
 import { verify } from "../../hosts/js/verify/index.js";
 import { checkCrl, validatePath } from "../../hosts/js/verify/path.js";
 import { children, oidText, root, tlv } from "../../hosts/js/verify/der.js";
-import { parseCertificates, parseCrl, pemBlocks } from "../../hosts/js/verify/x509.js";
+import { CertError, parseCertificates, parseCrl, pemBlocks } from "../../hosts/js/verify/x509.js";
+import { fetchCollateral, pcsUrls } from "../../hosts/js/verify/dcap/pcs.js";
 import { decode } from "../../hosts/js/decode.js";
 import { bool, int, octets, oid, seq } from "../../hosts/sim/der.js";
 import { genKeys, patchPemCertificate, UNKNOWN_OID } from "./forge.js";
@@ -270,6 +273,25 @@ test("verify(), the real Milan report: its ASK's keyUsage with 9 unused bits in 
   const c = v.checks.find((x) => x.name === "snp.chain");
   assert.is(c.rule, "malformed-der", c.detail);
   assert.match(c.detail, "SEV-Milan: keyUsage (2.5.29.15): bad BIT STRING unused-bits byte");
+});
+
+// ---- cRLDistributionPoints: read from the trusted root for the Root CA CRL's address -------------
+
+test("PCS addresses: the real root's distribution point, or a CertError naming the root and cRLDistributionPoints", async () => {
+  const where = { tdx: true, fmspc: "b0c06f000000", pckCa: own(CA) };
+  assert.is(pcsUrls({ ...where, root: own(ROOT) }).urls.rootCaCrl, "https://certificates.trustedservices.intel.com/IntelSGXRootCA.der");
+  for (const [value, says] of [["04 00", /not a SEQUENCE/], ["30 03 02 01 00", /DistributionPoint is not a SEQUENCE/], ["30 05 a0 03 a0 01 86", /runs past|truncated/], ["", /truncated TLV/],
+    ["30 0a 30 08 a0 06 a0 04 86 02 ff ff", /not printable ASCII/]]) {
+    const root = own(withExtension(ROOT, OIDS.cRLDistributionPoints, hexBytes(value)));
+    const urlOf = () => pcsUrls({ ...where, root }).urls.rootCaCrl;
+    assert.throws(urlOf, (e) => e instanceof CertError && e.code === "BAD_CERTIFICATE" && e.field === "cRLDistributionPoints"
+      && e.message.startsWith(`${CN.root}: cRLDistributionPoints (2.5.29.31): `) && says.test(e.message), value);
+    assert.is(pcsUrls({ ...where, root, rootCaCrlUrl: "https://pccs.example/rootcacrl" }).urls.rootCaCrl, "https://pccs.example/rootcacrl", "a configured address is used unread");
+    // What verify() records as dcap.collateral: the fetch is refused before anything is asked.
+    await fetchCollateral({ response: () => assert.unreachable("fetched") }, { ...where, root }).then(
+      () => assert.unreachable("fetchCollateral resolved"),
+      (e) => assert.ok(e instanceof CertError && e.field === "cRLDistributionPoints", String(e)));
+  }
 });
 
 test.run();

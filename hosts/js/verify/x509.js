@@ -6,6 +6,7 @@ import { hex, toBytes } from "../bytes.js";
 import { caches } from "./cache.js";
 import { Certificate } from "./certificate.js";
 import { Crl } from "./crl.js";
+import { DerError, TAG, checkStrict, children, root } from "./der.js";
 
 /** Unparsable certificate or CRL input. `code` is BAD_CERTIFICATE, BAD_CRL or BAD_PEM. */
 export class CertError extends Error {
@@ -118,4 +119,37 @@ export function derSmallInt(bytes, field) {
   let v = 0;
   for (let i = 2; i < b.length; i++) v = v * 256 + b[i];
   return v;
+}
+
+const CRL_DISTRIBUTION_POINTS = "2.5.29.31";
+
+/**
+ * The first URI of `cert`'s CRL distribution points (RFC 5280 section 4.2.1.13: a fullName's
+ * uniformResourceIdentifier), or undefined. Throws CertError BAD_CERTIFICATE naming the
+ * certificate and the extension when its value is not that structure, in strict DER.
+ */
+export function crlDistributionUri(cert) {
+  const v = cert.extension(CRL_DISTRIBUTION_POINTS);
+  if (!v) return undefined;
+  const inside = (node, tag) => children(v, node).find((c) => c.tag === tag);
+  try {
+    checkStrict(v);
+    const points = root(v);
+    if (points.tag !== TAG.SEQUENCE) throw new DerError("not a SEQUENCE", 0);
+    for (const point of children(v, points)) {
+      if (point.tag !== TAG.SEQUENCE) throw new DerError("a DistributionPoint is not a SEQUENCE", point.off);
+      const name = inside(point, 0xa0); // distributionPoint
+      const full = name && inside(name, 0xa0); // its fullName, GeneralNames
+      const uri = full && inside(full, 0x86); // uniformResourceIdentifier, an IA5String
+      if (!uri) continue;
+      const text = v.subarray(uri.start, uri.end);
+      if (!text.length || text.some((c) => c < 0x21 || c > 0x7e)) throw new DerError("a URI that is not printable ASCII", uri.off);
+      return String.fromCharCode(...text);
+    }
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof DerError)) throw e;
+    const field = "cRLDistributionPoints";
+    throw new CertError("BAD_CERTIFICATE", `${commonName(cert)}: ${field} (${CRL_DISTRIBUTION_POINTS}): ${e.reason} at byte ${e.offset} of its value`, { field });
+  }
 }

@@ -5,9 +5,7 @@
 // for as long as the object itself is current (its nextUpdate).
 import { errorDetail } from "../result.js";
 import { CollateralError, loadCollateral } from "./collateral.js";
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { CRLDistributionPoints, id_ce_cRLDistributionPoints } from "@peculiar/asn1-x509";
-import { commonName, parseCrl } from "../x509.js";
+import { commonName, crlDistributionUri, parseCrl } from "../x509.js";
 
 export const PCS_BASE_URL = "https://api.trustedservices.intel.com";
 // Where Intel publishes the Root CA CRL; used when the trusted root names no distribution point.
@@ -39,16 +37,6 @@ const ITEMS = [
   { key: "rootCaCrl", what: "Root CA CRL", expiresOf: crlNextUpdate },
 ];
 
-/** The first URI of a certificate's CRL distribution points, if any. */
-function crlDistributionPoint(cert) {
-  const ext = cert?.extension(id_ce_cRLDistributionPoints);
-  for (const point of ext ? AsnConvert.parse(ext, CRLDistributionPoints) : []) {
-    const uri = point.distributionPoint?.fullName?.find((n) => n.uniformResourceIdentifier)?.uniformResourceIdentifier;
-    if (uri) return uri;
-  }
-  return undefined;
-}
-
 /**
  * The collateral URLs for a platform: `tdx` (TDX or SGX TCB info and QE identity), `fmspc` (hex,
  * from the PCK), `pckCa` (the PCK's issuing CA certificate, which selects ca=platform|processor),
@@ -69,7 +57,7 @@ export function pcsUrls({ tdx, fmspc, pckCa, root, baseUrl = PCS_BASE_URL, rootC
       tcbInfo: fmspc ? `${base}/${tee}/certification/v4/tcb?fmspc=${encodeURIComponent(fmspc)}` : undefined,
       qeIdentity: `${base}/${tee}/certification/v4/qe/identity`,
       pckCrl: ca ? `${base}/sgx/certification/v4/pckcrl?ca=${ca}&encoding=der` : undefined,
-      rootCaCrl: rootCaCrlUrl ?? crlDistributionPoint(root) ?? ROOT_CA_CRL_URL,
+      rootCaCrl: rootCaCrlUrl ?? (root && crlDistributionUri(root)) ?? ROOT_CA_CRL_URL,
     },
     problems,
   };
