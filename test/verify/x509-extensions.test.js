@@ -7,7 +7,8 @@
 // Never a pass, never a throw; an unknown extension is ignored unless critical (RFC 5280 4.2).
 // Rows that must fail on the extension alone run on the real chain and CRL re-signed under TEST
 // keys (names, validity, serials and every other extension stay Intel's), so no signature can
-// decide them.
+// decide them. Last, the input forms: hex or base64 text of DER is refused with a CertError
+// naming the forms the API takes (index.d.ts: PEM, DER, objects carrying DER as rawData).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { data, expected } from "../data.js";
@@ -292,6 +293,57 @@ test("PCS addresses: the real root's distribution point, or a CertError naming t
       () => assert.unreachable("fetchCollateral resolved"),
       (e) => assert.ok(e instanceof CertError && e.field === "cRLDistributionPoints", String(e)));
   }
+});
+
+// ---- input forms: DER, PEM or rawData; text of DER is refused by name ------------------------------
+
+const FORMS = /: give PEM text, DER bytes, or an object carrying its DER as rawData \(an ArrayBuffer\)$/;
+const CA_DER = Uint8Array.from(Buffer.from(CA));
+const MILAN_CRL = Uint8Array.from(data("collateral/amd/openpcc-milan-vcek-crl-2505.der"));
+const text = (s) => new TextEncoder().encode(s);
+const notDer = (der) => [
+  ["hex text (bytes)", text(Buffer.from(der).toString("hex")), /is hex text/],
+  ["base64 text (bytes)", text(Buffer.from(der).toString("base64")), /is base64 text/],
+  ["hex text (a string)", Buffer.from(der).toString("hex"), /is hex text/],
+  ["base64 text (a string)", Buffer.from(der).toString("base64"), /is base64 text/],
+  ["0x-prefixed hex text with line breaks", text(`0x${Buffer.from(der).toString("hex").replace(/(.{64})/g, "$1\n")}`), /is hex text/],
+  ["other text", text("certificate please"), /is text without a PEM block/],
+  ["binary that does not start with a SEQUENCE", der.subarray(1), /is bytes starting 0x[0-9a-f]{2}, not a DER SEQUENCE \(0x30\)/],
+  ["empty bytes", new Uint8Array(0), /is empty/],
+  ["a number", 42, /is a number/],
+  ["an object without rawData", { der }, /is an object without DER as rawData/],
+];
+
+test("controls: the PCK CA as DER bytes, PEM text, PEM bytes or a rawData object is one certificate; the Milan CRL as DER or PEM one CRL", () => {
+  const pemText = `-----BEGIN CERTIFICATE-----\n${Buffer.from(CA_DER).toString("base64")}\n-----END CERTIFICATE-----\n`;
+  for (const input of [CA_DER, pemText, text(pemText), { rawData: CA_DER.slice().buffer }]) assert.is(parseCertificates(input)[0].subjectCn, CN.ca);
+  const crlPem = `-----BEGIN X509 CRL-----\n${Buffer.from(MILAN_CRL).toString("base64")}\n-----END X509 CRL-----\n`;
+  for (const input of [MILAN_CRL, crlPem]) assert.is(parseCrl(input).issuerCn, "ARK-Milan");
+});
+
+for (const [what, input, says] of notDer(CA_DER)) {
+  test(`a certificate as ${what}: CertError BAD_CERTIFICATE saying what it is and which forms are taken`, () => {
+    assert.throws(() => parseCertificates(input), (e) => e instanceof CertError && e.code === "BAD_CERTIFICATE" && says.test(e.message) && FORMS.test(e.message));
+  });
+}
+
+for (const [what, input, says] of notDer(MILAN_CRL)) {
+  test(`a CRL as ${what}: CertError BAD_CRL saying what it is and which forms are taken`, () => {
+    assert.throws(() => parseCrl(input), (e) => e instanceof CertError && e.code === "BAD_CRL" && says.test(e.message) && FORMS.test(e.message));
+  });
+}
+
+test("verify(): an SNP CRL given as hex text fails snp.crl as malformed-der saying so; a root given as base64 text rejects with that CertError", async () => {
+  const v = await verify(data("snp/trustee-report-v2-milan.bin"), {
+    now: "2025-09-12T00:00:00Z", auxblob: data("snp/constructed-certtable-vcek-milan.bin"), crl: Buffer.from(MILAN_CRL).toString("hex"),
+    policy: { reportData: expected["snp/trustee-report-v2-milan.bin"].report_data },
+  });
+  assert.is(v.decidedBy, "snp.crl", failures(v));
+  assert.match(v.checks.find((c) => c.name === "snp.crl").detail, /^malformed-der: CRL is hex text: give PEM text, DER bytes/);
+  const root = Buffer.from(ROOT).toString("base64");
+  await verify(data(QUOTE), { now: NOW, collateral: COLLATERAL, roots: { intel: root } }).then(
+    () => assert.unreachable("verified"),
+    (e) => assert.ok(e instanceof CertError && e.code === "BAD_CERTIFICATE" && /is base64 text/.test(e.message), String(e)));
 });
 
 test.run();

@@ -3,6 +3,7 @@
 // values the vendors' extensions need. Unparsable input throws a CertError with a code. Path
 // validation is in path.js.
 import { hex, toBytes } from "../bytes.js";
+import { decodeTextInput } from "../text-input.js";
 import { caches } from "./cache.js";
 import { Certificate } from "./certificate.js";
 import { Crl } from "./crl.js";
@@ -26,9 +27,13 @@ export class CertError extends Error {
 
 const PEM_BEGIN = "-----BEGIN ";
 
+/** The bytes of a Uint8Array, ArrayBuffer or typed-array view, else undefined. */
+const bytesOf = (v) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? toBytes(v) : undefined);
+
 function textOf(v) {
   if (typeof v === "string") return v.includes(PEM_BEGIN) ? v : null;
-  const b = toBytes(v);
+  const b = bytesOf(v);
+  if (!b) return null;
   // PEM is ASCII starting (after optional whitespace) with "-----BEGIN"; DER starts with 0x30.
   let i = 0;
   while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
@@ -53,13 +58,46 @@ const { certificates: certCache, certificateInputs: parsedInput, pemTexts: pemCa
 /** The DER a certificate or CRL object of any X.509 library carries as `rawData` (@peculiar/x509's do), else undefined. */
 const rawDer = (v) => (v?.rawData instanceof ArrayBuffer ? v.rawData : undefined);
 
+const FORMS = "PEM text, DER bytes, or an object carrying its DER as rawData (an ArrayBuffer)";
+
+/** "hex" or "base64" when `b` is such text (of DER, presumably), else undefined. */
+function textEncoding(b) {
+  const { encoding } = decodeTextInput(b);
+  return encoding === "hex" || encoding === "base64" ? encoding : undefined;
+}
+
+/**
+ * The CertError `code` for `v`, which is not a `what`'s DER, saying what it is and which forms are
+ * taken. Hex or base64 text of DER is refused too: the API takes DER (index.d.ts), and readers of
+ * sources that send text decode it themselves (pcs.js, collateral-files.js).
+ */
+function refusal(v, code, what, index) {
+  const b = typeof v === "string" ? new TextEncoder().encode(v) : bytesOf(v);
+  const is = !b ? (v === null ? "null" : typeof v === "object" ? "an object without DER as rawData" : `a ${typeof v}`)
+    : !b.length ? "empty"
+    : textEncoding(b) ? `${textEncoding(b)} text`
+    : typeof v === "string" || decodeTextInput(b).encoding === "text" ? "text without a PEM block"
+    : `bytes starting 0x${hex(b.subarray(0, 1))}, not a DER SEQUENCE (0x30)`;
+  return new CertError(code, `${what} is ${is}: give ${FORMS}`, { index });
+}
+
+/** The bytes of `v` when they may be DER (a SEQUENCE, 0x30, first), else its refusal. */
+function derOf(v, code, what, index) {
+  const b = bytesOf(v);
+  if (b?.[0] !== 0x30) throw refusal(v, code, what, index);
+  return b;
+}
+
 // Certificate and Crl copy the bytes they parse, and results are cached by object on the promise
 // that its bytes never change.
-function oneCertificate(der, index) {
+function oneCertificate(input, index) {
+  const what = index === undefined ? "certificate" : `certificate ${index}`;
+  const der = derOf(input, "BAD_CERTIFICATE", what, index);
   try {
     return certCache.get(der) ?? certCache.set(der, new Certificate(der));
   } catch (e) {
-    throw new CertError("BAD_CERTIFICATE", `certificate ${index ?? ""} is not DER X.509: ${e.message}`.replace("  ", " "), { index });
+    if (textEncoding(der)) throw refusal(der, "BAD_CERTIFICATE", what, index); // "0x" hex text starts with 0x30 too
+    throw new CertError("BAD_CERTIFICATE", `${what} is not DER X.509: ${e.message}`, { index });
   }
 }
 
@@ -85,6 +123,7 @@ export function parseCertificates(input) {
     const text = textOf(input);
     return text !== null ? [...certificatesOfText(text)] : [oneCertificate(input)];
   }
+  if (!bytesOf(input)) return [oneCertificate(input)]; // refused, saying which forms are taken
   const hit = parsedInput.get(input);
   if (hit) return [...hit];
   const text = textOf(input);
@@ -95,11 +134,12 @@ export function parseCertificates(input) {
 export function parseCrl(input) {
   if (input instanceof Crl) return input;
   const text = rawDer(input) ? null : textOf(input);
-  const der = text !== null ? pemBlocks(text, "X509 CRL")[0] : toBytes(rawDer(input) ?? input);
+  const der = text !== null ? pemBlocks(text, "X509 CRL")[0] : derOf(rawDer(input) ?? input, "BAD_CRL", "CRL");
   if (!der) throw new CertError("BAD_PEM", "no X509 CRL block in PEM text");
   try {
     return crlCache.get(der) ?? crlCache.set(der, new Crl(der));
   } catch (e) {
+    if (textEncoding(der)) throw refusal(der, "BAD_CRL", "CRL");
     throw new CertError("BAD_CRL", `CRL is not DER: ${e.message}`);
   }
 }
