@@ -92,6 +92,18 @@ test("a configured PCCS base URL and Root CA CRL URL are used instead of Intel's
   assert.ok(asked.every((u) => u.startsWith(`${base}/`)), asked.join(" "));
 });
 
+test("a PCCS's Root CA CRL, served as hex text of its DER (Intel PCCS's rootcacrl), is checked as that CRL", async () => {
+  const base = PCCS.replace(/\/$/, "");
+  const served = routes(base);
+  const rootCrl = `${base}/sgx/certification/v4/rootcacrl`;
+  served.set(rootCrl, { body: Buffer.from(data(`${I}dcap-qvl-tdx-b0c06f-root-ca-crl.der`).toString("hex")), headers: {} });
+  served.delete("https://certificates.trustedservices.intel.com/IntelSGXRootCA.der");
+  const { fetch } = fakePcs(served);
+  const v = await verify(data(QUOTE), { now: NOW, policy: NONCE, fetcher: createFetcher({ fetch, now: () => Date.parse(NOW) }), pcs: { baseUrl: PCCS, rootCaCrlUrl: rootCrl } });
+  assert.equal(failed(v), []);
+  assert.match(checkOf(v, "dcap.rootCrl").detail, "not revoked per CRL from Intel SGX Root CA");
+});
+
 test("each item is fetched once across verifications, and again once its own nextUpdate has passed", async () => {
   const clock = clockAt(NOW);
   const served = routes(PCS);

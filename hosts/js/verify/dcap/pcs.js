@@ -3,6 +3,7 @@
 // CRL. PCS sends each signed object's issuer chain in a response header (URL-encoded PEM), so
 // bodies and those headers are fetched, and cached, together through the shared fetcher, each
 // for as long as the object itself is current (its nextUpdate).
+import { decodeTextInput } from "../../text-input.js";
 import { errorDetail } from "../result.js";
 import { CollateralError, loadCollateral } from "./collateral.js";
 import { commonName, crlDistributionUri, parseCrl } from "../x509.js";
@@ -26,15 +27,17 @@ const jsonNextUpdate = (member, field) => (bytes) => {
   return d;
 };
 
-const crlNextUpdate = (bytes) => parseCrl(bytes).nextUpdate ?? undefined;
+// A PCCS serves the Root CA CRL as hex text of its DER (Intel PCCS's rootcacrl), PCS serves DER.
+const crlDer = (bytes) => { const t = decodeTextInput(bytes); return t.encoding === "hex" ? t.bytes : bytes; };
+const crlNextUpdate = (bytes) => parseCrl(crlDer(bytes)).nextUpdate ?? undefined;
 
 // What is fetched: the loadCollateral() piece it becomes, its name in messages, the header holding
-// its issuer chain (PCS API v4) and the piece that chain becomes.
+// its issuer chain (PCS API v4), the piece that chain becomes, and how a body reads as that piece.
 const ITEMS = [
   { key: "tcbInfo", what: "TCB info", header: "TCB-Info-Issuer-Chain", chain: "tcbInfoIssuerChain", expiresOf: jsonNextUpdate("tcbInfo", "tcbInfo") },
   { key: "qeIdentity", what: "QE identity", header: "SGX-Enclave-Identity-Issuer-Chain", chain: "qeIdentityIssuerChain", expiresOf: jsonNextUpdate("enclaveIdentity", "qeIdentity") },
-  { key: "pckCrl", what: "PCK CRL", header: "SGX-PCK-CRL-Issuer-Chain", chain: "pckCrlIssuerChain", expiresOf: crlNextUpdate },
-  { key: "rootCaCrl", what: "Root CA CRL", expiresOf: crlNextUpdate },
+  { key: "pckCrl", what: "PCK CRL", header: "SGX-PCK-CRL-Issuer-Chain", chain: "pckCrlIssuerChain", expiresOf: crlNextUpdate, body: crlDer },
+  { key: "rootCaCrl", what: "Root CA CRL", expiresOf: crlNextUpdate, body: crlDer },
 ];
 
 /**
@@ -98,7 +101,7 @@ export async function fetchCollateral(fetcher, where) {
   /** @type {Record<string, unknown>} */
   const pieces = {};
   ITEMS.forEach((item, i) => {
-    pieces[item.key] = settled[i].value.bytes;
+    pieces[item.key] = item.body ? item.body(settled[i].value.bytes) : settled[i].value.bytes;
     if (item.chain) pieces[item.chain] = settled[i].value.chain;
   });
   const collateral = { ...loadCollateral(pieces), fetchedFrom: urls };
