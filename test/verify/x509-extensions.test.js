@@ -12,7 +12,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { data, expected } from "../data.js";
-import { verify } from "../../hosts/js/verify/index.js";
+import { verify, OptionError } from "../../hosts/js/verify/index.js";
 import { checkCrl, validatePath } from "../../hosts/js/verify/path.js";
 import { children, oidText, root, tlv } from "../../hosts/js/verify/der.js";
 import { CertError, parseCertificates, parseCrl, pemBlocks } from "../../hosts/js/verify/x509.js";
@@ -333,7 +333,7 @@ for (const [what, input, says] of notDer(MILAN_CRL)) {
   });
 }
 
-test("verify(): an SNP CRL given as hex text fails snp.crl as malformed-der saying so; a root given as base64 text rejects with that CertError", async () => {
+test("verify(): an SNP CRL given as hex text fails snp.crl as malformed-der saying so; a root given as base64 text rejects with an OptionError naming the root", async () => {
   const v = await verify(data("snp/trustee-report-v2-milan.bin"), {
     now: "2025-09-12T00:00:00Z", auxblob: data("snp/constructed-certtable-vcek-milan.bin"), crl: Buffer.from(MILAN_CRL).toString("hex"),
     policy: { reportData: expected["snp/trustee-report-v2-milan.bin"].report_data },
@@ -341,9 +341,12 @@ test("verify(): an SNP CRL given as hex text fails snp.crl as malformed-der sayi
   assert.is(v.decidedBy, "snp.crl", failures(v));
   assert.match(v.checks.find((c) => c.name === "snp.crl").detail, /^malformed-der: CRL is hex text: give PEM text, DER bytes/);
   const root = Buffer.from(ROOT).toString("base64");
-  await verify(data(QUOTE), { now: NOW, collateral: COLLATERAL, roots: { intel: root } }).then(
-    () => assert.unreachable("verified"),
-    (e) => assert.ok(e instanceof CertError && e.code === "BAD_CERTIFICATE" && /is base64 text/.test(e.message), String(e)));
+  // Roots are the caller's configuration, not evidence: unusable ones are options verify() cannot use.
+  for (const [roots, option] of [[{ intel: root }, "roots.intel"], [{ amd: { Milan: root } }, "roots.amd.Milan"], [{ amd: root }, "roots.amd"]]) {
+    await verify(data(QUOTE), { now: NOW, collateral: COLLATERAL, roots }).then(
+      () => assert.unreachable("verified"),
+      (e) => assert.ok(e instanceof OptionError && e.code === "BAD_OPTION" && e.option === option && /is base64 text/.test(e.message), String(e)));
+  }
 });
 
 test.run();

@@ -4,8 +4,9 @@
 // carry the ARK beside the ASK), so the verifier ships 32 bytes per root instead of the
 // certificate (5.3 KB of a browser bundle) and trusts exactly those bytes. Callers may replace
 // them with certificates of their own in opts.roots (see resolveRoots).
-import { parseCertificates } from "./x509.js";
+import { CertError, parseCertificates } from "./x509.js";
 import { ccaRoots } from "./cca/roots.js";
+import { OptionError } from "./options.js";
 import { caches } from "./cache.js";
 import { hex } from "../bytes.js";
 
@@ -41,9 +42,19 @@ export function resolveRoots(override = {}) {
   const amd = {};
   for (const p of AMD_PRODUCTS) {
     const src = amdIn === undefined ? undefined : perProduct ? amdIn[p] : amdIn;
-    amd[p] = src === undefined ? AMD_ARK[p] : parseCertificates(src);
+    amd[p] = src === undefined ? AMD_ARK[p] : rootOption(perProduct ? `roots.amd.${p}` : "roots.amd", src);
   }
-  return { intel: override.intel === undefined ? INTEL_SGX_ROOT_CA : parseCertificates(override.intel), amd, cca: ccaRoots(override.cca) };
+  return { intel: override.intel === undefined ? INTEL_SGX_ROOT_CA : rootOption("roots.intel", override.intel), amd, cca: ccaRoots(override.cca) };
+}
+
+/** The caller's root certificates; input that is none is an option verify() cannot use, named as such. */
+function rootOption(option, src) {
+  try {
+    return parseCertificates(src);
+  } catch (e) {
+    if (e instanceof CertError) throw new OptionError(option, e.message);
+    throw e;
+  }
 }
 
 /** The SHA-256 of a certificate's DER, in hex (once per certificate object: its bytes never change). */
