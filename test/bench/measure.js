@@ -4,7 +4,7 @@
 // its collection to the same neighbour. Synchronous rounds last 250 ms, long enough to hold the
 // candidate's own collections: in 40 ms rounds dcap-qvl's Quote.parse (30 ArrayBuffers a parse)
 // had its garbage freed during other candidates' rounds, its rounds spread 370% and its median
-// swung 7-20 us between runs, while it takes 26-29 us a parse in a sustained loop (and in 250 ms
+// swung 7-20 us between runs, while it takes 28-43 us a parse in a sustained loop (and in 250 ms
 // rounds, spread 12%).
 import { performance } from "node:perf_hooks";
 
