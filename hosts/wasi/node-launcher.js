@@ -4,6 +4,7 @@
 // exact guest binary (and for testing it on a second engine).
 //   tsmkit-wasi [--dir HOST[::GUEST]]... [--] COMMAND [ARGS...]
 import { readFile } from "node:fs/promises";
+import { setFlagsFromString } from "node:v8";
 import { fileURLToPath } from "node:url";
 
 const WASM = fileURLToPath(new URL("../../build/tsmkit.wasm", import.meta.url));
@@ -28,6 +29,10 @@ function silenceWasiWarning() {
 /** Runs the command; returns its exit status. stdio are file descriptors (default: inherited). */
 export async function runWasi(args, { dirs = [], stdin = 0, stdout = 1, stderr = 2 } = {}) {
   silenceWasiWarning();
+  // node:wasi's fast API calls crash Node (SIGSEGV, or a V8 fatal in the GC) once the guest's
+  // memory has grown a few MiB, e.g. `show` of a 4 MiB input (nodejs/node#53087): WASI calls
+  // take the ordinary path instead.
+  setFlagsFromString("--no-turbo-fast-api-calls");
   const { WASI } = await import("node:wasi");
   compiled ??= await WebAssembly.compile(await readFile(WASM));
   const preopens = Object.fromEntries(dirs.map(({ host, guest }) => [guest, host]));

@@ -19,6 +19,13 @@ test("a run prints no ExperimentalWarning: stderr is empty, stdout is the comman
   assert.is(JSON.parse(r.stdout).format, "tdx-quote");
 });
 
+test("a 64 MiB standard input runs to the command's exit status, not a crash of Node's WASI fast calls", () => {
+  const r = spawnSync(process.execPath, [LAUNCHER, "show", "-"], { input: Buffer.alloc(64 << 20, 0x5a), encoding: "utf8" });
+  assert.is(r.signal, null, r.stderr.slice(0, 400));
+  assert.is(r.status, 2);
+  assert.match(r.stderr, `(${64 << 20} bytes)`);
+});
+
 test("only the WASI warning is dropped: other warnings, experimental or not, still print", () => {
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", `
     const { runWasi } = await import(${JSON.stringify(LAUNCHER)});
