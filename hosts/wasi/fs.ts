@@ -2,10 +2,11 @@
 // are guest paths (`wasmtime run --dir HOST::GUEST`); every read goes to EOF because configfs and
 // sysfs report sizes that are not the content length.
 import {
-  fd_prestat_get, fd_prestat_dir_name, path_open, fd_read, fd_write, fd_close,
+  fd_prestat_get, fd_prestat_dir_name, path_open, fd_read, fd_write, fd_close, fd_filestat_get,
   path_create_directory, path_remove_directory, random_get,
-  oflags, rights, iovec, prestat,
+  oflags, rights, iovec, prestat, filestat, filetype,
 } from "@assemblyscript/wasi-shim/assembly/bindings/wasi_snapshot_preview1";
+import { unzeroed } from "../../assembly/formats/table";
 import { wasiErrnoName } from "./wasi_errno";
 
 /** The outcome of one file operation: errno 0 = ok (WASI numbering), else `error` says why. */
@@ -78,30 +79,66 @@ function openAt(path: string, openFlags: u16, rightsBase: u64, res: FsResult): i
   return <i32>load<u32>(scratch);
 }
 
-/** Reads a whole file (to EOF), however large, with no length taken from stat. */
-export function readFile(path: string): FsResult {
+/**
+ * Hands out memory for a read: the address of an ArrayBuffer of at least `len` bytes. Asked for
+ * more than the last one it handed out holds, it must hand out a new one at the heap's end.
+ */
+export type Reserve = (len: i32) => usize;
+
+/** A new buffer, not zeroed: a read hands back only the bytes it wrote. */
+export function freshBuffer(len: i32): usize { return changetype<usize>(unzeroed<ArrayBuffer>(len)); }
+
+/** Reads a whole file to EOF, however large: its size from stat is only a first guess. */
+export function readFile(path: string, reserve: Reserve = freshBuffer): FsResult {
   const res = new FsResult();
-  const fd = openAt(path, 0, rights.FD_READ, res);
+  const fd = openAt(path, 0, rights.FD_READ | rights.FD_FILESTAT_GET, res);
   if (fd < 0) return res;
-  res.data = readFd(<u32>fd, res, path);
+  res.data = readFd(<u32>fd, res, path, reserve);
   fd_close(<u32>fd);
   return res;
 }
 
-/** Reads a descriptor to EOF (stdin is fd 0). */
-export function readFd(fd: u32, res: FsResult, path: string): Uint8Array {
-  let cap = 4096;
-  let buf = new Uint8Array(cap);
+const stat = memory.data(offsetof<filestat>());
+const READ_MIN = 4096; // the least a read starts with or grows by
+const HINT_MAX: u64 = 1 << 29; // beyond, growth takes over (no ArrayBuffer holds 1 GiB)
+
+/** A regular file's size (a first guess: configfs says 4096 whatever it holds), else 0. */
+function sizeHint(fd: u32): i32 {
+  if (fd_filestat_get(fd, changetype<filestat>(stat)) != 0) return 0;
+  const st = changetype<filestat>(stat);
+  return st.filetype == filetype.REGULAR_FILE ? <i32>min<u64>(st.size, HINT_MAX) : 0;
+}
+
+/**
+ * Reads a descriptor to EOF (stdin is fd 0) into memory from `reserve`, sized by the file's size
+ * when it has one. Past that (a pipe, a configfs attribute, a file that grew) the bytes move once
+ * to a buffer at the heap's end, which then grows in place: the stub runtime frees nothing, so
+ * growing by copying would keep every smaller copy (a 64 MiB pipe took 512 MiB).
+ */
+export function readFd(fd: u32, res: FsResult, path: string, reserve: Reserve = freshBuffer): Uint8Array {
+  let ptr = reserve(max(sizeHint(fd) + 1, READ_MIN)); // + 1: EOF shows without growing
+  let cap = changetype<ArrayBuffer>(ptr).byteLength;
   let len = 0;
+  let last = false; // ptr is the heap's last block: nothing else is allocated while reading
   const iov = changetype<iovec>(scratch + 16);
   while (true) {
     if (len == cap) {
-      cap <<= 1;
-      const nb = new Uint8Array(cap);
-      nb.set(buf);
-      buf = nb;
+      const more = cap + max(cap >> 3, READ_MIN);
+      if (last) {
+        // Memory grown to fit exactly: the runtime itself would double it.
+        const end = ptr + <usize>more + 64;
+        const have = <usize>memory.size() << 16;
+        if (end > have) memory.grow(<i32>((end - have + 0xffff) >> 16));
+        assert(__renew(ptr, more) == ptr);
+      } else {
+        const p = reserve(more);
+        memory.copy(p, ptr, len);
+        ptr = p;
+        last = true;
+      }
+      cap = more;
     }
-    iov.buf = changetype<usize>(buf.buffer) + len;
+    iov.buf = ptr + len;
     iov.buf_len = cap - len;
     const e = fd_read(fd, changetype<usize>(iov), 1, scratch + 8);
     if (e != 0) { failed(res, e, "reading", path); break; }
@@ -109,7 +146,7 @@ export function readFd(fd: u32, res: FsResult, path: string): Uint8Array {
     if (n == 0) break;
     len += n;
   }
-  return buf.subarray(0, len);
+  return Uint8Array.wrap(changetype<ArrayBuffer>(ptr), 0, len);
 }
 
 /** Writes all of `data` to a descriptor with one or more fd_write calls. */

@@ -35,12 +35,15 @@ function flushOutput(fd: u32): void {
   writeRaw(fd, outPtr, <i32>outLen, new FsResult(), "");
 }
 
-/** Copies bytes into the core's input region and decodes them; the core's status (0 = decoded). */
+/** Copies bytes into the core's input region (unless read there), decodes them; the core's status (0 = decoded). */
 function decodeBytes(bytes: Uint8Array, format: i32): i32 {
   const ptr = reserveInput(<u32>bytes.length);
-  memory.copy(ptr, bytes.dataStart, bytes.length);
+  if (ptr != bytes.dataStart) memory.copy(ptr, bytes.dataStart, bytes.length);
   return decodeInput(format, <u32>bytes.length);
 }
+
+/** reserveInput as a Reserve: evidence read straight into the core's input region, with no second copy. */
+function inputRegion(len: i32): usize { return reserveInput(<u32>len); }
 
 /** Decodes bytes and prints them (or the decode error) exactly as `tsmkit show` does. */
 export function show(bytes: Uint8Array, format: i32, json: bool): i32 {
@@ -86,8 +89,8 @@ function cmdShow(a: Args): i32 {
   let r: FsResult;
   if (path == "-") {
     r = new FsResult();
-    r.data = readFd(0, r, "stdin");
-  } else r = readFile(path);
+    r.data = readFd(0, r, "stdin", inputRegion);
+  } else r = readFile(path, inputRegion);
   if (!r.ok) { err("tsmkit show: cannot read " + path + ": " + r.error + "\n"); return 2; }
   return show(r.data, fmt, a.has("json"));
 }

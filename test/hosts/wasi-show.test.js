@@ -97,6 +97,33 @@ test("show reads standard input for -", async () => {
   assert.is(JSON.parse(got.stdout).format, "tdreport");
 });
 
+test("show reads a pipe into the core's input region intact as it grows: certificates 64, 150 and 300 KiB in", async () => {
+  // An SNP certificate table with its certificates moved: across the end of the input region's
+  // first 64 KiB, and beyond, so the decode depends on every step of the region's growth.
+  const table = data("snp/constructed-certtable-vcek-milan.bin");
+  const at = [64 * 1024 - 680, 150 * 1024, 300 * 1024];
+  const big = Buffer.alloc(at[2] + 4096, 0x5a);
+  table.copy(big, 0, 0, table.readUInt32LE(16)); // {guid, offset u32, length u32}..., then zeros
+  at.forEach((offset, i) => {
+    const from = table.readUInt32LE(24 * i + 16), length = table.readUInt32LE(24 * i + 20);
+    table.copy(big, offset, from, from + length);
+    big.writeUInt32LE(offset, 24 * i + 16);
+  });
+  const tmp = mkdtempSync(join(tmpdir(), "tsmkit-wasi-pipe-"));
+  try {
+    writeFileSync(join(tmp, "certs.bin"), big);
+    const want = await nodeCli(["show", "--json", join(tmp, "certs.bin")]);
+    assert.is(want.status, 0);
+    assert.equal(JSON.parse(want.stdout).entries.map((e) => e.offset), at);
+    for (const [engine, got] of [["wasmtime", wasmtime(["show", "--json", "-"], { input: big })], ["node:wasi", await nodeWasi(["show", "--json", "-"], { input: big })]]) {
+      assert.is(got.status, 0, engine);
+      assert.ok(got.stdout.equals(want.stdout), `${engine}: stdout differs`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test("show --provider P reads the bytes as P's outblob, on every engine as in the Node CLI", async () => {
   const quote = "tdx/go-tdx-guest-quote-v4-spr-e4.dat", snp = "snp/go-sev-guest-report-v2-milan.bin";
   const statuses = [];
