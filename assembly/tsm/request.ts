@@ -99,6 +99,10 @@ function stepAttr(s: Step): string {
   return "";
 }
 
+// The bytes of an op that has none: one shared empty array, as the WASI command's runtime frees
+// nothing and every retry passes through several such ops.
+const EMPTY = new Uint8Array(0);
+
 const MAX_NAME_TRIES = 16; // EEXIST on mkdir: someone else owns that name; try the next
 const NO_ROOT_ADVICE = "configfs-tsm not present: kernel < 6.7 or CONFIG_TSM_REPORTS off; " +
   "mount configfs (mount -t configfs none /sys/kernel/config)";
@@ -108,7 +112,7 @@ export class ReportMachine {
   kind: OpKind = OpKind.MKDIR;
   item: string = "";
   attr: string = "";
-  data: Uint8Array = new Uint8Array(0);
+  data: Uint8Array = EMPTY;
   delayMs: u32 = 0;
 
   // Results.
@@ -129,9 +133,11 @@ export class ReportMachine {
   private seq: u32 = 0;
   private nameTries: i32 = 0;
   private rng: u32;
+  private namePrefix: string;
 
   constructor(public req: ReportRequest) {
     this.rng = req.seed != 0 ? req.seed : 0x9e3779b9;
+    this.namePrefix = "tsmkit-" + hex32(req.seed) + "-";
     const bad = validate(req);
     if (bad) {
       this.error = bad;
@@ -145,9 +151,10 @@ export class ReportMachine {
 
   /**
    * The outcome of the current operation: errno 0 = success; `data` = the bytes read (to EOF).
-   * The machine keeps `data` as the blob it returns, so the caller must not reuse it.
+   * The machine keeps `data` as the blob it returns until its next attempt starts: only then may
+   * the caller reuse it.
    */
-  feed(errno: i32, data: Uint8Array = new Uint8Array(0)): void {
+  feed(errno: i32, data: Uint8Array = EMPTY): void {
     const s = this.step;
     if (s == Step.DONE || s == Step.FAILED) return;
     if (s == Step.SLEEP) { this.startAttempt(); return; }
@@ -155,7 +162,7 @@ export class ReportMachine {
     if (s == Step.MKDIR) { this.afterMkdir(errno); return; }
     if (errno != 0) { this.failedOp(errno); return; }
     if (s == Step.PROVIDER) {
-      this.provider = stripNewline(String.UTF8.decode(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)));
+      this.provider = String.UTF8.decodeUnsafe(data.dataStart, textLength(data));
       this.providerId = providerByName(this.provider);
       const bad = checkProvider(this.req, this.provider, this.providerId);
       if (bad) { this.fail(bad); return; }
@@ -225,7 +232,7 @@ export class ReportMachine {
 
   private newName(): void {
     this.seq++;
-    this.item = "tsmkit-" + hex32(this.req.seed) + "-" + this.seq.toString();
+    this.item = this.namePrefix + this.seq.toString();
   }
 
   private afterMkdir(errno: i32): void {
@@ -318,7 +325,7 @@ export class ReportMachine {
   private enter(s: Step): void {
     this.step = s;
     this.attr = stepAttr(s);
-    this.data = new Uint8Array(0);
+    this.data = EMPTY;
     if (s == Step.MKDIR) this.kind = OpKind.MKDIR;
     else if (s == Step.RMDIR) this.kind = OpKind.RMDIR;
     else if (s == Step.SLEEP) this.kind = OpKind.SLEEP;
@@ -440,13 +447,16 @@ function explain(errno: i32, s: Step, m: ReportMachine): ReportError {
 
 function utf8(s: string): Uint8Array { return Uint8Array.wrap(String.UTF8.encode(s)); }
 
-function stripNewline(s: string): string { return s.endsWith("\n") ? s.slice(0, s.length - 1) : s; }
+/** Bytes before the kernel's trailing newline, if any. */
+function textLength(b: Uint8Array): i32 {
+  const n = b.length;
+  return n > 0 && b[n - 1] == 0x0a ? n - 1 : n;
+}
 
 let parsedOk = false;
 /** Decimal digits with an optional trailing newline (the kernel's "%lu\n"); sets parsedOk. */
 function parseU64(b: Uint8Array): u64 {
-  let n = b.length;
-  if (n > 0 && b[n - 1] == 0x0a) n--;
+  const n = textLength(b);
   parsedOk = n > 0;
   let v: u64 = 0;
   for (let i = 0; i < n && parsedOk; i++) {

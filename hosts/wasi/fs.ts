@@ -12,9 +12,16 @@ import { wasiErrnoName } from "./wasi_errno";
 /** The outcome of one file operation: errno 0 = ok (WASI numbering), else `error` says why. */
 export class FsResult {
   errno: u16 = 0;
-  error: string = "";
   data: Uint8Array = new Uint8Array(0);
+  /** What failed on which path ("" when no preopen holds it), put into words only when asked. */
+  what: string = "";
+  path: string = "";
   get ok(): bool { return this.errno == 0; }
+  get error(): string {
+    if (this.ok) return "";
+    return this.what.length ? wasiErrnoName(this.errno) + " " + this.what + " " + this.path
+      : "no preopened directory gives access to " + this.path + " (run with --dir HOST::GUEST covering it)";
+  }
 }
 
 const scratch = memory.data(64);
@@ -59,25 +66,25 @@ function resolve(path: string): Resolved {
 
 function failed(res: FsResult, e: u16, what: string, path: string): FsResult {
   res.errno = e;
-  res.error = wasiErrnoName(e) + " " + what + " " + path;
-  return res;
-}
-
-function noPreopen(res: FsResult, path: string): FsResult {
-  res.errno = 76;
-  res.error = "no preopened directory gives access to " + path +
-    " (run with --dir HOST::GUEST covering it)";
+  res.what = what;
+  res.path = path;
   return res;
 }
 
 function openAt(path: string, openFlags: u16, rightsBase: u64, res: FsResult): i32 {
   const r = resolve(path);
-  if (!r.found) { noPreopen(res, path); return -1; }
+  if (!r.found) { failed(res, 76, "", path); return -1; }
   const p = String.UTF8.encode(r.rel);
-  const e = path_open(r.fd, 1, changetype<usize>(p), p.byteLength, openFlags, rightsBase, rightsBase, 0, scratch);
+  return openIn(r.fd, changetype<usize>(p), p.byteLength, openFlags, rightsBase, res, path);
+}
+
+function openIn(dirFd: u32, rel: usize, relLen: i32, openFlags: u16, rightsBase: u64, res: FsResult, path: string): i32 {
+  const e = path_open(dirFd, 1, rel, relLen, openFlags, rightsBase, rightsBase, 0, scratch);
   if (e != 0) { failed(res, e, "opening", path); return -1; }
   return <i32>load<u32>(scratch);
 }
+
+const READ_RIGHTS = rights.FD_READ | rights.FD_FILESTAT_GET;
 
 /**
  * Hands out memory for a read: the address of an ArrayBuffer of at least `len` bytes. Asked for
@@ -91,7 +98,7 @@ export function freshBuffer(len: i32): usize { return changetype<usize>(unzeroed
 /** Reads a whole file to EOF, however large: its size from stat is only a first guess. */
 export function readFile(path: string, reserve: Reserve = freshBuffer): FsResult {
   const res = new FsResult();
-  const fd = openAt(path, 0, rights.FD_READ | rights.FD_FILESTAT_GET, res);
+  const fd = openAt(path, 0, READ_RIGHTS, res);
   if (fd < 0) return res;
   res.data = readFd(<u32>fd, res, path, reserve);
   fd_close(<u32>fd);
@@ -170,17 +177,6 @@ export function writeRaw(fd: u32, ptr: usize, len: i32, res: FsResult, path: str
   return true;
 }
 
-/** Opens an existing file for writing (no create, no truncate: configfs attributes) and writes. */
-export function writeAttr(path: string, data: Uint8Array): FsResult {
-  const res = new FsResult();
-  const fd = openAt(path, 0, rights.FD_WRITE, res);
-  if (fd < 0) return res;
-  writeFd(<u32>fd, data, res, path);
-  const e = fd_close(<u32>fd);
-  if (res.ok && e != 0) failed(res, e, "closing", path);
-  return res;
-}
-
 /** Creates or truncates a regular file and writes `data` (output files such as --out). */
 export function writeFile(path: string, data: Uint8Array): FsResult {
   const res = new FsResult();
@@ -191,19 +187,75 @@ export function writeFile(path: string, data: Uint8Array): FsResult {
   return res;
 }
 
-export function mkdir(path: string): FsResult { return dirOp(path, true); }
-export function rmdir(path: string): FsResult { return dirOp(path, false); }
+/**
+ * A directory a preopen holds, resolved once, and one path under it (`at`) kept in a reused
+ * buffer: the report machine's operations, retries and all, allocate nothing (the stub runtime
+ * frees nothing). Each call returns its WASI errno (0 = ok).
+ */
+export class Dir {
+  /** What the last successful read() read. */
+  data: Uint8Array = new Uint8Array(0);
+  private fd: u32;
+  private path: ArrayBuffer;
+  private base: i32; // bytes of the directory's own path, "/" included
+  private len: i32 = 0;
+  private res: FsResult = new FsResult(); // errno carrier; its words are never asked for
 
-/** path_create_directory or path_remove_directory on the preopen holding `path`. */
-function dirOp(path: string, create: bool): FsResult {
-  const res = new FsResult();
-  const r = resolve(path);
-  if (!r.found) return noPreopen(res, path);
-  const p = String.UTF8.encode(r.rel);
-  const e = create
-    ? path_create_directory(r.fd, changetype<usize>(p), p.byteLength)
-    : path_remove_directory(r.fd, changetype<usize>(p), p.byteLength);
-  return e ? failed(res, e, create ? "creating" : "removing", path) : res;
+  constructor(dir: string) {
+    const r = resolve(dir);
+    this.fd = r.fd;
+    const rel = r.rel == "." ? "" : r.rel + "/";
+    const base = String.UTF8.byteLength(rel);
+    const path = new ArrayBuffer(base + 64);
+    String.UTF8.encodeUnsafe(changetype<usize>(rel), rel.length, changetype<usize>(path));
+    this.base = base;
+    this.path = path;
+  }
+
+  /** Names `item`, or `item/attr` when attr is not empty, for the calls that follow. */
+  at(item: string, attr: string): Dir {
+    const need = this.base + String.UTF8.byteLength(item) + 1 + String.UTF8.byteLength(attr);
+    if (need > this.path.byteLength) {
+      const p = new ArrayBuffer(need);
+      memory.copy(changetype<usize>(p), changetype<usize>(this.path), this.base);
+      this.path = p;
+    }
+    const start = changetype<usize>(this.path);
+    let end = start + this.base;
+    end += String.UTF8.encodeUnsafe(changetype<usize>(item), item.length, end);
+    if (attr.length) {
+      store<u8>(end++, 0x2f);
+      end += String.UTF8.encodeUnsafe(changetype<usize>(attr), attr.length, end);
+    }
+    this.len = <i32>(end - start);
+    return this;
+  }
+
+  mkdir(): u16 { return path_create_directory(this.fd, changetype<usize>(this.path), this.len); }
+  rmdir(): u16 { return path_remove_directory(this.fd, changetype<usize>(this.path), this.len); }
+
+  /** Writes an existing file (no create, no truncate: a configfs attribute, which may refuse at close). */
+  write(data: Uint8Array): u16 {
+    const fd = this.open(rights.FD_WRITE);
+    if (fd < 0) return this.res.errno;
+    writeFd(<u32>fd, data, this.res, "");
+    const e = fd_close(<u32>fd);
+    return this.res.ok ? e : this.res.errno;
+  }
+
+  /** Reads a file to EOF into memory from `reserve`, as readFd does; `data` holds it when 0 is returned. */
+  read(reserve: Reserve): u16 {
+    const fd = this.open(READ_RIGHTS);
+    if (fd < 0) return this.res.errno;
+    this.data = readFd(<u32>fd, this.res, "", reserve);
+    fd_close(<u32>fd);
+    return this.res.errno;
+  }
+
+  private open(rightsBase: u64): i32 {
+    this.res.errno = 0;
+    return openIn(this.fd, changetype<usize>(this.path), this.len, 0, rightsBase, this.res, "");
+  }
 }
 
 /** True when `path` names a directory some preopen gives access to. */

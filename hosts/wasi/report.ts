@@ -2,11 +2,11 @@
 // file calls on a preopened configfs-tsm directory. Output and errors mirror `tsmkit report`.
 import { ReportMachine, ReportRequest, OpKind } from "../../assembly/tsm/request";
 import { errnoNumber, Errno } from "../../assembly/tsm/errno";
-import { providerByName } from "../../assembly/tsm/providers";
+import { providerByName, attrByName, ATTR_COUNT } from "../../assembly/tsm/providers";
 import { Format } from "../../assembly/formats/decode";
 import { outReset, ascii } from "../../assembly/render/out";
 import { renderReportError } from "../../assembly/render/report_error";
-import { FsResult, readFile, writeAttr, writeFile, mkdir, rmdir, isDir, randomBytes } from "./fs";
+import { Dir, readFile, writeFile, isDir, randomBytes, freshBuffer } from "./fs";
 import { wasiErrnoName } from "./wasi_errno";
 import { sleepMs } from "./clock";
 import { Args } from "./args";
@@ -20,10 +20,22 @@ export const REPORT_OPTIONS = ["backend", "root", "provider", "kernel", "inblob"
 const DEFAULT_ROOTS = ["/sys/kernel/config/tsm/report", "/tsm"];
 
 /** WASI errno -> Linux errno (the machine speaks Linux); unknown outcomes count as EIO. */
-function linux(r: FsResult): i32 {
-  if (r.ok) return 0;
-  const n = errnoNumber(wasiErrnoName(r.errno));
+function linux(e: u16): i32 {
+  if (e == 0) return 0;
+  const n = errnoNumber(wasiErrnoName(e));
   return n != 0 ? n : Errno.EIO;
+}
+
+// One read buffer per attribute, reused by every attempt: the machine keeps the blobs it read
+// only until its next attempt, and the stub runtime frees nothing.
+const buffers = new StaticArray<ArrayBuffer | null>(ATTR_COUNT);
+let reading = 0; // the attribute being read
+function attrBuffer(len: i32): usize {
+  const b = buffers[reading];
+  if (b !== null && b.byteLength >= len) return changetype<usize>(b);
+  const p = freshBuffer(len);
+  buffers[reading] = changetype<ArrayBuffer>(p);
+  return p;
 }
 
 /** The interface between main.ts and this command: it returns an exit status. */
@@ -90,15 +102,15 @@ export function cmdReport(a: Args, io: ReportIo): i32 {
   }
 
   const m = new ReportMachine(req);
+  const dir = new Dir(root);
   while (!m.finished) {
-    const item = root + "/" + m.item;
-    const path = m.attr.length ? item + "/" + m.attr : item;
-    if (m.kind == OpKind.MKDIR) m.feed(linux(mkdir(path)));
-    else if (m.kind == OpKind.RMDIR) m.feed(linux(rmdir(path)));
-    else if (m.kind == OpKind.WRITE) m.feed(linux(writeAttr(path, m.data)));
+    const at = dir.at(m.item, m.attr);
+    if (m.kind == OpKind.MKDIR) m.feed(linux(at.mkdir()));
+    else if (m.kind == OpKind.RMDIR) m.feed(linux(at.rmdir()));
+    else if (m.kind == OpKind.WRITE) m.feed(linux(at.write(m.data)));
     else if (m.kind == OpKind.READ) {
-      const r = readFile(path);
-      m.feed(linux(r), r.data);
+      reading = attrByName(m.attr);
+      m.feed(linux(at.read(attrBuffer)), at.data);
     } else if (m.kind == OpKind.SLEEP) {
       sleepMs(m.delayMs);
       m.feed(0);
