@@ -6,7 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATA, ROOT } from "../data.js";
@@ -21,7 +21,9 @@ const nm = (name) => join(SCRATCH, "node_modules", name);
 for (const f of ["package.json", "package-lock.json", "hosts", "build", "test"]) {
   cpSync(join(ROOT, f), join(SCRATCH, f), { recursive: true, verbatimSymlinks: true });
 }
-cpSync(join(ROOT, "node_modules"), join(SCRATCH, "node_modules"), { recursive: true, verbatimSymlinks: true });
+// A worktree's node_modules may be a symlink to another checkout's: copied as a link, the removals
+// below would reach through it into the real one.
+cpSync(realpathSync(join(ROOT, "node_modules")), join(SCRATCH, "node_modules"), { recursive: true, verbatimSymlinks: true });
 for (const name of [FUSE, ...Object.keys(PINNED.dependencies)]) rmSync(nm(name), { recursive: true, force: true });
 rmSync(nm(".package-lock.json"), { force: true }); // npm's record of the tree it made
 
