@@ -73,10 +73,11 @@ function textEncoding(b) {
  */
 function refusal(v, code, what, index) {
   const b = typeof v === "string" ? new TextEncoder().encode(v) : bytesOf(v);
+  const encoding = b?.length ? decodeTextInput(b).encoding : undefined;
   const is = !b ? (v === null ? "null" : typeof v === "object" ? "an object without DER as rawData" : `a ${typeof v}`)
     : !b.length ? "empty"
-    : textEncoding(b) ? `${textEncoding(b)} text`
-    : typeof v === "string" || decodeTextInput(b).encoding === "text" ? "text without a PEM block"
+    : encoding === "hex" || encoding === "base64" ? `${encoding} text`
+    : typeof v === "string" || encoding === "text" ? "text without a PEM block"
     : `bytes starting 0x${hex(b.subarray(0, 1))}, not a DER SEQUENCE (0x30)`;
   return new CertError(code, `${what} is ${is}: give ${FORMS}`, { index });
 }
